@@ -1,0 +1,72 @@
+# Parallel sessions kit. `make help` lists every target.
+# User values (name=, component=, ...) reach the scripts through the environment that make exports
+# for command-line variables; no recipe below ever expands one, so no shell sees what a user typed.
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+
+KIT_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+KIT_STAMP := $(KIT_DIR)/node_modules/.kit-installed
+KIT_TS := node --no-warnings --import $(KIT_DIR)/node_modules/tsx/dist/loader.mjs $(KIT_DIR)/scripts
+KIT_BUNDLES := $(KIT_DIR)/dist/track.mjs $(KIT_DIR)/dist/index.mjs
+KIT_SOURCES := $(wildcard $(KIT_DIR)/scripts/lib/*.ts) $(KIT_DIR)/scripts/track.ts $(KIT_DIR)/scripts/build.mjs
+
+.PHONY: help init new-session list-sessions ports end-session track monitor demo \
+        sync sync-all conflicts finish-session test typecheck bench build deps
+
+help: ## list the targets (this screen)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(KIT_DIR)/Makefile
+
+init: $(KIT_STAMP) ## write parallel.config.yaml, .gitignore entry, WORK_LOG.md and CLAUDE.md section [repo=PATH]
+	@$(KIT_TS)/init.ts
+
+new-session: $(KIT_STAMP) $(KIT_BUNDLES) ## start a session: name=NAME component=C [kind= base= mode= profile= shared=1 json=1]
+	@$(KIT_TS)/new-session.ts
+
+list-sessions: $(KIT_STAMP) ## one row per session [json=1 all=1]
+	@$(KIT_TS)/list-sessions.ts
+
+ports: $(KIT_STAMP) ## port leases and who really holds each port [json=1]
+	@$(KIT_TS)/ports.ts
+
+end-session: $(KIT_STAMP) ## end a session safely: name=NAME [force=1 json=1]
+	@$(KIT_TS)/end-session.ts
+
+track: $(KIT_BUNDLES) ## report for a session: event=start|heartbeat|error|complete|fail [workspace= session= progress= message= output= pid=]
+	@node $(KIT_DIR)/dist/track.mjs
+
+monitor: $(KIT_STAMP) ## dashboard of tracked sessions [workspace= watch=1 wait=1 timeout= session= log=1 json=1]
+	@$(KIT_TS)/monitor.ts
+
+demo: $(KIT_STAMP) $(KIT_BUNDLES) ## three simulated sessions in a throwaway repository, watched live
+	@$(KIT_TS)/demo.ts
+
+sync: $(KIT_STAMP) ## rebase one session on the base: name=NAME [strategy=merge autostash=1 json=1]
+	@$(KIT_TS)/sync.ts
+
+sync-all: $(KIT_STAMP) ## rebase every session on the base [strategy=merge autostash=1 json=1]
+	@$(KIT_TS)/sync.ts all=1
+
+conflicts: $(KIT_STAMP) ## clashes between sessions, and with the base, before anyone merges [json=1]
+	@$(KIT_TS)/conflicts.ts
+
+finish-session: $(KIT_STAMP) ## rebase, test, push, mark READY FOR REVIEW: name=NAME [pr=1 merge=1]
+	@$(KIT_TS)/finish-session.ts
+
+test: $(KIT_STAMP) $(KIT_BUNDLES) ## type-check and run the test suite
+	@cd $(KIT_DIR) && node_modules/.bin/tsc --noEmit && node_modules/.bin/vitest run
+
+typecheck: $(KIT_STAMP) ## type-check only
+	@cd $(KIT_DIR) && node_modules/.bin/tsc --noEmit
+
+bench: $(KIT_STAMP) $(KIT_BUNDLES) ## measure commands against raw git and node baselines
+	@$(KIT_TS)/bench.ts
+
+build: $(KIT_BUNDLES) ## build the prebuilt bundles (make does it when sources change)
+
+deps: $(KIT_STAMP) ## install the dependencies (make does it when needed)
+
+$(KIT_STAMP): $(KIT_DIR)/package-lock.json $(KIT_DIR)/package.json
+	@node $(KIT_DIR)/scripts/install-deps.mjs
+
+$(KIT_BUNDLES): $(KIT_STAMP) $(KIT_SOURCES)
+	@node $(KIT_DIR)/scripts/build.mjs

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Stream the child's output to ours (stdout of the child goes to our stderr). */
+  inherit?: boolean;
+}
+
+/** Runs a program with an argument array (never a shell) and resolves with its exit code and output. */
+export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', opts.inherit ? 2 : 'pipe', opts.inherit ? 2 : 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+/** Maps items through fn with at most `size` running at once (default: the CPU count). Keeps order. */
+export async function pool<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>, size = poolSize()): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return results;
+}
+
+export function poolSize(): number {
+  return Math.max(1, cpus().length);
+}

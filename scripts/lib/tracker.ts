@@ -1,0 +1,2 @@
+// Placeholder: the SessionTracker is built in issue 3.
+export class SessionTracker {}

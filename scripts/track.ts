@@ -1,0 +1,3 @@
+// Placeholder: the tracker command is built in issue 3.
+process.stderr.write('track: not built yet\n');
+process.exitCode = 1;

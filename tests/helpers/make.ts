@@ -1,0 +1,45 @@
+// Runs the kit's real make targets, as a user would, in a target repository.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const KIT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const MAKEFILE = join(KIT_DIR, 'Makefile');
+
+export interface MakeResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function argv(target: string, vars: Record<string, string | number>): string[] {
+  return ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
+}
+
+/** `make -f <kit>/Makefile target k=v ...` run in `cwd` (the target repository by default). */
+export function make(cwd: string, target: string, vars: Record<string, string | number> = {}, env: NodeJS.ProcessEnv = {}): MakeResult {
+  const r = spawnSync('make', argv(target, vars), { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same, without blocking: for running several at once. */
+export function makeAsync(cwd: string, target: string, vars: Record<string, string | number> = {}, env: NodeJS.ProcessEnv = {}): Promise<MakeResult> {
+  return new Promise((resolve) => {
+    const child = spawn('make', argv(target, vars), { cwd, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** make ... json=1, parsed; fails the test with make's stderr when the output is not JSON. */
+export function makeJson<T = unknown>(cwd: string, target: string, vars: Record<string, string | number> = {}, env: NodeJS.ProcessEnv = {}): { code: number; data: T; stderr: string } {
+  const r = make(cwd, target, { ...vars, json: 1 }, env);
+  try {
+    return { code: r.code, data: JSON.parse(r.stdout) as T, stderr: r.stderr };
+  } catch {
+    throw new Error(`make ${target} json=1 printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
