@@ -33,7 +33,7 @@ export const configFileSchema = z
     worktree_root: z.string().min(1).default('../{repo}-sessions'),
     mode: z.enum(MODES).default('worktree'),
     ports: z
-      .object({ range: z.union([portRange, z.number().int().transform((n) => [n, n] as [number, number])]).default([8001, 8099]), env: z.array(envNameSchema).default(['PORT']) })
+      .object({ range: z.preprocess((v) => (typeof v === 'number' ? `${v}-${v}` : v), portRange).default([8001, 8099]), env: z.array(envNameSchema).default(['PORT']) })
       .strict()
       .default({ range: [8001, 8099], env: ['PORT'] }),
     profiles: z.record(nameSchema, z.record(envNameSchema, scalar)).default({ local: { PGPT_PROFILES: 'local' } }),

@@ -1,0 +1,14 @@
+// make init [repo=PATH json=1]
+import { flag, printJson, readOptions, runCommand } from './lib/cli.ts';
+import { initRepo } from './lib/init.ts';
+import { locateRepo } from './lib/repo.ts';
+
+await runCommand('init', async () => {
+  const opts = readOptions('init', ['repo', 'json']);
+  const loc = await locateRepo(opts.repo ?? process.cwd());
+  const changes = await initRepo(loc.main);
+  if (flag(opts, 'json')) return printJson({ repo: loc.main, changes });
+  for (const c of changes) process.stdout.write(`  ${c.action.padEnd(9)} ${c.file}\n`);
+  const any = changes.some((c) => c.action !== 'unchanged');
+  process.stdout.write(any ? `initialised ${loc.main}; review parallel.config.yaml, then: make new-session name=NAME component=COMPONENT\n` : `${loc.main} was already initialised; nothing changed\n`);
+});

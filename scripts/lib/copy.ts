@@ -1,0 +1,70 @@
+// Untracked files (.env and friends) copied from the main checkout into a new session copy.
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { glob } from 'zx';
+
+export const WORKTREE_INCLUDE = '.worktreeinclude';
+
+function safeRelative(p: string): string | null {
+  const n = normalize(p.replace(/\/+$/, ''));
+  if (!n || n === '.' || isAbsolute(n) || n === '..' || n.startsWith(`..${sep}`)) return null;
+  return n;
+}
+
+/** The configured copy list plus the lines of .worktreeinclude (comments and blanks skipped). */
+export function copyPatterns(main: string, configured: readonly string[]): string[] {
+  const extra = existsSync(join(main, WORKTREE_INCLUDE))
+    ? readFileSync(join(main, WORKTREE_INCLUDE), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+    : [];
+  return [...new Set([...configured, ...extra])];
+}
+
+/** Relative paths (files or folders) in the main checkout that the patterns name and that exist. */
+export async function resolveCopies(main: string, patterns: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of patterns) {
+    if (/[*?[\]{}]/.test(p)) {
+      const found = await glob(p, { cwd: main, dot: true, onlyFiles: false, ignore: ['.git/**', 'node_modules/**', '.parallel/**'] });
+      for (const f of found) {
+        const rel = safeRelative(f);
+        if (rel) out.add(rel);
+      }
+    } else {
+      const rel = safeRelative(p);
+      if (rel && existsSync(join(main, rel))) out.add(rel);
+    }
+  }
+  return [...out].sort();
+}
+
+/** Copies each path that the destination does not already have; returns what was copied. */
+export function copyInto(main: string, dest: string, paths: readonly string[]): string[] {
+  const copied: string[] = [];
+  for (const rel of paths) {
+    const to = join(dest, rel);
+    if (existsSync(to)) continue;
+    cpSync(join(main, rel), to, { recursive: true, preserveTimestamps: true, errorOnExist: true, force: false });
+    copied.push(rel);
+  }
+  return copied;
+}
+
+/** True when `path` (relative, in the copy) came from the copy step and still holds what the main checkout has. */
+export function isUnchangedCopy(main: string, dest: string, copied: readonly string[], path: string): boolean {
+  const p = path.replace(/\/+$/, '');
+  if (!copied.some((c) => p === c || p.startsWith(`${c}/`))) return false;
+  try {
+    const b = join(dest, p);
+    return statSync(b).isFile() && readFileSync(join(main, p)).equals(readFileSync(b));
+  } catch {
+    return false;
+  }
+}
+
+export function isInside(parent: string, child: string): boolean {
+  const r = relative(parent, child);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}

@@ -1,0 +1,111 @@
+// Ending a session: say what would be lost and refuse, or remove the copy, release, and keep the logs.
+import { existsSync } from 'node:fs';
+import type { Context } from './context.ts';
+import { isUnchangedCopy } from './copy.ts';
+import { OperationError } from './errors.ts';
+import { run } from './exec.ts';
+import { branchExists, git, gitRaw, isAncestor, revParse, worktreeStatus } from './repo.ts';
+import { removeWorktree, withGitConfig } from './repo-copy.ts';
+import type { SessionRecord } from './schemas.ts';
+import { archiveSession, findSession, isInterrupted, updateSession } from './sessions.ts';
+import { isoWithOffset } from './time.ts';
+import { endSessionStatus } from './tracker.ts';
+import { setEntryStatus } from './worklog.ts';
+
+export interface AtRisk {
+  /** Uncommitted files in the copy (modified, staged, untracked), copies of .env and friends excepted. */
+  uncommitted: string[];
+  /** Commits neither in the base nor on any remote-tracking branch: "abbrev subject". */
+  unpushed: string[];
+  copyMissing: boolean;
+}
+
+export interface EndReport {
+  name: string;
+  outcome: 'COMPLETED' | 'ABANDONED';
+  removed_copy: string | null;
+  branch: string;
+  branch_deleted: boolean;
+  branch_kept_reason: string | null;
+  discarded: AtRisk;
+  worklog_updated: boolean;
+  archived_to: string;
+  warnings: string[];
+}
+
+/** What ending the session would throw away. Clones are fetched first so that pushed work counts as pushed. */
+export async function workAtRisk(ctx: Context, r: SessionRecord): Promise<AtRisk> {
+  const copyMissing = r.path !== null && !existsSync(r.path);
+  let uncommitted: string[] = [];
+  let unpushed: string[] = [];
+  if (r.path && !copyMissing) {
+    const st = await worktreeStatus(r.path);
+    uncommitted = st.changed.filter((p) => !isUnchangedCopy(ctx.main, r.path as string, r.copied, p));
+  }
+  if (r.mode === 'clone' && r.path && !copyMissing) {
+    await gitRaw(r.path, ['fetch', '--quiet', 'origin']);
+    if (await branchExists(r.path, r.branch)) {
+      unpushed = (await git(r.path, ['log', '--format=%h %s', r.branch, '--not', '--remotes', '--'])).split('\n').filter(Boolean);
+    }
+  } else if (await branchExists(ctx.main, r.branch)) {
+    unpushed = (await git(ctx.main, ['log', '--format=%h %s', r.branch, '--not', r.base, '--remotes', '--'])).split('\n').filter(Boolean);
+  }
+  return { uncommitted, unpushed, copyMissing };
+}
+
+function describeRisk(risk: AtRisk): string {
+  const parts: string[] = [];
+  const list = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
+  if (risk.uncommitted.length) parts.push(`${risk.uncommitted.length} uncommitted file${risk.uncommitted.length > 1 ? 's' : ''} (${list(risk.uncommitted)})`);
+  if (risk.unpushed.length) parts.push(`${risk.unpushed.length} commit${risk.unpushed.length > 1 ? 's' : ''} neither merged nor pushed (${list(risk.unpushed)})`);
+  return parts.join(' and ');
+}
+
+export async function endSession(ctx: Context, name: string, opts: { force: boolean }): Promise<EndReport> {
+  const { main, root } = ctx;
+  const workspace = ctx.config.workspace;
+  const r = findSession(root, workspace, name);
+  if (r.state === 'creating' && !isInterrupted(r)) throw new OperationError(`session '${name}' is still being created (pid ${r.creator?.pid}); wait for it to finish`);
+  const risk = await workAtRisk(ctx, r);
+  const lost = describeRisk(risk);
+  if (lost && !opts.force) {
+    throw new OperationError(`session '${name}' has ${lost}; nothing was changed. Commit and push or merge it, or throw it away with make end-session name=${name} force=1`);
+  }
+  const warnings: string[] = [];
+  const outcome = opts.force ? 'ABANDONED' : 'COMPLETED';
+
+  let removed: string | null = null;
+  if (r.path) {
+    if (r.mode === 'clone') {
+      if (existsSync(r.path)) await run('rm', ['-rf', '--', r.path]);
+    } else {
+      await removeWorktree(main, r.path);
+    }
+    removed = risk.copyMissing ? null : r.path;
+    if (risk.copyMissing) warnings.push(`the copy ${r.path} was already gone`);
+  }
+
+  let deleted = false;
+  let keptReason: string | null = null;
+  if (await branchExists(main, r.branch)) {
+    const sha = await revParse(main, r.branch);
+    const merged = (await branchExists(main, r.base)) && (await isAncestor(main, r.branch, r.base));
+    const checkedOut = (await gitRaw(main, ['worktree', 'list', '--porcelain'])).stdout.includes(`branch refs/heads/${r.branch}\n`);
+    if (checkedOut) keptReason = 'checked out in another worktree';
+    else if (merged || opts.force) {
+      await withGitConfig(root, async () => {
+        await git(main, ['update-ref', '-d', `refs/heads/${r.branch}`, sha]);
+        await gitRaw(main, ['config', '--remove-section', `branch.${r.branch}`]);
+      });
+      deleted = true;
+      if (!merged) warnings.push(`deleted unmerged branch ${r.branch} (was ${sha.slice(0, 10)}; recover with: git branch ${r.branch} ${sha.slice(0, 10)})`);
+    } else keptReason = `not merged into ${r.base} (its commits are pushed)`;
+  } else if (r.mode !== 'clone') warnings.push(`branch ${r.branch} was already gone`);
+
+  endSessionStatus(root, workspace, name, outcome);
+  const worklogUpdated = await setEntryStatus(main, root, r.uid, outcome);
+  if (!worklogUpdated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
+  await updateSession(root, workspace, name, (rec) => ({ ...rec, state: 'ended', ended_at: isoWithOffset(), outcome, creator: null }));
+  const archived = await archiveSession(root, workspace, name);
+  return { name, outcome, removed_copy: removed, branch: r.branch, branch_deleted: deleted, branch_kept_reason: keptReason, discarded: opts.force ? risk : { uncommitted: [], unpushed: [], copyMissing: risk.copyMissing }, worklog_updated: worklogUpdated, archived_to: archived, warnings };
+}

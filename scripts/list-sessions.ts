@@ -1,0 +1,39 @@
+// make list-sessions [json=1 repo=PATH]
+import { flag, formatAge, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
+import { loadContext } from './lib/context.ts';
+import { listSessions, type SessionRow } from './lib/list.ts';
+
+const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
+
+function cells(r: SessionRow): string[] {
+  const track = r.tracker_state ? `${r.tracker_state}${r.progress_pct !== null && r.tracker_state !== 'created' ? ` ${Math.round(r.progress_pct)}%` : ''}` : '-';
+  const ab = r.ahead === null ? '-' : `+${r.ahead}/-${r.behind ?? 0}`;
+  return [
+    r.name,
+    r.kind ?? '-',
+    r.component ? `${r.component}${r.shared ? '*' : ''}` : '-',
+    r.branch ?? '-',
+    r.mode ?? '-',
+    r.port === null ? '-' : String(r.port),
+    paint(stateColor(r.state), r.state),
+    track,
+    ab,
+    r.uncommitted === null ? '-' : String(r.uncommitted),
+    formatAge(r.heartbeat_age_s),
+    r.conflicts.length ? paint('red', r.conflicts.join(',')) : '-',
+    r.path ?? (r.error ? r.error : '(branch only)'),
+  ];
+}
+
+await runCommand('list-sessions', async () => {
+  const opts = readOptions('list-sessions', ['json', 'all', 'repo']);
+  const ctx = await loadContext(opts.repo);
+  const rows = await listSessions(ctx, { includeEnded: flag(opts, 'all') });
+  if (flag(opts, 'json')) return printJson(rows);
+  if (!rows.length) {
+    process.stdout.write(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}\n`);
+    return;
+  }
+  const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];
+  process.stdout.write(`${renderTable(headers, rows.map(cells))}\n`);
+});

@@ -1,0 +1,44 @@
+// make new-session name=NAME component=C [kind= base= mode= profile= shared=1 json=1 repo=PATH]
+import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
+import { loadContext } from './lib/context.ts';
+import { createSession } from './lib/create.ts';
+
+const OPTIONS = ['name', 'component', 'kind', 'base', 'mode', 'profile', 'shared', 'json', 'repo'] as const;
+
+await runCommand('new-session', async () => {
+  const opts = readOptions('new-session', OPTIONS);
+  const json = flag(opts, 'json');
+  const shared = flag(opts, 'shared');
+  const ctx = await loadContext(opts.repo);
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    process.stderr.write('new-session: interrupted; undoing what was done so far...\n');
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const result = await createSession(
+    ctx,
+    { name: opts.name ?? '', component: opts.component ?? '', kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared },
+    { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), interrupted: () => interrupted, setupOutput: json ? 'capture' : 'inherit' },
+  );
+  const r = result.record;
+  if (json) {
+    printJson({ ...r, env_file: result.envFile, env: result.env });
+    return;
+  }
+  const where = r.path ?? `(branch only, no copy)`;
+  const load = r.path ? `cd ${r.path} && set -a && . ./.parallel-session.env && set +a` : `set -a && . ${result.envFile} && set +a`;
+  const lines = [
+    `${paint('green', '✓')} session ${paint('bold', r.name)} is ready`,
+    `  branch     ${r.branch} (from ${r.base})`,
+    `  ${r.mode === 'clone' ? 'clone   ' : r.mode === 'branch' ? 'mode    ' : 'worktree'}   ${where}`,
+    `  port       ${r.port} (${Object.keys(result.env).filter((k) => result.env[k] === String(r.port)).join(', ')})`,
+    `  component  ${r.component}${r.shared ? ' (shared)' : ''}`,
+    ...(result.copied.length ? [`  copied     ${result.copied.join(', ')}`] : []),
+    `  env file   ${result.envFile}`,
+    '',
+    `Load its environment:  ${load}`,
+    `Report progress:       make track event=heartbeat progress=50 message='...'   (inside the copy)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+});
