@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { make, makeJson } from './helpers/make.ts';
+import { kit, make, makeJson } from './helpers/make.ts';
 import { addBareRemote, commitFiles, gitIn, makeRepo } from './helpers/repo.ts';
 
 function newSession(repo: string, name: string, extra: Record<string, string> = {}): string {
@@ -20,12 +20,16 @@ describe('make end-session', () => {
     writeFileSync(join(path, 'notes.txt'), 'mine\n');
     const worklog = readFileSync(join(repo, 'WORK_LOG.md'), 'utf8');
     const r = make(repo, 'end-session', { name: 'dirty' });
-    expect(r.code).toBe(1);
+    expect(r.exit).toBe(1);
     expect(r.stderr).toMatch(/2 uncommitted files \((notes.txt, server\/app.py|server\/app.py, notes.txt)\).*force=1/);
     expect(readFileSync(join(path, 'server/app.py'), 'utf8')).toBe('edited\n');
     expect(readFileSync(join(path, 'notes.txt'), 'utf8')).toBe('mine\n');
     expect(readFileSync(join(repo, 'WORK_LOG.md'), 'utf8')).toBe(worklog);
     expect(existsSync(join(repo, '.parallel/sessions/dirty/session.json'))).toBe(true);
+    // run directly, the command's own exit code shows (make turns every failure into 2)
+    const direct = kit(repo, 'end-session', { name: 'dirty' });
+    expect(direct.code).toBe(1);
+    expect(direct.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('refuses when the branch has commits neither merged nor pushed, and allows it once pushed', () => {
@@ -34,7 +38,7 @@ describe('make end-session', () => {
     const path = newSession(repo, 'ahead');
     commitFiles(path, { 'server/new.py': 'x\n' }, 'add new');
     const r = make(repo, 'end-session', { name: 'ahead' });
-    expect(r.code).toBe(1);
+    expect(r.exit).toBe(1);
     expect(r.stderr).toMatch(/1 commit neither merged nor pushed \([0-9a-f]+ add new\)/);
     expect(existsSync(path)).toBe(true);
     gitIn(path, 'push', '-q', 'origin', 'feature/ahead');
@@ -56,6 +60,7 @@ describe('make end-session', () => {
     const before = readFileSync(join(repo, 'WORK_LOG.md'), 'utf8');
     const edited = before.replace('- [ ]', '- [x]') + '\nA note outside the entry.\n';
     writeFileSync(join(repo, 'WORK_LOG.md'), edited);
+    const port = makeJson<{ port: number }[]>(repo, 'list-sessions').data[0]?.port;
     const r = makeJson<{ outcome: string; branch_deleted: boolean; archived_to: string }>(repo, 'end-session', { name: 'done' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.data.outcome).toBe('COMPLETED');
@@ -68,10 +73,10 @@ describe('make end-session', () => {
     expect(after.replace(/Status:\**\s*COMPLETED/, 'X')).toBe(edited.replace(/Status:\**\s*IN PROGRESS/, 'X'));
     expect(existsSync(join(r.data.archived_to, 'log.jsonl'))).toBe(true);
     expect(existsSync(join(repo, '.parallel/sessions/done'))).toBe(false);
-    // port and component are free: a new session gets 8001 again, and the name can be reused
+    // port and component are free: a new session gets the same port again, and the name can be reused
     const again = makeJson<{ port: number }>(repo, 'new-session', { name: 'done', component: 'server' });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.data.port).toBe(8001);
+    expect(again.data.port).toBe(port);
   });
 
   it('force=1 throws the work away, says what, and marks the entry ABANDONED', () => {
@@ -106,7 +111,7 @@ describe('make end-session', () => {
     const repo = makeRepo();
     const path = newSession(repo, 'cl', { mode: 'clone' });
     commitFiles(path, { 'server/c.py': 'c\n' }, 'clone work');
-    expect(make(repo, 'end-session', { name: 'cl' }).code).toBe(1);
+    expect(make(repo, 'end-session', { name: 'cl' }).exit).toBe(1);
     gitIn(path, 'push', '-q', 'origin', 'feature/cl');
     gitIn(repo, 'merge', '-q', '--ff-only', 'feature/cl');
     const r = makeJson<{ branch_deleted: boolean }>(repo, 'end-session', { name: 'cl' });
@@ -117,9 +122,9 @@ describe('make end-session', () => {
 
   it('gives a usage error for a missing or unknown name', () => {
     const repo = makeRepo();
-    expect(make(repo, 'end-session').code).toBe(2);
+    expect(make(repo, 'end-session').exit).toBe(2);
     const r = make(repo, 'end-session', { name: 'nobody' });
-    expect(r.code).toBe(2);
+    expect(r.exit).toBe(2);
     expect(r.stderr).toMatch(/no session named 'nobody'/);
     expect(readdirSync(repo)).not.toContain('WORK_LOG.md');
   });

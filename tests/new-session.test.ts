@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { make, makeAsync, makeJson } from './helpers/make.ts';
@@ -20,7 +20,7 @@ function snapshot(repo: string) {
     branches: gitIn(repo, 'branch', '--list', '--format=%(refname:short)'),
     worktrees: gitIn(repo, 'worktree', 'list', '--porcelain'),
     worklog: existsSync(join(repo, 'WORK_LOG.md')) ? readFileSync(join(repo, 'WORK_LOG.md'), 'utf8') : null,
-    sessions: existsSync(join(repo, '.parallel/sessions')) ? gitIn(repo, 'ls-files', '-o', '--directory', '.parallel/sessions') : '',
+    sessions: existsSync(join(repo, '.parallel/sessions')) ? readdirSync(join(repo, '.parallel/sessions')) : [],
   };
 }
 
@@ -33,12 +33,13 @@ describe('make new-session', () => {
     const s = r.data;
     expect(s.branch).toBe('feature/login');
     expect(s.path).toBe(join(repo, '..', 'repo-sessions', 'login'));
-    expect(s.port).toBe(8001);
+    expect(s.port).toBeGreaterThanOrEqual(8001); // the lowest free one: another program may hold 8001
+    expect(s.port).toBeLessThanOrEqual(8099);
     expect(gitIn(s.path!, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/login');
     expect(gitIn(repo, 'rev-parse', 'feature/login')).toBe(gitIn(repo, 'rev-parse', 'main'));
     expect(readFileSync(join(s.path!, '.env'), 'utf8')).toBe('SECRET=1\n');
     const envText = readFileSync(join(s.path!, '.parallel-session.env'), 'utf8');
-    expect(envText).toContain("export PORT='8001'");
+    expect(envText).toContain(`export PORT='${s.port}'`);
     expect(envText).toContain(`export PARALLEL_DIR='${join(repo, '.parallel')}'`);
     expect(gitIn(s.path!, 'status', '--porcelain')).toBe(''); // env file and copied .env are ignored
     const record = JSON.parse(readFileSync(join(repo, '.parallel/sessions/login/session.json'), 'utf8'));
@@ -68,7 +69,7 @@ describe('make new-session', () => {
     const repo = makeRepo();
     const before = snapshot(repo);
     const r = make(repo, 'new-session', vars as Record<string, string>);
-    expect(r.code).toBe(2);
+    expect(r.exit).toBe(2);
     expect(r.stderr).toMatch(re);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
@@ -80,21 +81,21 @@ describe('make new-session', () => {
     const repo = makeRepo();
     expect(make(repo, 'new-session', { name: 'a', component: 'server' }).code).toBe(0);
     const r = make(repo, 'new-session', { name: 'b', component: 'server' });
-    expect(r.code).toBe(1);
+    expect(r.exit).toBe(1);
     expect(r.stderr).toMatch(/component 'server' is claimed by session 'a'.*shared=1/);
     expect(gitIn(repo, 'branch', '--list', 'feature/b')).toBe('');
     expect(existsSync(join(repo, '..', 'repo-sessions', 'b'))).toBe(false);
     const shared = makeJson<Created>(repo, 'new-session', { name: 'b', component: 'server', shared: 1, kind: 'bugfix' });
     expect(shared.code, shared.stderr).toBe(0);
     expect(shared.data.branch).toBe('fix/b');
-    expect(shared.data.port).toBe(8002);
+    expect(shared.data.port).not.toBe(makeJson<{ port: number }[]>(repo, 'list-sessions').data.find((x) => (x as unknown as { name: string }).name === 'a')?.port);
   });
 
   it('undoes everything when the setup command fails', () => {
     const repo = makeRepo({ config: 'components: { server: { paths: [server/] } }\nsetup: "echo preparing; exit 3"\n' });
     const before = snapshot(repo);
     const r = make(repo, 'new-session', { name: 'bad', component: 'server' });
-    expect(r.code).toBe(1);
+    expect(r.exit).toBe(1);
     expect(r.stderr).toMatch(/could not run the setup command .*exit code 3.*undone/);
     expect(snapshot(repo)).toEqual(before);
     expect(existsSync(join(repo, '..', 'repo-sessions', 'bad'))).toBe(false);
@@ -106,12 +107,12 @@ describe('make new-session', () => {
     const repo = makeRepo();
     gitIn(repo, 'branch', 'feature/taken');
     const r = make(repo, 'new-session', { name: 'taken', component: 'server' });
-    expect(r.code).toBe(1);
+    expect(r.exit).toBe(1);
     expect(r.stderr).toMatch(/branch feature\/taken already exists/);
     const dir = join(repo, '..', 'repo-sessions', 'there');
     gitIn(repo, 'init', '-q', dir);
     const r2 = make(repo, 'new-session', { name: 'there', component: 'server' });
-    expect(r2.code).toBe(1);
+    expect(r2.exit).toBe(1);
     expect(r2.stderr).toMatch(/already exists/);
     expect(gitIn(repo, 'branch', '--list', 'feature/there')).toBe('');
   });
@@ -120,7 +121,7 @@ describe('make new-session', () => {
     const repo = makeRepo({ config: 'components: { server: { paths: [server/] } }\nsetup: "echo $PORT-$PARALLEL_SESSION > .setup-ran"\nprofiles: { dev: { APP_ENV: development } }\n' });
     const r = makeJson<Created>(repo, 'new-session', { name: 'withsetup', component: 'server', profile: 'dev' });
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(r.data.path!, '.setup-ran'), 'utf8')).toBe('8001-withsetup\n');
+    expect(readFileSync(join(r.data.path!, '.setup-ran'), 'utf8')).toBe(`${r.data.port}-withsetup\n`);
     expect(r.data.env.APP_ENV).toBe('development');
   });
 
@@ -166,7 +167,7 @@ describe('make new-session', () => {
     const r2 = makeJson<{ name: string }[]>(elsewhere, 'list-sessions', { repo });
     expect(r2.data.map((s) => s.name)).toEqual(['sub']);
     const r3 = make(elsewhere, 'list-sessions');
-    expect(r3.code).toBe(2);
+    expect(r3.exit).toBe(2);
     expect(r3.stderr).toMatch(/not inside a git repository; pass repo=PATH/);
   });
 });
