@@ -14,11 +14,11 @@ export function readOptions(command: string, allowed: readonly string[], argv = 
   }
   for (const arg of argv) {
     const eq = arg.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(arg)}; options are key=value (${allowed.join(', ')})`);
+    if (eq <= 0) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; options are key=value (${allowed.join(', ')})`);
     out[arg.slice(0, eq).replace(/^--/, '')] = arg.slice(eq + 1);
   }
   const unknown = Object.keys(out).filter((k) => !allowed.includes(k));
-  if (unknown.length) throw new UsageError(`${command}: unknown option ${unknown.map((k) => `${k}=`).join(', ')}; it takes ${allowed.map((k) => `${k}=`).join(' ')}`);
+  if (unknown.length) throw new UsageError(`unknown option ${unknown.map((k) => `${k}=`).join(', ')}; it takes ${allowed.map((k) => `${k}=`).join(' ')}`);
   return out;
 }
 

@@ -1,0 +1,69 @@
+// make bench [runs=N json=1]: the kit's commands against raw git / node baselines, medians of N runs.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compare, timeCommand, type Comparison } from './lib/bench.ts';
+import { intOption, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
+import { KIT_DIR } from './lib/create.ts';
+
+const KIT = join(KIT_DIR, 'bin', 'kit');
+const MAKEFILE = join(KIT_DIR, 'Makefile');
+const TRACK = join(KIT_DIR, 'dist', 'track.mjs');
+const GIT_ID = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x' };
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ID } });
+}
+
+/** A repository with `files` files across 30 folders, three components. */
+function sampleRepo(root: string, files: number): string {
+  const repo = join(root, 'repo');
+  mkdirSync(repo, { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+  for (let i = 0; i < files; i++) {
+    const dir = join(repo, ['server', 'ui', 'docs'][i % 3] as string, `d${i % 30}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `f${i}.txt`), `line ${i}\n`.repeat(20));
+  }
+  writeFileSync(join(repo, 'parallel.config.yaml'), 'components:\n  server: { paths: [server/] }\n  ui: { paths: [ui/] }\n  docs: { paths: [docs/] }\n');
+  writeFileSync(join(repo, '.gitignore'), '.parallel/\n');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'sample');
+  return repo;
+}
+
+await runCommand('bench', async () => {
+  const opts = readOptions('bench', ['runs', 'files', 'json']);
+  const runs = intOption(opts, 'runs', 9, 3, 1000);
+  const files = intOption(opts, 'files', 3000, 10, 200_000);
+  const root = mkdtempSync(join(tmpdir(), 'kit-bench-'));
+  const results: Comparison[] = [];
+  try {
+    const repo = sampleRepo(root, files);
+    const env = { ...GIT_ID, NO_COLOR: '1' };
+    execFileSync('make', ['-s', '-f', MAKEFILE, 'deps', 'build'], { stdio: 'ignore' });
+
+    const raw = timeCommand(runs, (i) => ({ cmd: 'git', args: ['worktree', 'add', '-q', '-b', `raw${i}`, join(root, `raw${i}`), 'main'], cwd: repo, env }));
+    const ns = timeCommand(runs, (i) => ({ cmd: 'make', args: ['-s', '-f', MAKEFILE, 'new-session', `name=s${i}`, 'component=server', 'shared=1'], cwd: repo, env }));
+    results.push(compare('new-session', `make new-session (${files} files)`, ns, 'git worktree add -b', raw));
+
+    const node = timeCommand(runs * 3, () => ({ cmd: process.execPath, args: ['-e', '0'], cwd: repo }));
+    const session = join(root, 'repo-sessions', 's0');
+    const tr = timeCommand(runs * 3, (i) => ({ cmd: process.execPath, args: [TRACK, i === 0 ? 'event=start' : 'event=heartbeat', `progress=${i % 100}`, 'message=bench', `pid=${process.pid}`], cwd: session, env }));
+    results.push(compare('track', 'node dist/track.mjs event=heartbeat', tr, 'node -e 0', node));
+
+    const statuses = timeCommand(runs, () => ({ cmd: 'sh', args: ['-c', `for i in $(seq 0 ${runs - 1}); do git -C ../repo-sessions/s$i status --porcelain=v2 --branch >/dev/null; done`], cwd: repo }));
+    const list = timeCommand(runs, () => ({ cmd: KIT, args: ['list-sessions', 'json=1'], cwd: repo, env }));
+    results.push(compare('list-sessions', `bin/kit list-sessions (${runs} sessions)`, list, `${runs} x git status, one after another`, statuses));
+
+    const tsxFloor = timeCommand(runs, () => ({ cmd: process.execPath, args: ['--import', join(KIT_DIR, 'node_modules/tsx/dist/loader.mjs'), '-e', '0'], cwd: repo }));
+    const conflicts = timeCommand(runs, () => ({ cmd: KIT, args: ['conflicts', 'json=1'], cwd: repo, env }));
+    results.push(compare('conflicts', `bin/kit conflicts (${runs} sessions)`, conflicts, 'node --import tsx -e 0 (startup floor)', tsxFloor));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  if (opts.json === '1') return printJson(results);
+  const rows = results.map((r) => [r.name, `${r.subject_ms} ms`, `${r.baseline_ms} ms`, `${r.ratio}x`, r.subject, r.baseline]);
+  process.stdout.write(`${renderTable(['BENCH', 'MEDIAN', 'BASELINE', 'RATIO', 'SUBJECT', 'BASELINE COMMAND'], rows)}\n(medians of ${runs} runs; track and node of ${runs * 3})\n`);
+});

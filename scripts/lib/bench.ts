@@ -1,0 +1,43 @@
+// Measuring commands against a baseline in the same run: medians and ratios, never absolute limits.
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+export interface Timed {
+  median_ms: number;
+  runs: number;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Runs `before` (untimed), then times `cmd args` in `cwd`; throws when the command fails. */
+export function timeCommand(runs: number, make: (i: number) => { cmd: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv; before?: () => void; after?: () => void }): Timed {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c = make(i);
+    c.before?.();
+    const t0 = performance.now();
+    const r = spawnSync(c.cmd, c.args, { cwd: c.cwd, env: { ...process.env, ...c.env }, encoding: 'utf8' });
+    samples.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`${c.cmd} ${c.args.join(' ')} failed: ${r.stderr.trim().split('\n').slice(-1)[0]}`);
+    c.after?.();
+  }
+  return { median_ms: Math.round(median(samples) * 10) / 10, runs };
+}
+
+export interface Comparison {
+  name: string;
+  subject: string;
+  baseline: string;
+  subject_ms: number;
+  baseline_ms: number;
+  ratio: number;
+  runs: number;
+}
+
+export function compare(name: string, subject: string, s: Timed, baseline: string, b: Timed): Comparison {
+  return { name, subject, baseline, subject_ms: s.median_ms, baseline_ms: b.median_ms, ratio: Math.round((s.median_ms / b.median_ms) * 100) / 100, runs: s.runs };
+}
