@@ -13,6 +13,8 @@ import { endSessionStatus } from './tracker.ts';
 import { setEntryStatus } from './worklog.ts';
 
 export interface AtRisk {
+  /** Everything `git status` listed, copies included: when empty, git can recheck cleanliness as it removes. */
+  anyChange: boolean;
   /** Uncommitted files in the copy (modified, staged, untracked), copies of .env and friends excepted. */
   uncommitted: string[];
   /** Commits neither in the base nor on any remote-tracking branch: "abbrev subject". */
@@ -38,8 +40,10 @@ export async function workAtRisk(ctx: Context, r: SessionRecord): Promise<AtRisk
   const copyMissing = r.path !== null && !existsSync(r.path);
   let uncommitted: string[] = [];
   let unpushed: string[] = [];
+  let anyChange = false;
   if (r.path && !copyMissing) {
     const st = await worktreeStatus(r.path);
+    anyChange = st.changed.length > 0;
     uncommitted = st.changed.filter((p) => !isUnchangedCopy(ctx.main, r.path as string, r.copied, p));
   }
   if (r.mode === 'clone' && r.path && !copyMissing) {
@@ -50,7 +54,7 @@ export async function workAtRisk(ctx: Context, r: SessionRecord): Promise<AtRisk
   } else if (await branchExists(ctx.main, r.branch)) {
     unpushed = (await git(ctx.main, ['log', '--format=%h %s', r.branch, '--not', r.base, '--remotes', '--'])).split('\n').filter(Boolean);
   }
-  return { uncommitted, unpushed, copyMissing };
+  return { anyChange, uncommitted, unpushed, copyMissing };
 }
 
 function describeRisk(risk: AtRisk): string {
@@ -79,7 +83,7 @@ export async function endSession(ctx: Context, name: string, opts: { force: bool
     if (r.mode === 'clone') {
       if (existsSync(r.path)) await run('rm', ['-rf', '--', r.path]);
     } else {
-      await removeWorktree(main, r.path);
+      await removeWorktree(main, r.path, risk.anyChange);
     }
     removed = risk.copyMissing ? null : r.path;
     if (risk.copyMissing) warnings.push(`the copy ${r.path} was already gone`);
@@ -107,5 +111,5 @@ export async function endSession(ctx: Context, name: string, opts: { force: bool
   if (!worklogUpdated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
   await updateSession(root, workspace, name, (rec) => ({ ...rec, state: 'ended', ended_at: isoWithOffset(), outcome, creator: null }));
   const archived = await archiveSession(root, workspace, name);
-  return { name, outcome, removed_copy: removed, branch: r.branch, branch_deleted: deleted, branch_kept_reason: keptReason, discarded: opts.force ? risk : { uncommitted: [], unpushed: [], copyMissing: risk.copyMissing }, worklog_updated: worklogUpdated, archived_to: archived, warnings };
+  return { name, outcome, removed_copy: removed, branch: r.branch, branch_deleted: deleted, branch_kept_reason: keptReason, discarded: opts.force ? risk : { ...risk, uncommitted: [], unpushed: [] }, worklog_updated: worklogUpdated, archived_to: archived, warnings };
 }

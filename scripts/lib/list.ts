@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Context } from './context.ts';
 import { isUnchangedCopy } from './copy.ts';
+import { conflictMarks } from './conflicts.ts';
 import { pool } from './exec.ts';
 import { inspectSession } from './monitor.ts';
 import { aheadBehind, branchExists, worktreeStatus } from './repo.ts';
@@ -84,7 +85,12 @@ async function rowFor(ctx: Context, r: SessionRecord): Promise<SessionRow> {
 export async function listSessions(ctx: Context, opts: { includeEnded?: boolean } = {}): Promise<SessionRow[]> {
   const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
   const shown = records.filter((r) => opts.includeEnded || r.state !== 'ended');
-  const rows = await pool(shown, (r) => rowFor(ctx, r));
+  const [rows, marks] = await Promise.all([
+    pool(shown, (r) => rowFor(ctx, r)),
+    // The radar is advice: a failure there must not hide the list.
+    conflictMarks(ctx, shown).catch(() => new Map<string, string[]>()),
+  ]);
+  for (const row of rows) row.conflicts = marks.get(row.name) ?? [];
   for (const c of corrupt) {
     rows.push({ name: c.name, kind: null, component: null, shared: false, branch: null, base: null, mode: null, port: null, state: 'corrupt', tracker_state: null, progress_pct: null, message: null, ahead: null, behind: null, uncommitted: null, last_heartbeat: null, heartbeat_age_s: null, path: null, created: null, conflicts: [], error: c.error });
   }

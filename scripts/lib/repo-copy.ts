@@ -43,10 +43,13 @@ export async function addWorktree(main: string, path: string, branch: string): P
   await git(main, [...FAST_CHECKOUT, 'worktree', 'add', '--quiet', path, branch]);
 }
 
-/** Removes a worktree and its administrative files; `git worktree prune` when its folder is already gone. */
-export async function removeWorktree(main: string, path: string): Promise<void> {
+/**
+ * Removes a worktree and its administrative files; `git worktree prune` when its folder is already gone.
+ * Without `force`, git itself refuses at the moment of removal if anything changed since the caller looked.
+ */
+export async function removeWorktree(main: string, path: string, force = true): Promise<void> {
   if (existsSync(path)) {
-    const r = await gitRaw(main, ['worktree', 'remove', '--force', path]);
+    const r = await gitRaw(main, ['worktree', 'remove', ...(force ? ['--force'] : []), path]);
     if (r.code !== 0) {
       if (existsSync(join(path, '.git'))) throw new OperationError(gitFailure(['worktree', 'remove'], r));
       rmSync(path, { recursive: true, force: true });

@@ -1,0 +1,43 @@
+// make conflicts [json=1 repo=PATH]
+import { flag, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
+import { conflictRadar, type RadarSession } from './lib/conflicts.ts';
+import { loadContext } from './lib/context.ts';
+
+const list = (xs: string[], n = 4) => xs.slice(0, n).join(', ') + (xs.length > n ? `, +${xs.length - n} more` : '');
+
+function baseCell(s: RadarSession): string {
+  if (s.error) return paint('red', `error: ${s.error}`);
+  if (s.base_conflict) return paint('red', `CONFLICT in ${list(s.base_conflict_files)}`);
+  return s.changed.length ? 'merges cleanly' : 'no changes yet';
+}
+
+await runCommand('conflicts', async () => {
+  const opts = readOptions('conflicts', ['json', 'repo']);
+  const ctx = await loadContext(opts.repo);
+  const radar = await conflictRadar(ctx);
+  if (flag(opts, 'json')) return printJson(radar);
+  if (!radar.sessions.length) {
+    process.stdout.write(`no active sessions in ${ctx.main} (workspace ${ctx.config.workspace})\n`);
+    return;
+  }
+  const out: string[] = [];
+  const bases = radar.bases.map((b) => `${b.ref} ${b.sha.slice(0, 7)}`).join(', ');
+  out.push(`Sessions against the base (${bases || '-'}):`);
+  const rows = radar.sessions.map((s) => {
+    const others = s.in_other_components.map((o) => `${o.session} (${o.component}): ${list(o.files, 3)}`).join('; ');
+    return [s.name, String(s.changed.length), baseCell(s), s.outside_component.length ? paint('yellow', list(s.outside_component)) : '-', others ? paint('yellow', others) : '-'];
+  });
+  out.push(renderTable(['SESSION', 'CHANGED', 'WITH BASE', 'OUTSIDE ITS COMPONENT', "IN OTHER SESSIONS' COMPONENTS"], rows));
+  out.push('');
+  if (!radar.pairs.length) out.push('Between sessions: no two sessions changed the same file.');
+  else {
+    out.push('Between sessions (files both changed):');
+    const pairRows = radar.pairs.map((p) => [
+      `${p.a} <-> ${p.b}`,
+      list(p.files) || '(a file on one side is a folder on the other)',
+      p.error ? paint('red', `error: ${p.error}`) : p.conflict ? paint('red', `CONFLICT in ${list(p.conflict_files)}`) : paint('green', 'merges cleanly'),
+    ]);
+    out.push(renderTable(['PAIR', 'FILES', 'MERGE'], pairRows));
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+});

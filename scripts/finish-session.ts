@@ -1,0 +1,38 @@
+// make finish-session name=NAME [pr=1 merge=1 json=1 repo=PATH]
+import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
+import { loadContext } from './lib/context.ts';
+import { UsageError } from './lib/errors.ts';
+import { finishSession, type FinishReport } from './lib/finish.ts';
+
+const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '-');
+
+function render(rep: FinishReport, main: string): string {
+  const s = rep.sync;
+  const out = [`${paint('green', '✓')} session ${rep.name} (${rep.branch}) is READY FOR REVIEW${rep.ended ? ', merged and ended' : ''}`];
+  out.push(`  rebase     ${s.result === 'up-to-date' ? 'already on' : 'rebased onto'} ${s.onto_ref} ${short(s.onto)}${s.result === 'rebased' ? ` (${short(s.before)} -> ${short(s.after)})` : ''}`);
+  out.push(`  tests      ${rep.test.command ? `passed (${rep.test.command})` : 'no test command configured (test: in parallel.config.yaml)'}`);
+  out.push(`  pushed     ${rep.pushed_to.length ? `to ${rep.pushed_to.join(', then ')}` : 'no remote; nothing pushed'}`);
+  if (!rep.worklog_updated) out.push(`  WORK_LOG   entry not found; status not updated`);
+  if (rep.pr?.created) out.push(`  pull req.  ${rep.pr.url ?? 'created'}`);
+  else if (rep.pr) out.push(`  pull req.  not created: ${rep.pr.reason}. Run this in ${main}:`, `    ${rep.pr.command}`);
+  if (rep.merged) {
+    const pushed = rep.merged.pushed === null ? '' : rep.merged.pushed ? ', pushed to origin' : ', NOT pushed to origin';
+    out.push(`  merged     ${rep.merged.base} ${short(rep.merged.from)} -> ${short(rep.merged.to)} (fast-forward${pushed})`);
+  }
+  if (rep.ended) out.push(`  ended      copy removed${rep.ended.branch_deleted ? `, branch ${rep.branch} deleted` : ''}; logs kept in ${rep.ended.archived_to}`);
+  for (const w of rep.warnings) out.push(`  ${paint('yellow', 'note')}       ${w}`);
+  return out.join('\n');
+}
+
+await runCommand('finish-session', async () => {
+  const opts = readOptions('finish-session', ['name', 'pr', 'merge', 'json', 'repo']);
+  const json = flag(opts, 'json');
+  if (!opts.name) throw new UsageError('name= is required, e.g. make finish-session name=login-form (make list-sessions shows them)');
+  const pr = flag(opts, 'pr');
+  const merge = flag(opts, 'merge');
+  const ctx = await loadContext(opts.repo);
+  const rep = await finishSession(ctx, opts.name, { pr, merge, onStep: (t) => !json && process.stderr.write(`  ${t}...\n`) });
+  if (json) printJson(rep);
+  else process.stdout.write(`${render(rep, ctx.main)}\n`);
+  return rep.pr?.failed ? 1 : 0;
+});

@@ -1,0 +1,53 @@
+// make sync name=NAME | make sync-all  [strategy=rebase|merge autostash=1 json=1 repo=PATH]
+import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli.ts';
+import { loadContext } from './lib/context.ts';
+import { UsageError } from './lib/errors.ts';
+import { parseStrategy, syncSessions, type SessionSync } from './lib/sync.ts';
+
+const LABEL: Record<SessionSync['result'], [string, Color]> = {
+  rebased: ['rebased', 'green'],
+  merged: ['merged', 'green'],
+  'up-to-date': ['up to date', 'green'],
+  dirty: ['skipped: dirty', 'yellow'],
+  conflict: ['conflict', 'red'],
+  missing: ['missing', 'red'],
+  error: ['error', 'red'],
+};
+
+const list = (xs: string[]) => xs.slice(0, 6).join(', ') + (xs.length > 6 ? `, and ${xs.length - 6} more` : '');
+
+function detail(s: SessionSync): string {
+  const move = s.before && s.after && s.before !== s.after ? `${s.before.slice(0, 7)} -> ${s.after.slice(0, 7)}` : '';
+  if (s.result === 'conflict') return `in ${list(s.conflicts)}; ${s.message ?? ''}`;
+  if (s.result === 'dirty') return `${s.dirty.length} uncommitted file(s): ${list(s.dirty)}; ${s.message ?? ''}`;
+  return [move, s.message].filter(Boolean).join('; ');
+}
+
+await runCommand('sync', async () => {
+  const opts = readOptions('sync', ['name', 'all', 'strategy', 'autostash', 'json', 'repo']);
+  const all = flag(opts, 'all');
+  if (!opts.name && !all) throw new UsageError('name= is required, e.g. make sync name=login-form (or make sync-all for every session)');
+  if (opts.name && all) throw new UsageError('name= and all=1 do not go together: make sync name=NAME syncs one session, make sync-all every session');
+  const strategy = parseStrategy(opts.strategy);
+  const ctx = await loadContext(opts.repo);
+  const sum = await syncSessions(ctx, { name: opts.name, strategy, autostash: flag(opts, 'autostash') });
+  if (flag(opts, 'json')) {
+    printJson(sum);
+    return sum.ok ? 0 : 1;
+  }
+  for (const w of sum.warnings) process.stderr.write(`sync: ${w}\n`);
+  if (!sum.sessions.length) {
+    process.stdout.write(`no active sessions in ${ctx.main} (workspace ${ctx.config.workspace})\n`);
+    return 0;
+  }
+  const onto = sum.targets.map((t) => `${t.ref} ${t.sha.slice(0, 7)}`).join(', ');
+  const fetched = sum.fetch.fetched ? ' (fetched origin)' : '';
+  const rows = sum.sessions.map((s) => {
+    const [label, color] = LABEL[s.result];
+    return [s.name, paint(color, label), s.onto ? s.onto.slice(0, 7) : '-', detail(s)];
+  });
+  process.stdout.write(`${strategy === 'rebase' ? 'rebasing' : 'merging'} onto ${onto || '-'}${fetched}\n${renderTable(['SESSION', 'RESULT', 'ONTO', 'DETAIL'], rows)}\n`);
+  const failed = sum.sessions.filter((s) => !s.ok).length;
+  if (failed) process.stderr.write(`sync: ${failed} of ${sum.sessions.length} session(s) did not sync\n`);
+  return failed ? 1 : 0;
+});
