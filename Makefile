@@ -31,13 +31,13 @@ ports: $(KIT_STAMP) ## port leases and who really holds each port [json=1]
 end-session: $(KIT_STAMP) ## end a session safely: name=NAME [force=1 json=1]
 	@$(KIT_TS)/end-session.ts
 
-track: $(KIT_BUNDLES) ## report for a session: event=start|heartbeat|error|complete|fail [workspace= session= progress= message= output= pid=]
+track: $(KIT_BUNDLES) ## report for a session: event=start|heartbeat|error|complete|fail [workspace= session= progress= message= output= pid= dir= json=1]
 	@node $(KIT_DIR)/dist/track.mjs
 
-monitor: $(KIT_STAMP) ## dashboard of tracked sessions [workspace= watch=1 wait=1 timeout= session= log=1 json=1]
+monitor: $(KIT_STAMP) ## dashboard of tracked sessions [workspace= session= watch=1 poll= wait=1 timeout= log=1 json=1 heartbeat_timeout= session_timeout=]
 	@$(KIT_TS)/monitor.ts
 
-demo: $(KIT_STAMP) $(KIT_BUNDLES) ## three simulated sessions in a throwaway repository, watched live
+demo: $(KIT_STAMP) $(KIT_BUNDLES) ## three simulated sessions in a throwaway repository, watched live [keep=1]
 	@$(KIT_TS)/demo.ts
 
 sync: $(KIT_STAMP) ## rebase one session on the base: name=NAME [strategy=merge autostash=1 json=1]

@@ -29,7 +29,7 @@ const portRange = z
 export const configFileSchema = z
   .object({
     base: z.string().min(1).optional(),
-    workspace: nameSchema.refine((w) => w !== 'locks' && w !== 'archive', "'locks' and 'archive' are reserved").default('sessions'),
+    workspace: nameSchema.refine((w) => !['locks', 'archive', 'tmp'].includes(w), "'locks', 'archive' and 'tmp' are reserved").default('sessions'),
     worktree_root: z.string().min(1).default('../{repo}-sessions'),
     mode: z.enum(MODES).default('worktree'),
     ports: z

@@ -1,46 +1,53 @@
 // zod schemas of every file the kit keeps under .parallel/ (docs/schemas/ holds their JSON Schema).
 import { z } from 'zod';
+import { LOG_EVENTS, TRACKER_STATES } from './tracker-constants.ts';
 
 const iso = z.iso.datetime({ offset: true });
 
 export const KINDS = ['feature', 'bugfix', 'debug', 'refactor'] as const;
 export type Kind = (typeof KINDS)[number];
 
-export const TRACKER_STATES = ['created', 'running', 'completed', 'failed'] as const;
-export type TrackerState = (typeof TRACKER_STATES)[number];
+export { TRACKER_STATES, LOG_EVENTS };
+export type { TrackerState } from './tracker-constants.ts';
+
+const errorEntry = z.object({ at: iso, message: z.string() });
 
 /** status.json: the live status of one session, rewritten whole (temp file + rename) on every update. */
-export const statusSchema = z.object({
-  session_id: z.string().min(1),
-  workspace: z.string().min(1),
-  state: z.enum(TRACKER_STATES),
-  task_description: z.string(),
-  progress_pct: z.number().min(0).max(100),
-  message: z.string(),
-  errors: z.array(z.object({ at: iso, message: z.string() })),
-  started_at: iso.nullable(),
-  last_heartbeat: iso.nullable(),
-  completed_at: iso.nullable(),
-  output_files: z.array(z.string()),
-  metadata: z.record(z.string(), z.unknown()),
-  pid: z.number().int().positive().nullable(),
-  host: z.string().nullable(),
-});
+export const statusSchema = z
+  .object({
+    session_id: z.string().min(1).describe('The session id, unique within its workspace (the folder name)'),
+    workspace: z.string().min(1).describe('The workspace (the parent folder name)'),
+    state: z.enum(TRACKER_STATES).describe('What the tracker last recorded; the monitor derives crashed, stale and timed_out from it'),
+    task_description: z.string().describe('What the session works on'),
+    progress_pct: z.number().min(0).max(100).describe('0 to 100'),
+    message: z.string().describe('The last message a worker reported'),
+    errors: z.array(errorEntry).describe('Non-fatal errors and the failure, oldest first'),
+    started_at: iso.nullable().describe('When the last start happened (null while created)'),
+    last_heartbeat: iso.nullable().describe('When a worker last reported anything'),
+    completed_at: iso.nullable().describe('When the session completed or failed'),
+    output_files: z.array(z.string()).describe('Files the session produced, as reported'),
+    metadata: z.record(z.string(), z.unknown()).describe('Free-form data given at creation and start'),
+    pid: z.number().int().positive().nullable().describe('The worker process the tracker reports for'),
+    host: z.string().nullable().describe('The host of that process: a pid is only checked on its own host'),
+  })
+  .describe('status.json: the live status of one tracked session');
 export type Status = z.infer<typeof statusSchema>;
-
-export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish'] as const;
 
 /** One line of log.jsonl: an event, appended with a single write. */
 export const logEventSchema = z
   .object({
-    at: iso,
+    at: iso.describe('When the event happened'),
     event: z.enum(LOG_EVENTS),
     session_id: z.string().min(1),
-    pid: z.number().int().positive().nullable().optional(),
+    workspace: z.string().min(1).optional(),
+    pid: z.number().int().positive().nullable().optional().describe('The worker process'),
+    host: z.string().nullable().optional(),
     progress_pct: z.number().min(0).max(100).optional(),
     message: z.string().optional(),
+    output_files: z.array(z.string()).optional(),
   })
-  .loose();
+  .loose()
+  .describe('One line of log.jsonl: an event of one tracked session (other commands may add fields)');
 export type LogEvent = z.infer<typeof logEventSchema>;
 
 export const SESSION_STATES = ['creating', 'active', 'ended'] as const;

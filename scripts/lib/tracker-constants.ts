@@ -1,0 +1,21 @@
+// Names shared by the tracker (built-ins only, bundled into dist/track.mjs) and the zod schemas.
+
+export const TRACKER_STATES = ['created', 'running', 'completed', 'failed'] as const;
+export type TrackerState = (typeof TRACKER_STATES)[number];
+
+export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish'] as const;
+export type LogEventName = (typeof LOG_EVENTS)[number];
+
+/** Defaults of the monitor (and of the tracker's "is a live session running?" check), in seconds. */
+export const HEARTBEAT_TIMEOUT_S = 5 * 60;
+export const SESSION_TIMEOUT_S = 4 * 60 * 60;
+
+/** Folders of the state root that are not workspaces. */
+export const RESERVED_WORKSPACES = ['locks', 'archive', 'tmp'] as const;
+
+/** Same rule as names.ts NAME_RE (which cannot be imported here: names.ts pulls in zod). */
+export const ID_RE = /^(?![-.])(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._-]{1,64}$/;
+
+export const STATUS_FILE = 'status.json';
+export const LOG_FILE = 'log.jsonl';
+export const MARKERS = { completed: 'COMPLETED', failed: 'FAILED' } as const;

@@ -1,0 +1,77 @@
+// make monitor [workspace= session= log=1 json=1 watch=1 poll= wait=1 timeout= heartbeat_timeout= session_timeout= repo= dir=]
+import { resolve } from 'node:path';
+import { flag, intOption, printJson, readOptions, runCommand, useColor } from './lib/cli.ts';
+import { UsageError } from './lib/errors.ts';
+import { SessionMonitor, type Snapshot } from './lib/monitor.ts';
+import { follow } from './lib/monitor-follow.ts';
+import { eraseRows, renderDashboard, renderLog, rowsOf } from './lib/monitor-render.ts';
+import { checkId, locate } from './lib/tracker-locate.ts';
+
+const OPTIONS = ['workspace', 'session', 'log', 'json', 'watch', 'poll', 'wait', 'timeout', 'heartbeat_timeout', 'session_timeout', 'repo', 'dir'] as const;
+
+await runCommand('monitor', async () => {
+  const opts = readOptions('monitor', OPTIONS);
+  const json = flag(opts, 'json');
+  const watchMode = flag(opts, 'watch');
+  const wait = flag(opts, 'wait');
+  const log = flag(opts, 'log');
+  const pollS = intOption(opts, 'poll', 30, 1);
+  const timeoutS = opts.timeout ? intOption(opts, 'timeout', 0, 1) : undefined;
+  if (timeoutS !== undefined && !wait) throw new UsageError('timeout= goes with wait=1');
+  if (log && !opts.session) throw new UsageError('log=1 needs session=NAME');
+  if (json && watchMode) throw new UsageError('json=1 prints one snapshot; use it without watch=1 (with wait=1 it prints the final one)');
+  if (opts.workspace) checkId('workspace', opts.workspace);
+  if (opts.session) checkId('session', opts.session);
+  const root = locate({ dir: opts.dir }, opts.repo ? resolve(opts.repo) : process.cwd()).root;
+  const timing = { heartbeatTimeoutS: intOption(opts, 'heartbeat_timeout', 300, 1), sessionTimeoutS: intOption(opts, 'session_timeout', 4 * 3600, 1) };
+
+  let workspace = opts.workspace;
+  if (opts.session && !workspace) {
+    const found = new SessionMonitor({ root }).findSession(opts.session);
+    if (found.length > 1) throw new UsageError(`session ${opts.session} is in several workspaces (${found.join(', ')}); add workspace=`);
+    if (!found.length) throw new UsageError(`no session ${opts.session} in ${root}; make monitor lists them`);
+    workspace = found[0];
+  }
+  const monitor = new SessionMonitor({ root, workspace, session: opts.session, ...timing });
+
+  if (log) {
+    const { events, bad_lines } = monitor.log(workspace as string, opts.session as string);
+    if (json) return printJson(events);
+    process.stdout.write(`${renderLog(events)}\n`);
+    if (bad_lines) process.stderr.write(`monitor: skipped ${bad_lines} line${bad_lines > 1 ? 's' : ''} of the log that did not parse\n`);
+    return;
+  }
+  if (!watchMode && !wait) {
+    const snap = monitor.snapshot();
+    if (json) return printJson(snap);
+    process.stdout.write(`${renderDashboard(snap, useColor())}\n`);
+    return;
+  }
+
+  const tty = Boolean(process.stdout.isTTY);
+  const color = useColor();
+  let printedSig = '';
+  let drawnRows = 0;
+  const draw = (snap: Snapshot, why: string) => {
+    if (!watchMode && why !== 'final') return;
+    if (json) return printJson(snap);
+    const sig = snap.sessions.map((s) => `${s.session_id}:${s.state}`).join(' ');
+    // Without a terminal, a new dashboard only when a state changes (not on every heartbeat).
+    if (!tty && why === 'change' && sig === printedSig) return;
+    printedSig = sig;
+    const footer = watchMode && tty && why !== 'final' ? `\n${wait ? 'Waiting for every session to end' : 'Watching'}; redraws on change and every ${pollS}s. Ctrl-C to stop.` : '';
+    const text = `${renderDashboard(snap, color)}${footer}`;
+    // A terminal gets the drawing replaced in place; a log gets one dashboard after the other.
+    process.stdout.write(`${tty ? eraseRows(drawnRows, process.stdout.rows || Infinity) : watchMode && why !== 'start' ? '\n' : ''}${text}\n`);
+    drawnRows = rowsOf(text, process.stdout.columns || 80);
+  };
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+  const result = await follow(monitor, { wait, timeoutS, pollS, onSnapshot: draw, signal: abort.signal });
+  if (!wait) return result.code === 130 ? 0 : result.code;
+  const notDone = result.snapshot.sessions.filter((s) => s.state !== 'completed').map((s) => `${s.session_id} (${s.state})`);
+  if (result.timedOut) process.stderr.write(`monitor: timed out after ${timeoutS}s; ${notDone.length ? `not ended: ${notDone.join(', ')}` : 'no session appeared'}\n`);
+  else if (result.code === 1) process.stderr.write(`monitor: not every session completed: ${notDone.join(', ')}\n`);
+  return result.code;
+});
