@@ -34,7 +34,7 @@ function sampleRepo(root: string, files: number): string {
 }
 
 await runCommand('bench', async () => {
-  const opts = readOptions('bench', ['runs', 'files', 'json']);
+  const opts = readOptions(['runs', 'files', 'json']);
   const runs = intOption(opts, 'runs', 9, 3, 1000);
   const files = intOption(opts, 'files', 3000, 10, 200_000);
   const root = mkdtempSync(join(tmpdir(), 'kit-bench-'));

@@ -1,26 +1,74 @@
-// Builds the prebuilt bundles (the tracker command and the package entry) with esbuild, written atomically.
-import { renameSync } from 'node:fs';
+// Builds the prebuilt bundles with esbuild, so that no command pays for tsx at run time:
+//   dist/track.mjs  the tracker command: Node built-ins only (sessions call it on every step)
+//   dist/index.mjs  the package entry (dependencies left to node_modules)
+//   dist/cmd/*.mjs  every command script, dependencies bundled, shared code split into chunks
+// Concurrent make runs take turns on a lock; the one that gets it second finds the work done.
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const kit = dirname(dirname(fileURLToPath(import.meta.url)));
-const bundles = [
-  { entry: 'scripts/track.ts', out: 'dist/track.mjs', external: [] },
-  { entry: 'scripts/lib/index.ts', out: 'dist/index.mjs', external: ['zod', 'zx', 'handlebars', 'gray-matter'] },
+const dist = join(kit, 'dist');
+const stamp = join(dist, '.built');
+const lockFile = join(kit, '.build.lock');
+const COMMANDS = ['init', 'new-session', 'list-sessions', 'ports', 'end-session', 'monitor', 'demo', 'sync', 'conflicts', 'finish-session', 'bench'];
+const REQUIRE_SHIM = "import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);";
+
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+const sources = () => [
+  ...['scripts', 'scripts/lib'].flatMap((d) => readdirSync(join(kit, d)).filter((f) => /\.(ts|mjs)$/.test(f)).map((f) => join(kit, d, f))),
+  join(kit, 'package-lock.json'),
 ];
-for (const b of bundles) {
-  const out = join(kit, b.out);
-  const tmp = `${out}.${process.pid}.tmp`;
+const fresh = () => mtime(stamp) >= Math.max(...sources().map(mtime));
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function lock() {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lockFile, 'wx'));
+      return;
+    } catch {
+      if (Date.now() - mtime(lockFile) > 120_000) rmSync(lockFile, { force: true });
+      if (Date.now() > deadline) throw new Error(`build: ${lockFile} is held; remove it if no build is running`);
+      sleep(100);
+    }
+  }
+}
+
+async function buildAll() {
+  mkdirSync(dist, { recursive: true });
+  const tmp = join(dist, `.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' };
+  await build({ ...common, entryPoints: [join(kit, 'scripts/track.ts')], outfile: join(tmp, 'track.mjs') });
+  await build({ ...common, entryPoints: [join(kit, 'scripts/lib/index.ts')], outfile: join(tmp, 'index.mjs'), packages: 'external' });
   await build({
-    entryPoints: [join(kit, b.entry)],
-    outfile: tmp,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: b.external,
-    logLevel: 'error',
+    ...common,
+    entryPoints: COMMANDS.map((c) => ({ in: join(kit, 'scripts', `${c}.ts`), out: c })),
+    outdir: join(tmp, 'cmd'),
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    banner: { js: REQUIRE_SHIM },
   });
-  renameSync(tmp, out);
+  // Swap in the new files: each rename is atomic, so a command that starts meanwhile finds a whole bundle.
+  renameSync(join(tmp, 'track.mjs'), join(dist, 'track.mjs'));
+  renameSync(join(tmp, 'index.mjs'), join(dist, 'index.mjs'));
+  const old = join(dist, `.old-${process.pid}`);
+  if (existsSync(join(dist, 'cmd'))) renameSync(join(dist, 'cmd'), old);
+  renameSync(join(tmp, 'cmd'), join(dist, 'cmd'));
+  rmSync(old, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}
+
+if (!fresh()) {
+  lock();
+  try {
+    if (!fresh()) await buildAll();
+  } finally {
+    unlinkSync(lockFile);
+  }
 }

@@ -12,7 +12,7 @@ function baseCell(s: RadarSession): string {
 }
 
 await runCommand('conflicts', async () => {
-  const opts = readOptions('conflicts', ['json', 'repo']);
+  const opts = readOptions(['json', 'repo']);
   const ctx = await loadContext(opts.repo);
   const radar = await conflictRadar(ctx);
   if (flag(opts, 'json')) return printJson(radar);

@@ -4,7 +4,7 @@ import { OperationError } from './lib/errors.ts';
 import { cleanUp, DEMO_WORKERS, makeDemoDir, makeSampleRepo, newDemoSession, runKitCommand, startWorker, unexpectedEndings } from './lib/demo.ts';
 
 await runCommand('demo', async () => {
-  const opts = readOptions('demo', ['keep']);
+  const opts = readOptions(['keep']);
   const keep = flag(opts, 'keep');
   const say = (text: string) => process.stdout.write(`${text}\n`);
   const demo = makeDemoDir();

@@ -5,7 +5,7 @@ import { endSession } from './lib/end.ts';
 import { UsageError } from './lib/errors.ts';
 
 await runCommand('end-session', async () => {
-  const opts = readOptions('end-session', ['name', 'force', 'json', 'repo']);
+  const opts = readOptions(['name', 'force', 'json', 'repo']);
   const json = flag(opts, 'json');
   if (!opts.name) throw new UsageError('name= is required, e.g. make end-session name=login-form (make list-sessions shows them)');
   const ctx = await loadContext(opts.repo);

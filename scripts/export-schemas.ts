@@ -1,19 +1,19 @@
-// node --import tsx scripts/export-schemas.ts [check=1]: writes docs/schemas/*.schema.json from the zod schemas.
+// npx tsx scripts/export-schemas.ts [check=1]: writes docs/schemas/*.schema.json from the zod schemas.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import { flag, readOptions, runCommand } from './lib/cli.ts';
 import { OperationError } from './lib/errors.ts';
 import { writeFileAtomic } from './lib/fsutil.ts';
 import { renderSchemaDocs } from './lib/tracker-jsonschema.ts';
+import { KIT_DIR } from './lib/kit-dir.ts';
 
-const kit = join(dirname(fileURLToPath(import.meta.url)), '..');
+const kit = KIT_DIR;
 
 await runCommand('export-schemas', async () => {
-  const check = flag(readOptions('export-schemas', ['check']), 'check');
+  const check = flag(readOptions(['check']), 'check');
   const stale = renderSchemaDocs(kit).filter((d) => !existsSync(d.path) || readFileSync(d.path, 'utf8') !== d.text);
   if (check) {
-    if (stale.length) throw new OperationError(`out of date: ${stale.map((d) => relative(kit, d.path)).join(', ')}; run node --import tsx scripts/export-schemas.ts`);
+    if (stale.length) throw new OperationError(`out of date: ${stale.map((d) => relative(kit, d.path)).join(', ')}; run npx tsx scripts/export-schemas.ts`);
     return;
   }
   for (const d of stale) writeFileAtomic(d.path, d.text);

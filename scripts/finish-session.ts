@@ -25,7 +25,7 @@ function render(rep: FinishReport, main: string): string {
 }
 
 await runCommand('finish-session', async () => {
-  const opts = readOptions('finish-session', ['name', 'pr', 'merge', 'json', 'repo']);
+  const opts = readOptions(['name', 'pr', 'merge', 'json', 'repo']);
   const json = flag(opts, 'json');
   if (!opts.name) throw new UsageError('name= is required, e.g. make finish-session name=login-form (make list-sessions shows them)');
   const pr = flag(opts, 'pr');

@@ -4,7 +4,7 @@ import { initRepo } from './lib/init.ts';
 import { locateRepo } from './lib/repo.ts';
 
 await runCommand('init', async () => {
-  const opts = readOptions('init', ['repo', 'json']);
+  const opts = readOptions(['repo', 'json']);
   const loc = await locateRepo(opts.repo ?? process.cwd());
   const changes = await initRepo(loc.main);
   if (flag(opts, 'json')) return printJson({ repo: loc.main, changes });

@@ -26,7 +26,7 @@ function cells(r: SessionRow): string[] {
 }
 
 await runCommand('list-sessions', async () => {
-  const opts = readOptions('list-sessions', ['json', 'all', 'repo']);
+  const opts = readOptions(['json', 'all', 'repo']);
   const ctx = await loadContext(opts.repo);
   const rows = await listSessions(ctx, { includeEnded: flag(opts, 'all') });
   if (flag(opts, 'json')) return printJson(rows);

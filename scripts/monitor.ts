@@ -10,7 +10,7 @@ import { checkId, locate } from './lib/tracker-locate.ts';
 const OPTIONS = ['workspace', 'session', 'log', 'json', 'watch', 'poll', 'wait', 'timeout', 'heartbeat_timeout', 'session_timeout', 'repo', 'dir'] as const;
 
 await runCommand('monitor', async () => {
-  const opts = readOptions('monitor', OPTIONS);
+  const opts = readOptions(OPTIONS);
   const json = flag(opts, 'json');
   const watchMode = flag(opts, 'watch');
   const wait = flag(opts, 'wait');

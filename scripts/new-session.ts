@@ -1,12 +1,13 @@
 // make new-session name=NAME component=C [kind= base= mode= profile= shared=1 json=1 repo=PATH]
 import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
 import { loadContext } from './lib/context.ts';
-import { createSession } from './lib/create.ts';
+import { join } from 'node:path';
+import { createSession, KIT_DIR } from './lib/create.ts';
 
 const OPTIONS = ['name', 'component', 'kind', 'base', 'mode', 'profile', 'shared', 'json', 'repo'] as const;
 
 await runCommand('new-session', async () => {
-  const opts = readOptions('new-session', OPTIONS);
+  const opts = readOptions(OPTIONS);
   const json = flag(opts, 'json');
   const shared = flag(opts, 'shared');
   const ctx = await loadContext(opts.repo);
@@ -38,7 +39,7 @@ await runCommand('new-session', async () => {
     `  env file   ${result.envFile}`,
     '',
     `Load its environment:  ${load}`,
-    `Report progress:       make track event=heartbeat progress=50 message='...'   (inside the copy)`,
+    `Report progress:       make -f ${join(KIT_DIR, 'Makefile')} track event=heartbeat progress=50 message='...'   (inside the copy)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 });

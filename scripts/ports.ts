@@ -19,7 +19,7 @@ function cells(r: PortRow): string[] {
 }
 
 await runCommand('ports', async () => {
-  const opts = readOptions('ports', ['json', 'repo']);
+  const opts = readOptions(['json', 'repo']);
   const json = flag(opts, 'json');
   const ctx = await loadContext(opts.repo);
   const rows = await portReport(ctx);

@@ -24,7 +24,7 @@ function detail(s: SessionSync): string {
 }
 
 await runCommand('sync', async () => {
-  const opts = readOptions('sync', ['name', 'all', 'strategy', 'autostash', 'json', 'repo']);
+  const opts = readOptions(['name', 'all', 'strategy', 'autostash', 'json', 'repo']);
   const all = flag(opts, 'all');
   if (!opts.name && !all) throw new UsageError('name= is required, e.g. make sync name=login-form (or make sync-all for every session)');
   if (opts.name && all) throw new UsageError('name= and all=1 do not go together: make sync name=NAME syncs one session, make sync-all every session');

@@ -41,7 +41,7 @@ function eventOf(opts: Record<string, string>): TrackerEvent {
 }
 
 await runCommand('track', async () => {
-  const opts = readOptions('track', OPTIONS);
+  const opts = readOptions(OPTIONS);
   const ev = eventOf(opts);
   const where = locate({ dir: opts.dir, workspace: opts.workspace, session: opts.session });
   if (!where.workspace || !where.sessionId) {

@@ -13,17 +13,17 @@ describe('options', () => {
 
   it('takes values from the environment for names make listed, and key=value arguments', () => {
     const env = { MAKEFLAGS: ' -- name=x', name: 'x"; touch /tmp/p; echo "', component: 'ignored-not-from-make' };
-    expect(readOptions('t', ['name', 'component'], ['component=ui'], env)).toEqual({ name: 'x"; touch /tmp/p; echo "', component: 'ui' });
+    expect(readOptions(['name', 'component'], ['component=ui'], env)).toEqual({ name: 'x"; touch /tmp/p; echo "', component: 'ui' });
   });
 
   it('refuses unknown options and bare words with a usage error', () => {
-    expect(() => readOptions('t', ['name'], ['nmae=x'], {})).toThrow(UsageError);
-    expect(() => readOptions('t', ['name'], ['oops'], {})).toThrow(/unexpected argument/);
-    expect(() => readOptions('t', ['name'], [], { MAKEFLAGS: ' -- forse=1', forse: '1' })).toThrow(/unknown option forse=/);
+    expect(() => readOptions(['name'], ['nmae=x'], {})).toThrow(UsageError);
+    expect(() => readOptions(['name'], ['oops'], {})).toThrow(/unexpected argument/);
+    expect(() => readOptions(['name'], [], { MAKEFLAGS: ' -- forse=1', forse: '1' })).toThrow(/unknown option forse=/);
   });
 
   it('ignores upper-case make variables (they belong to make or the environment)', () => {
-    expect(readOptions('t', ['json'], [], { MAKEFLAGS: ' -- NO_COLOR=1 json=1', NO_COLOR: '1', json: '1' })).toEqual({ json: '1' });
+    expect(readOptions(['json'], [], { MAKEFLAGS: ' -- NO_COLOR=1 json=1', NO_COLOR: '1', json: '1' })).toEqual({ json: '1' });
   });
 
   it('parses flags strictly', () => {

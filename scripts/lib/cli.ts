@@ -5,7 +5,7 @@ import { KitError, UsageError } from './errors.ts';
  * Options come as `key=value` arguments, or from make: make exports command-line variables to the
  * recipe's environment and lists their names in MAKEFLAGS, so values never pass through a shell.
  */
-export function readOptions(command: string, allowed: readonly string[], argv = process.argv.slice(2), env = process.env): Record<string, string> {
+export function readOptions(allowed: readonly string[], argv = process.argv.slice(2), env = process.env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of makeVariableNames(env.MAKEFLAGS ?? '')) {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) continue; // upper-case ones belong to make or the environment

@@ -1,8 +1,7 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Context } from './context.ts';
 import type { Mode } from './config.ts';
 import { copyInto, copyPatterns, resolveCopies } from './copy.ts';
@@ -21,8 +20,9 @@ import { SESSION_ENV_FILE, sessionDir } from './store.ts';
 import { isoWithOffset } from './time.ts';
 import { initSessionStatus } from './tracker.ts';
 import { appendEntry, branchFor, removeEntry, renderEntry } from './worklog.ts';
+import { KIT_DIR } from './kit-dir.ts';
 
-export const KIT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { KIT_DIR };
 
 export interface NewSessionInput {
   name: string;

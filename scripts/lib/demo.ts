@@ -4,13 +4,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OperationError } from './errors.ts';
 import { run } from './exec.ts';
 import { SessionMonitor, type SessionView } from './monitor.ts';
 import { DEMO_WORKERS, type DemoWorker } from './demo-workers.ts';
+import { KIT_DIR } from './kit-dir.ts';
 
-export const KIT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { KIT_DIR };
 
 const CONFIG = `# The demo's sample configuration.
 base: main
@@ -95,11 +95,11 @@ export function startWorker(demo: Demo, w: DemoWorker, path: string): ChildProce
 }
 
 /**
- * Runs a kit command the way its make target does (tsx on scripts/<command>.ts), output to our terminal.
+ * Runs a kit command the way its make target does (the bundle dist/cmd/<command>.mjs), output to our terminal.
  * Not through make itself, because make turns every failure into exit code 2 and we want the command's own.
  */
 export function runKitCommand(demo: Demo, command: string, vars: Record<string, string>): Promise<number> {
-  const args = ['--no-warnings', '--import', join(KIT_DIR, 'node_modules', 'tsx', 'dist', 'loader.mjs'), join(KIT_DIR, 'scripts', `${command}.ts`), ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
+  const args = [join(KIT_DIR, 'dist', 'cmd', `${command}.mjs`), ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: demo.repo, env: cleanEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);

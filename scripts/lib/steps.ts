@@ -34,6 +34,7 @@ export async function runSteps(steps: Step[], interrupted: () => boolean = () =>
         undoErrors.push(`${step.title}: ${(undoErr as Error).message}`);
       }
     }
+    if (!done.length && err instanceof KitError) throw err; // nothing was done: the reason alone says it
     const failed = steps[done.length]?.title ?? 'a step';
     const reason = err instanceof Error ? err.message : String(err);
     const code = err instanceof KitError ? err.exitCode : 1;

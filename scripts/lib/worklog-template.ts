@@ -1,14 +1,14 @@
 // WORK_LOG.md entry templates: templates/<kind>.md.hbs = gray-matter front matter + a Handlebars body.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import matter from 'gray-matter';
 import Handlebars from 'handlebars';
 import { OperationError } from './errors.ts';
 import { describeName } from './names.ts';
 import { KINDS, type Kind } from './schemas.ts';
+import { KIT_DIR } from './kit-dir.ts';
 
-export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+export const TEMPLATES_DIR = join(KIT_DIR, 'templates');
 export const STATUS_IN_PROGRESS = 'IN PROGRESS';
 
 export interface TemplateMeta {

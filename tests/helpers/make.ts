@@ -17,7 +17,7 @@ export interface MakeResult {
 }
 
 function result(code: number, stdout: string, stderr: string): MakeResult {
-  const m = /^make: \*\*\* \[.*\] Error (\d+)$/m.exec(stderr);
+  const m = /^make(?:\[\d+\])?: \*\*\* \[.*\] Error (\d+)$/m.exec(stderr);
   const exit = code === 0 ? 0 : m ? Number(m[1]) : code;
   return { code, exit, stdout, stderr: stderr.replace(/^make(\[\d+\])?: \*\*\* .*\n?/gm, '') };
 }

@@ -11,3 +11,4 @@ delete process.env.PARALLEL_SESSION;
 delete process.env.PARALLEL_WORKSPACE;
 delete process.env.MAKEFLAGS;
 delete process.env.MFLAGS;
+delete process.env.MAKELEVEL;
