@@ -7,7 +7,6 @@ import { compare, timeCommand, type Comparison } from './lib/bench.ts';
 import { intOption, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
 import { KIT_DIR } from './lib/create.ts';
 
-const KIT = join(KIT_DIR, 'bin', 'kit');
 const MAKEFILE = join(KIT_DIR, 'Makefile');
 const TRACK = join(KIT_DIR, 'dist', 'track.mjs');
 const GIT_ID = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x' };
@@ -54,12 +53,20 @@ await runCommand('bench', async () => {
     results.push(compare('track', 'node dist/track.mjs event=heartbeat', tr, 'node -e 0', node));
 
     const statuses = timeCommand(runs, () => ({ cmd: 'sh', args: ['-c', `for i in $(seq 0 ${runs - 1}); do git -C ../repo-sessions/s$i status --porcelain=v2 --branch >/dev/null; done`], cwd: repo }));
-    const list = timeCommand(runs, () => ({ cmd: KIT, args: ['list-sessions', 'json=1'], cwd: repo, env }));
-    results.push(compare('list-sessions', `bin/kit list-sessions (${runs} sessions)`, list, `${runs} x git status, one after another`, statuses));
+    const list = timeCommand(runs, () => ({ cmd: process.execPath, args: [join(KIT_DIR, 'dist', 'cmd', 'list-sessions.mjs'), 'json=1'], cwd: repo, env }));
+    results.push(compare('list-sessions', `list-sessions (${runs} sessions, conflict column included)`, list, `${runs} x git status, one after another`, statuses));
 
-    const tsxFloor = timeCommand(runs, () => ({ cmd: process.execPath, args: ['--import', join(KIT_DIR, 'node_modules/tsx/dist/loader.mjs'), '-e', '0'], cwd: repo }));
-    const conflicts = timeCommand(runs, () => ({ cmd: KIT, args: ['conflicts', 'json=1'], cwd: repo, env }));
-    results.push(compare('conflicts', `bin/kit conflicts (${runs} sessions)`, conflicts, 'node --import tsx -e 0 (startup floor)', tsxFloor));
+    // Every session changes one shared file: all pairs overlap, so the radar merges every pair.
+    const names = Array.from({ length: runs }, (_, i) => `s${i}`);
+    names.forEach((n, i) => {
+      const dir = join(root, 'repo-sessions', n);
+      writeFileSync(join(dir, 'server', 'd0', 'f0.txt'), `changed by ${n}\n`.repeat(i + 1));
+      git(dir, 'commit', '-qam', `${n} edits f0`);
+    });
+    const pairs = names.flatMap((a, i) => names.slice(i + 1).map((b) => `git merge-tree --write-tree --name-only feature/${a} feature/${b} >/dev/null || true`));
+    const byHand = timeCommand(runs, () => ({ cmd: 'sh', args: ['-c', pairs.join('\n')], cwd: repo }));
+    const conflicts = timeCommand(runs, () => ({ cmd: process.execPath, args: [join(KIT_DIR, 'dist', 'cmd', 'conflicts.mjs'), 'json=1'], cwd: repo, env }));
+    results.push(compare('conflicts', `conflicts radar (${runs} sessions, ${pairs.length} overlapping pairs, + each vs base)`, conflicts, `${pairs.length} x git merge-tree, one after another`, byHand));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
