@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { make, makeAsync, makeJson } from './helpers/make.ts';
@@ -23,6 +23,16 @@ function snapshot(repo: string) {
     sessions: existsSync(join(repo, '.parallel/sessions')) ? readdirSync(join(repo, '.parallel/sessions')) : [],
   };
 }
+
+describe('make', () => {
+  it('lists every target with one line each when called without one', () => {
+    const r = make(makeRepo(), '');
+    expect(r.code).toBe(0);
+    for (const t of ['init', 'new-session', 'list-sessions', 'ports', 'end-session', 'track', 'monitor', 'demo', 'sync', 'sync-all', 'conflicts', 'finish-session', 'test']) {
+      expect(r.stdout).toMatch(new RegExp(`^  make ${t} +\\S`, 'm'));
+    }
+  });
+});
 
 describe('make new-session', () => {
   it('creates branch, worktree, env file, lease, record, status and WORK_LOG entry', () => {
@@ -117,12 +127,18 @@ describe('make new-session', () => {
     expect(gitIn(repo, 'branch', '--list', 'feature/there')).toBe('');
   });
 
-  it('runs the setup command in the copy with the session environment', () => {
+  it('copies .env and .worktreeinclude files, and runs the setup command in the copy with the session environment', () => {
     const repo = makeRepo({ config: 'components: { server: { paths: [server/] } }\nsetup: "echo $PORT-$PARALLEL_SESSION > .setup-ran"\nprofiles: { dev: { APP_ENV: development } }\n' });
+    writeFileSync(join(repo, '.worktreeinclude'), '# local settings\nconfig/*.local.json\n');
+    mkdirSync(join(repo, 'config'));
+    writeFileSync(join(repo, 'config/db.local.json'), '{"db": 1}\n');
+    writeFileSync(join(repo, 'config/other.json'), '{}\n');
     const r = makeJson<Created>(repo, 'new-session', { name: 'withsetup', component: 'server', profile: 'dev' });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(r.data.path!, '.setup-ran'), 'utf8')).toBe(`${r.data.port}-withsetup\n`);
     expect(r.data.env.APP_ENV).toBe('development');
+    expect(readFileSync(join(r.data.path!, 'config/db.local.json'), 'utf8')).toBe('{"db": 1}\n');
+    expect(existsSync(join(r.data.path!, 'config/other.json'))).toBe(false);
   });
 
   it('makes a clone whose origin is the main repository, and a branch-only session', () => {

@@ -31,7 +31,7 @@ export function kit(cwd: string, command: string, vars: Record<string, string | 
 }
 
 function argv(target: string, vars: Record<string, string | number>): string[] {
-  return ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
+  return ['-s', '--no-print-directory', '-f', MAKEFILE, ...(target ? [target] : []), ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
 }
 
 /** `make -f <kit>/Makefile target k=v ...` run in `cwd` (the target repository by default). */
