@@ -23,7 +23,7 @@ init: $(KIT_BUNDLES) ## write parallel.config.yaml, .gitignore entry, WORK_LOG.m
 new-session: $(KIT_BUNDLES) ## start a session: name=NAME component=C [kind= base= mode= profile= shared=1 json=1]
 	@$(KIT_RUN)/new-session.mjs
 
-list-sessions: $(KIT_BUNDLES) ## one row per session [json=1 all=1]
+list-sessions: $(KIT_BUNDLES) ## one row per session [json=1]
 	@$(KIT_RUN)/list-sessions.mjs
 
 ports: $(KIT_BUNDLES) ## port leases and who really holds each port [json=1]

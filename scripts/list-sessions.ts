@@ -26,9 +26,9 @@ function cells(r: SessionRow): string[] {
 }
 
 await runCommand('list-sessions', async () => {
-  const opts = readOptions(['json', 'all', 'repo']);
+  const opts = readOptions(['json', 'repo']);
   const ctx = await loadContext(opts.repo);
-  const rows = await listSessions(ctx, { includeEnded: flag(opts, 'all') });
+  const rows = await listSessions(ctx);
   if (flag(opts, 'json')) return printJson(rows);
   if (!rows.length) {
     process.stdout.write(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}\n`);

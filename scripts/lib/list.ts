@@ -82,9 +82,9 @@ async function rowFor(ctx: Context, r: SessionRecord): Promise<SessionRow> {
   return row;
 }
 
-export async function listSessions(ctx: Context, opts: { includeEnded?: boolean } = {}): Promise<SessionRow[]> {
+export async function listSessions(ctx: Context): Promise<SessionRow[]> {
   const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
-  const shown = records.filter((r) => opts.includeEnded || r.state !== 'ended');
+  const shown = records.filter((r) => r.state !== 'ended');
   const [rows, marks] = await Promise.all([
     pool(shown, (r) => rowFor(ctx, r)),
     // The radar is advice: a failure there must not hide the list.
