@@ -23,7 +23,8 @@ Several AI sessions work on this repository at once, each in its own copy and br
 - Load the session's environment (\`set -a; . ./.parallel-session.env; set +a\`): \`$PORT\` is yours alone.
 - Stay inside your component's paths (see parallel.config.yaml); \`make conflicts\` shows overlaps.
 - Report progress: \`make track event=heartbeat progress=N message='...'\`; \`make monitor\` shows everyone.
-- Keep your WORK_LOG.md entry's checklist current; the kit updates its Status line.
+- Keep your WORK_LOG.md entry's checklist current in the main checkout (`$PARALLEL_MAIN/WORK_LOG.md`,
+  not your copy's); the kit updates its Status line.
 - Before merging: \`make sync name=NAME\`, then \`make finish-session name=NAME\`.
 - Never remove another session's copy; \`make end-session\` refuses when work would be lost.
 ${CLAUDE_END}
