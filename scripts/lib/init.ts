@@ -22,8 +22,9 @@ Several AI sessions work on this repository at once, each in its own copy and br
 - Start work with \`make new-session name=NAME component=COMPONENT\` and work only in the copy it prints.
 - Load the session's environment (\`set -a; . ./.parallel-session.env; set +a\`): \`$PORT\` is yours alone.
 - Stay inside your component's paths (see parallel.config.yaml); \`make conflicts\` shows overlaps.
-- Report progress: \`make track event=heartbeat progress=N message='...'\`; \`make monitor\` shows everyone.
-- Keep your WORK_LOG.md entry's checklist current in the main checkout (`$PARALLEL_MAIN/WORK_LOG.md`,
+- Report progress from your copy: \`node "$PARALLEL_KIT/dist/track.mjs" event=heartbeat progress=N message='...'\`
+  (the same as \`make track\`); \`make monitor\` shows everyone.
+- Keep your WORK_LOG.md entry's checklist current in the main checkout (\`$PARALLEL_MAIN/WORK_LOG.md\`,
   not your copy's); the kit updates its Status line.
 - Before merging: \`make sync name=NAME\`, then \`make finish-session name=NAME\`.
 - Never remove another session's copy; \`make end-session\` refuses when work would be lost.
