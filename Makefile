@@ -1,8 +1,10 @@
 # Parallel sessions kit. `make help` lists every target.
-# User values (name=, component=, ...) reach the scripts through the environment that make exports
-# for command-line variables; no recipe below ever expands one, so no shell sees what a user typed.
+# User values (name=, component=, ...) are never expanded by make and never seen by a shell: make would
+# expand `$(shell ...)` in a command-line variable when exporting it, so none is exported; the scripts
+# read the raw values from MAKEFLAGS, where make keeps them as typed. No recipe below expands one.
 .DEFAULT_GOAL := help
 SHELL := /bin/sh
+unexport $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
 
 KIT_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 KIT_STAMP := $(KIT_DIR)/node_modules/.kit-installed

@@ -53,13 +53,17 @@ async function buildAll() {
     outExtension: { '.js': '.mjs' },
     banner: { js: REQUIRE_SHIM },
   });
-  // Swap in the new files: each rename is atomic, so a command that starts meanwhile finds a whole bundle.
+  // Swap in the new files one rename at a time: chunk names carry a content hash, so new chunks land
+  // beside the old ones, then each entry file is replaced atomically; a command starting meanwhile
+  // always finds a whole bundle. Chunks no entry refers to any more are removed last.
   renameSync(join(tmp, 'track.mjs'), join(dist, 'track.mjs'));
   renameSync(join(tmp, 'index.mjs'), join(dist, 'index.mjs'));
-  const old = join(dist, `.old-${process.pid}`);
-  if (existsSync(join(dist, 'cmd'))) renameSync(join(dist, 'cmd'), old);
-  renameSync(join(tmp, 'cmd'), join(dist, 'cmd'));
-  rmSync(old, { recursive: true, force: true });
+  const chunks = join(dist, 'cmd', 'chunks');
+  mkdirSync(chunks, { recursive: true });
+  const newChunks = readdirSync(join(tmp, 'cmd', 'chunks'));
+  for (const f of newChunks) renameSync(join(tmp, 'cmd', 'chunks', f), join(chunks, f));
+  for (const f of readdirSync(join(tmp, 'cmd')).filter((f) => f.endsWith('.mjs'))) renameSync(join(tmp, 'cmd', f), join(dist, 'cmd', f));
+  for (const f of readdirSync(chunks)) if (!newChunks.includes(f)) rmSync(join(chunks, f), { force: true });
   rmSync(tmp, { recursive: true, force: true });
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -3,12 +3,14 @@ import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
 import { loadContext } from './lib/context.ts';
 import { endSession } from './lib/end.ts';
 import { UsageError } from './lib/errors.ts';
+import { catchInterrupts } from './lib/interrupt.ts';
 
 await runCommand('end-session', async () => {
   const opts = readOptions(['name', 'force', 'json', 'repo']);
   const json = flag(opts, 'json');
   if (!opts.name) throw new UsageError('name= is required, e.g. make end-session name=login-form (make list-sessions shows them)');
   const ctx = await loadContext(opts.repo);
+  catchInterrupts(() => process.stderr.write('end-session: interrupted; finishing the step under way...\n'));
   const rep = await endSession(ctx, opts.name, { force: flag(opts, 'force') });
   if (json) return printJson(rep);
   const out = [`${paint('green', '✓')} ended session ${rep.name}: ${rep.outcome}`];
@@ -16,6 +18,7 @@ await runCommand('end-session', async () => {
   out.push(`  branch     ${rep.branch} ${rep.branch_deleted ? 'deleted' : rep.branch_kept_reason ? `kept: ${rep.branch_kept_reason}` : 'gone'}`);
   if (rep.discarded.uncommitted.length) out.push(`  threw away ${rep.discarded.uncommitted.length} uncommitted file(s): ${rep.discarded.uncommitted.join(', ')}`);
   if (rep.discarded.unpushed.length) out.push(`  threw away ${rep.discarded.unpushed.length} unpushed commit(s): ${rep.discarded.unpushed.join('; ')}`);
+  if (rep.discarded.stashes.length) out.push(`  threw away ${rep.discarded.stashes.length} stash entr(ies): ${rep.discarded.stashes.join('; ')}`);
   out.push(`  logs kept  ${rep.archived_to}`);
   for (const w of rep.warnings) out.push(`  ${paint('yellow', 'note')}       ${w}`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -2,6 +2,7 @@
 import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
 import { loadContext } from './lib/context.ts';
 import { UsageError } from './lib/errors.ts';
+import { catchInterrupts } from './lib/interrupt.ts';
 import { finishSession, type FinishReport } from './lib/finish.ts';
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '-');
@@ -31,6 +32,7 @@ await runCommand('finish-session', async () => {
   const pr = flag(opts, 'pr');
   const merge = flag(opts, 'merge');
   const ctx = await loadContext(opts.repo);
+  catchInterrupts(() => process.stderr.write('finish-session: interrupted; finishing the step under way, then stopping...\n'));
   const rep = await finishSession(ctx, opts.name, { pr, merge, onStep: (t) => !json && process.stderr.write(`  ${t}...\n`) });
   if (json) printJson(rep);
   else process.stdout.write(`${render(rep, ctx.main)}\n`);

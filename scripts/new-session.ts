@@ -3,6 +3,7 @@ import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
 import { loadContext } from './lib/context.ts';
 import { join } from 'node:path';
 import { createSession, KIT_DIR } from './lib/create.ts';
+import { catchInterrupts, interrupted } from './lib/interrupt.ts';
 
 const OPTIONS = ['name', 'component', 'kind', 'base', 'mode', 'profile', 'shared', 'json', 'repo'] as const;
 
@@ -11,16 +12,11 @@ await runCommand('new-session', async () => {
   const json = flag(opts, 'json');
   const shared = flag(opts, 'shared');
   const ctx = await loadContext(opts.repo);
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-    process.stderr.write('new-session: interrupted; undoing what was done so far...\n');
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
     { name: opts.name ?? '', component: opts.component ?? '', kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared },
-    { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), interrupted: () => interrupted, setupOutput: json ? 'capture' : 'inherit' },
+    { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), interrupted, setupOutput: json ? 'capture' : 'inherit' },
   );
   const r = result.record;
   if (json) {

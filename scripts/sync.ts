@@ -2,6 +2,7 @@
 import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli.ts';
 import { loadContext } from './lib/context.ts';
 import { UsageError } from './lib/errors.ts';
+import { catchInterrupts } from './lib/interrupt.ts';
 import { parseStrategy, syncSessions, type SessionSync } from './lib/sync.ts';
 
 const LABEL: Record<SessionSync['result'], [string, Color]> = {
@@ -30,6 +31,7 @@ await runCommand('sync', async () => {
   if (opts.name && all) throw new UsageError('name= and all=1 do not go together: make sync name=NAME syncs one session, make sync-all every session');
   const strategy = parseStrategy(opts.strategy);
   const ctx = await loadContext(opts.repo);
+  catchInterrupts(() => process.stderr.write('sync: interrupted; finishing the session under way and leaving the others as they are...\n'));
   const sum = await syncSessions(ctx, { name: opts.name, strategy, autostash: flag(opts, 'autostash') });
   if (flag(opts, 'json')) {
     printJson(sum);

@@ -1,29 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { flag, makeVariableNames, readOptions, renderTable } from '../scripts/lib/cli.ts';
+import { flag, makeVariables, readOptions, renderTable } from '../scripts/lib/cli.ts';
 import { UsageError } from '../scripts/lib/errors.ts';
 import { describeName, NAME_RE } from '../scripts/lib/names.ts';
 
 describe('options', () => {
-  it('reads the names of make command-line variables from MAKEFLAGS, escaped spaces included', () => {
-    expect(makeVariableNames(' -- name=x component=server')).toEqual(['name', 'component']);
-    expect(makeVariableNames('s -- name=x\\ y\\"\\;\\ touch message=a\\ b')).toEqual(['name', 'message']);
-    expect(makeVariableNames('s')).toEqual([]);
-    expect(makeVariableNames('-- json=1')).toEqual(['json']);
+  it('reads make command-line variables from MAKEFLAGS exactly as typed', () => {
+    expect(makeVariables(' -- name=x component=server')).toEqual([
+      ['name', 'x'],
+      ['component', 'server'],
+    ]);
+    expect(makeVariables('s -- message=a\\ b\\\\c name=x$$(shell\\ touch\\ /tmp/p)')).toEqual([
+      ['message', 'a b\\c'],
+      ['name', 'x$(shell touch /tmp/p)'],
+    ]);
+    expect(makeVariables('s')).toEqual([]);
   });
 
-  it('takes values from the environment for names make listed, and key=value arguments', () => {
-    const env = { MAKEFLAGS: ' -- name=x', name: 'x"; touch /tmp/p; echo "', component: 'ignored-not-from-make' };
-    expect(readOptions(['name', 'component'], ['component=ui'], env)).toEqual({ name: 'x"; touch /tmp/p; echo "', component: 'ui' });
+  it('takes option values from MAKEFLAGS (never from a lower-case environment variable) and key=value arguments', () => {
+    const env: NodeJS.ProcessEnv = { MAKEFLAGS: ' -- name=x";\\ touch\\ /tmp/p DEBUG=1', component: 'not-from-make' };
+    expect(readOptions(['name', 'component'], ['component=ui'], env)).toEqual({ name: 'x"; touch /tmp/p', component: 'ui' });
+    expect(env.DEBUG).toBe('1');
+    expect(readOptions(['name', 'component'], [], { component: 'ambient' })).toEqual({});
   });
 
   it('refuses unknown options and bare words with a usage error', () => {
     expect(() => readOptions(['name'], ['nmae=x'], {})).toThrow(UsageError);
     expect(() => readOptions(['name'], ['oops'], {})).toThrow(/unexpected argument/);
-    expect(() => readOptions(['name'], [], { MAKEFLAGS: ' -- forse=1', forse: '1' })).toThrow(/unknown option forse=/);
+    expect(() => readOptions(['name'], [], { MAKEFLAGS: ' -- forse=1' })).toThrow(/unknown option forse=/);
   });
 
-  it('ignores upper-case make variables (they belong to make or the environment)', () => {
-    expect(readOptions(['json'], [], { MAKEFLAGS: ' -- NO_COLOR=1 json=1', NO_COLOR: '1', json: '1' })).toEqual({ json: '1' });
+  it('passes upper-case make variables to the environment, not to the options', () => {
+    const env: NodeJS.ProcessEnv = { MAKEFLAGS: ' -- NO_COLOR=1 json=1' };
+    expect(readOptions(['json'], [], env)).toEqual({ json: '1' });
+    expect(env.NO_COLOR).toBe('1');
   });
 
   it('parses flags strictly', () => {

@@ -64,6 +64,8 @@ describe('make new-session', () => {
 
   it.each([
     [{ name: 'x"; touch /tmp/kit-pwned; echo "', component: 'server' }, /name=.*contains/],
+    [{ name: 'x$(shell touch /tmp/kit-pwned)', component: 'server' }, /name="x\$\(shell touch \/tmp\/kit-pwned\)" contains/],
+    [{ name: 'ok', component: 'server', nmae: '$(shell touch /tmp/kit-pwned)' }, /unknown option nmae=/],
     [{ name: '-rf', component: 'server' }, /starts with '-'/],
     [{ name: 'a..b', component: 'server' }, /contains '\.\.'/],
     [{ name: 'x'.repeat(65), component: 'server' }, /at most 64/],

@@ -2,15 +2,15 @@
 import { KitError, UsageError } from './errors.ts';
 
 /**
- * Options come as `key=value` arguments, or from make: make exports command-line variables to the
- * recipe's environment and lists their names in MAKEFLAGS, so values never pass through a shell.
+ * Options come as `key=value` arguments, or from make's command line. Make keeps command-line variables
+ * in MAKEFLAGS exactly as typed (the Makefile exports none of them, so make never expands one); upper-case
+ * ones (NO_COLOR=1, DEBUG=1) go to the environment, lower-case ones are the command's options.
  */
 export function readOptions(allowed: readonly string[], argv = process.argv.slice(2), env = process.env): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of makeVariableNames(env.MAKEFLAGS ?? '')) {
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) continue; // upper-case ones belong to make or the environment
-    const value = env[name];
-    if (value !== undefined) out[name] = value;
+  for (const [name, value] of makeVariables(env.MAKEFLAGS ?? '')) {
+    if (/^[a-z][a-z0-9_]*$/.test(name)) out[name] = value;
+    else if (/^[A-Z_][A-Z0-9_]*$/.test(name)) env[name] = value;
   }
   for (const arg of argv) {
     const eq = arg.indexOf('=');
@@ -22,23 +22,28 @@ export function readOptions(allowed: readonly string[], argv = process.argv.slic
   return out;
 }
 
-/** Names of the variables given on make's command line, read from MAKEFLAGS ("... -- a=1 b=x\ y"). */
-export function makeVariableNames(makeflags: string): string[] {
+/**
+ * The variables given on make's command line, from MAKEFLAGS ("s -- a=1 b=x\ y"): words split at
+ * unescaped spaces, `\c` stands for c and `$$` for `$`.
+ */
+export function makeVariables(makeflags: string): [string, string][] {
   const at = makeflags.indexOf(' -- ');
   const tail = at >= 0 ? makeflags.slice(at + 4) : makeflags.startsWith('-- ') ? makeflags.slice(3) : '';
-  const names: string[] = [];
+  const vars: [string, string][] = [];
   let word = '';
   for (let i = 0; i <= tail.length; i++) {
     const c = tail[i];
-    if (c === '\\' && i + 1 < tail.length) {
-      word += tail[++i];
+    if (c === '\\' && i + 1 < tail.length) word += tail[++i];
+    else if (c === '$' && tail[i + 1] === '$') {
+      word += '$';
+      i++;
     } else if (c === ' ' || c === undefined) {
       const eq = word.indexOf('=');
-      if (eq > 0) names.push(word.slice(0, eq).replace(/[:+?!]$/, ''));
+      if (eq > 0) vars.push([word.slice(0, eq).replace(/[:+?!]$/, ''), word.slice(eq + 1)]);
       word = '';
     } else word += c;
   }
-  return names;
+  return vars;
 }
 
 export function flag(opts: Record<string, string>, key: string): boolean {

@@ -1,5 +1,5 @@
 // Untracked files (.env and friends) copied from the main checkout into a new session copy.
-import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { glob } from 'zx';
 
@@ -62,6 +62,32 @@ export function isUnchangedCopy(main: string, dest: string, copied: readonly str
   } catch {
     return false;
   }
+}
+
+/** Files under the copied paths whose content differs from the main checkout's (ignored files included). */
+export function editedCopies(main: string, dest: string, copied: readonly string[]): string[] {
+  const edited: string[] = [];
+  const visit = (rel: string) => {
+    const at = join(dest, rel);
+    let st;
+    try {
+      st = statSync(at);
+    } catch {
+      return; // removed in the copy: nothing there to lose
+    }
+    if (st.isDirectory()) {
+      for (const child of readdirSync(at)) visit(join(rel, child));
+      return;
+    }
+    try {
+      if (readFileSync(join(main, rel)).equals(readFileSync(at))) return;
+    } catch {
+      /* new in the copy, or gone from the main checkout */
+    }
+    edited.push(rel);
+  };
+  for (const rel of copied) visit(rel);
+  return edited;
 }
 
 export function isInside(parent: string, child: string): boolean {

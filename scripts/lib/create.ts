@@ -149,18 +149,26 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   }
   if (plan.path) {
     const path = plan.path;
+    const removeCopy = async () => {
+      if (plan.mode === 'clone') await run('rm', ['-rf', '--', path]);
+      else await removeWorktree(main, path);
+    };
     steps.push({
       title: plan.mode === 'clone' ? `clone the repository into ${path}` : `create the worktree ${path}`,
       run: async () => {
         say(plan.mode === 'clone' ? `cloning into ${path}` : `checking out ${plan.branch} in ${path}`);
-        if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
-        else await addWorktree(main, path, plan.branch);
-        await ensureExcluded(root, await excludeFile(path), `/${SESSION_ENV_FILE}`);
+        try {
+          if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
+          else await addWorktree(main, path, plan.branch);
+          await ensureExcluded(root, await excludeFile(path), `/${SESSION_ENV_FILE}`);
+        } catch (err) {
+          // The folder did not exist before (planSession checked): whatever git left of it is ours to remove.
+          if (existsSync(path)) await removeCopy().catch(() => undefined);
+          else if (plan.mode !== 'clone') await removeWorktree(main, path).catch(() => undefined);
+          throw err;
+        }
       },
-      undo: async () => {
-        if (plan.mode === 'clone') await run('rm', ['-rf', '--', path]);
-        else await removeWorktree(main, path);
-      },
+      undo: removeCopy,
     });
     steps.push({
       title: 'copy untracked files (.env and friends)',

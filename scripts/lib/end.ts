@@ -1,13 +1,13 @@
 // Ending a session: say what would be lost and refuse, or remove the copy, release, and keep the logs.
 import { existsSync } from 'node:fs';
 import type { Context } from './context.ts';
-import { isUnchangedCopy } from './copy.ts';
+import { editedCopies, isUnchangedCopy } from './copy.ts';
 import { OperationError } from './errors.ts';
 import { run } from './exec.ts';
 import { branchExists, git, gitRaw, isAncestor, revParse, worktreeStatus } from './repo.ts';
 import { removeWorktree, withGitConfig } from './repo-copy.ts';
 import type { SessionRecord } from './schemas.ts';
-import { archiveSession, findSession, isInterrupted, updateSession } from './sessions.ts';
+import { archiveSession, findSession, isInterrupted, updateSession, withSessionLock } from './sessions.ts';
 import { isoWithOffset } from './time.ts';
 import { endSessionStatus } from './tracker.ts';
 import { setEntryStatus } from './worklog.ts';
@@ -19,6 +19,8 @@ export interface AtRisk {
   uncommitted: string[];
   /** Commits neither in the base nor on any remote-tracking branch: "abbrev subject". */
   unpushed: string[];
+  /** Stash entries of a clone (a worktree's stashes live in the main repository and stay). */
+  stashes: string[];
   copyMissing: boolean;
 }
 
@@ -40,21 +42,30 @@ export async function workAtRisk(ctx: Context, r: SessionRecord): Promise<AtRisk
   const copyMissing = r.path !== null && !existsSync(r.path);
   let uncommitted: string[] = [];
   let unpushed: string[] = [];
+  let stashes: string[] = [];
   let anyChange = false;
+  const lines = (out: string) => out.split('\n').filter(Boolean);
   if (r.path && !copyMissing) {
-    const st = await worktreeStatus(r.path);
+    const path = r.path;
+    const st = await worktreeStatus(path);
     anyChange = st.changed.length > 0;
-    uncommitted = st.changed.filter((p) => !isUnchangedCopy(ctx.main, r.path as string, r.copied, p));
-  }
-  if (r.mode === 'clone' && r.path && !copyMissing) {
-    await gitRaw(r.path, ['fetch', '--quiet', 'origin']);
-    if (await branchExists(r.path, r.branch)) {
-      unpushed = (await git(r.path, ['log', '--format=%h %s', r.branch, '--not', '--remotes', '--'])).split('\n').filter(Boolean);
+    // Copies of .env and friends are usually ignored, so git status does not show them: compare them too.
+    uncommitted = [...new Set([...st.changed.filter((p) => !isUnchangedCopy(ctx.main, path, r.copied, p)), ...editedCopies(ctx.main, path, r.copied)])];
+    if (r.mode === 'clone') {
+      await gitRaw(path, ['fetch', '--quiet', 'origin']);
+      // The whole clone goes: commits on any of its branches or on a detached HEAD, and its stashes.
+      const head = (await gitRaw(path, ['rev-parse', '--verify', '--quiet', 'HEAD'])).code === 0 ? ['HEAD'] : [];
+      unpushed = lines(await git(path, ['log', '--format=%h %s', ...head, '--branches', '--not', '--remotes', '--']));
+      stashes = lines(await git(path, ['stash', 'list', '--format=%gd %s']));
+    } else {
+      // A detached HEAD in the worktree may hold commits no branch has.
+      unpushed = lines(await git(path, ['log', '--format=%h %s', 'HEAD', '--not', '--branches', '--remotes', '--']));
     }
-  } else if (await branchExists(ctx.main, r.branch)) {
-    unpushed = (await git(ctx.main, ['log', '--format=%h %s', r.branch, '--not', r.base, '--remotes', '--'])).split('\n').filter(Boolean);
   }
-  return { anyChange, uncommitted, unpushed, copyMissing };
+  if (r.mode !== 'clone' && (await branchExists(ctx.main, r.branch))) {
+    unpushed.push(...lines(await git(ctx.main, ['log', '--format=%h %s', r.branch, '--not', r.base, '--remotes', '--'])));
+  }
+  return { anyChange: anyChange || uncommitted.length > 0, uncommitted, unpushed: [...new Set(unpushed)], stashes, copyMissing };
 }
 
 function describeRisk(risk: AtRisk): string {
@@ -62,10 +73,18 @@ function describeRisk(risk: AtRisk): string {
   const list = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
   if (risk.uncommitted.length) parts.push(`${risk.uncommitted.length} uncommitted file${risk.uncommitted.length > 1 ? 's' : ''} (${list(risk.uncommitted)})`);
   if (risk.unpushed.length) parts.push(`${risk.unpushed.length} commit${risk.unpushed.length > 1 ? 's' : ''} neither merged nor pushed (${list(risk.unpushed)})`);
+  if (risk.stashes.length) parts.push(`${risk.stashes.length} stash entr${risk.stashes.length > 1 ? 'ies' : 'y'} in the clone (${list(risk.stashes)})`);
   return parts.join(' and ');
 }
 
+/** Ends a session while holding its lock, so that two ends (or an end and a sync) never interleave. */
 export async function endSession(ctx: Context, name: string, opts: { force: boolean }): Promise<EndReport> {
+  findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
+  return withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
+}
+
+/** endSession for a caller that already holds the session's lock (finish-session merge=1). */
+export async function endSessionLocked(ctx: Context, name: string, opts: { force: boolean }): Promise<EndReport> {
   const { main, root } = ctx;
   const workspace = ctx.config.workspace;
   const r = findSession(root, workspace, name);
@@ -111,5 +130,5 @@ export async function endSession(ctx: Context, name: string, opts: { force: bool
   if (!worklogUpdated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
   await updateSession(root, workspace, name, (rec) => ({ ...rec, state: 'ended', ended_at: isoWithOffset(), outcome, creator: null }));
   const archived = await archiveSession(root, workspace, name);
-  return { name, outcome, removed_copy: removed, branch: r.branch, branch_deleted: deleted, branch_kept_reason: keptReason, discarded: opts.force ? risk : { ...risk, uncommitted: [], unpushed: [] }, worklog_updated: worklogUpdated, archived_to: archived, warnings };
+  return { name, outcome, removed_copy: removed, branch: r.branch, branch_deleted: deleted, branch_kept_reason: keptReason, discarded: opts.force ? risk : { ...risk, uncommitted: [], unpushed: [], stashes: [] }, worklog_updated: worklogUpdated, archived_to: archived, warnings };
 }

@@ -13,6 +13,8 @@ export interface RunOptions {
   input?: string;
   /** Stream the child's output to ours (stdout of the child goes to our stderr). */
   inherit?: boolean;
+  /** Its own process group: a Ctrl-C at the terminal does not reach it (git, so no operation stops half-way). */
+  ownGroup?: boolean;
 }
 
 /** Runs a program with an argument array (never a shell) and resolves with its exit code and output. */
@@ -22,6 +24,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', opts.inherit ? 2 : 'pipe', opts.inherit ? 2 : 'pipe'],
+      detached: opts.ownGroup ?? false,
     });
     let stdout = '';
     let stderr = '';

@@ -2,7 +2,7 @@
 // optionally open a pull request, or (merge=1) fast-forward the base and end the session.
 import { existsSync } from 'node:fs';
 import type { Context } from './context.ts';
-import { endSession, type EndReport } from './end.ts';
+import { endSessionLocked, workAtRisk, type EndReport } from './end.ts';
 import { OperationError } from './errors.ts';
 import { run } from './exec.ts';
 import { openPullRequest, type PullRequest } from './finish-pr.ts';
@@ -10,7 +10,8 @@ import { fastForwardBase, pushBranch } from './finish-push.ts';
 import { hasRemote, readEnvFile } from './repo.ts';
 import { withDetachedWorktree } from './repo-rebase.ts';
 import type { SessionRecord } from './schemas.ts';
-import { findSession } from './sessions.ts';
+import { interrupted } from './interrupt.ts';
+import { findSession, withSessionLock } from './sessions.ts';
 import { recordSync } from './sync.ts';
 import { syncSession, tempWorktreePath, uncommittedFiles, type SessionSync } from './sync-session.ts';
 import { fetchOrigin, resolveTarget } from './sync-target.ts';
@@ -62,7 +63,13 @@ function entryText(ctx: Context, r: SessionRecord): { title: string; body: strin
   return { title: `${r.kind}: ${r.name}`, body: `Session ${r.name} (${r.kind}, component ${r.component}), branch ${r.branch}.\n` };
 }
 
+/** Finishes a session while holding its lock (no end, sync or second finish of it meanwhile). */
 export async function finishSession(ctx: Context, name: string, opts: FinishOptions = {}): Promise<FinishReport> {
+  findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
+  return withSessionLock(ctx.root, ctx.config.workspace, name, () => finishLocked(ctx, name, opts));
+}
+
+async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Promise<FinishReport> {
   const say = (s: string) => opts.onStep?.(s);
   const r = findSession(ctx.root, ctx.config.workspace, name);
   if (r.state !== 'active') throw new OperationError(`session '${name}' is ${r.state === 'creating' ? 'still being created' : 'ended'}`);
@@ -82,6 +89,7 @@ export async function finishSession(ctx: Context, name: string, opts: FinishOpti
     const why = sync.result === 'conflict' ? `conflicts in ${sync.conflicts.join(', ')}; the session was left as it was` : (sync.message ?? sync.result);
     throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): ${why}. Resolve it in the copy (git rebase ${short(target.sha)}), then run make finish-session name=${name} again`);
   }
+  if (interrupted()) throw new OperationError(`interrupted after the rebase onto ${short(target.sha)}; nothing was tested or pushed`);
   const head = sync.after as string;
   const report: FinishReport = { name, branch: r.branch, base: r.base, sync, test: { command: null, code: null, output: null }, pushed_to: [], worklog_updated: false, pr: null, merged: null, ended: null, warnings };
 
@@ -90,6 +98,15 @@ export async function finishSession(ctx: Context, name: string, opts: FinishOpti
   if (report.test.code !== null && report.test.code !== 0) {
     const moved = sync.before !== sync.after ? ` The branch was rebased (it was ${short(sync.before)}) but not pushed.` : '';
     throw new OperationError(`the test command failed with exit code ${report.test.code}: ${report.test.command}.${moved} Fix it and run make finish-session name=${name} again`);
+  }
+  if (interrupted()) throw new OperationError('interrupted after the tests; nothing was pushed');
+  if (opts.merge) {
+    // merge=1 ends the session: find out now, before the base moves, whether ending it would lose anything.
+    const risk = await workAtRisk(ctx, r);
+    const left = [...risk.uncommitted, ...risk.stashes];
+    if (left.length) {
+      throw new OperationError(`merge=1 would end the session, but its copy has ${left.slice(0, 5).join(', ')} (left by the tests?); commit or remove them, or finish without merge=1. The base was not moved`);
+    }
   }
 
   say('push the branch');
@@ -107,7 +124,7 @@ export async function finishSession(ctx: Context, name: string, opts: FinishOpti
     say(`fast-forward ${r.base} and end the session`);
     report.merged = await fastForwardBase(ctx, r.base, r.branch);
     if (report.merged.pushed === false) warnings.push(`could not push ${r.base} to origin; push it yourself`);
-    report.ended = await endSession(ctx, name, { force: false });
+    report.ended = await endSessionLocked(ctx, name, { force: false });
   }
   return report;
 }

@@ -8,7 +8,7 @@ import { OperationError } from './errors.ts';
 export interface LockOptions {
   /** Give up after this many milliseconds (default 20 s). */
   timeoutMs?: number;
-  /** A lock older than this whose owner cannot be checked is taken as abandoned (default 60 s). */
+  /** A lock older than this whose owner cannot be checked (no owner yet, another host) is taken as abandoned (default 60 s). */
   staleMs?: number;
 }
 
@@ -66,7 +66,7 @@ function isStale(path: string, staleMs: number): Owner | 'no-owner' | undefined 
   } catch {
     return undefined; // gone already: not stale, just retry
   }
-  if (owner && owner.host === HOST && !pidAlive(owner.pid)) return owner;
+  if (owner && owner.host === HOST) return pidAlive(owner.pid) ? undefined : owner;
   if (age > staleMs) return owner ?? 'no-owner';
   return undefined;
 }

@@ -12,7 +12,7 @@ export type Strategy = 'rebase' | 'merge';
 const PINNED = ['-c', 'rebase.updateRefs=false', '-c', 'rebase.autoStash=false', '-c', 'rebase.autoSquash=false', '-c', 'merge.autoStash=false'];
 
 function gitNoEditor(cwd: string, args: readonly string[]): Promise<RunResult> {
-  return run('git', args, { cwd, env: gitEnv({ GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: 'true', GIT_MERGE_AUTOEDIT: 'no' }) });
+  return run('git', args, { cwd, env: gitEnv({ GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: 'true', GIT_MERGE_AUTOEDIT: 'no' }), ownGroup: true });
 }
 
 function lastLine(r: RunResult): string {

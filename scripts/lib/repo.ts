@@ -1,5 +1,5 @@
 // Git questions and actions: one small function each, argument arrays only, no shell.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { OperationError, UsageError } from './errors.ts';
 import { run, type RunResult } from './exec.ts';
@@ -15,7 +15,7 @@ export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Runs git in `cwd`; resolves with the result whatever the exit code. */
 export function gitRaw(cwd: string, args: readonly string[], input?: string): Promise<RunResult> {
-  return run('git', args, { cwd, env: gitEnv(), input });
+  return run('git', args, { cwd, env: gitEnv(), input, ownGroup: true });
 }
 
 /** Runs git in `cwd` and returns stdout; a non-zero exit throws an OperationError with git's own words. */
@@ -41,7 +41,7 @@ export interface RepoLocation {
 /** Finds the main checkout from anywhere inside it, inside one of its worktrees, or inside a session clone. */
 export async function locateRepo(start: string): Promise<RepoLocation> {
   const dir = resolve(start);
-  if (!existsSync(dir)) throw new UsageError(`repo=${start}: no such folder`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`repo=${start}: no such folder`);
   const r = await gitRaw(dir, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']);
   if (r.code !== 0) throw new UsageError(`${dir} is not inside a git repository; pass repo=PATH of one`);
   const [toplevel = '', commonDir = ''] = r.stdout.trim().split('\n');

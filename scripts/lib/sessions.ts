@@ -4,9 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { OperationError, UsageError } from './errors.ts';
 import { writeJsonAtomic } from './fsutil.ts';
-import { pidAlive } from './lock.ts';
+import { pidAlive, withLock } from './lock.ts';
+import { describeName } from './names.ts';
 import { sessionRecordSchema, type SessionRecord } from './schemas.ts';
-import { archiveDir, listDirs, readRecord, sessionDir, withStoreLock, workspaceDir } from './store.ts';
+import { archiveDir, listDirs, lockPath, readRecord, sessionDir, withStoreLock, workspaceDir } from './store.ts';
 
 export const SESSIONS_LOCK = 'sessions';
 
@@ -42,6 +43,8 @@ export function liveSessions(records: SessionRecord[]): SessionRecord[] {
 }
 
 export function findSession(root: string, workspace: string, name: string): SessionRecord {
+  const bad = describeName(name);
+  if (bad) throw new UsageError(`name=${JSON.stringify(name)} ${bad}`);
   const r = readRecord(recordPath(root, workspace, name), sessionRecordSchema);
   if (r.ok) return r.value;
   if (r.missing) throw new UsageError(`no session named '${name}' in workspace '${workspace}'; make list-sessions shows them`);
@@ -66,6 +69,14 @@ export async function reserveSession(root: string, workspace: string, decide: (e
     writeSession(root, { ...record, creator: record.creator ?? { pid: process.pid, host: hostname() } });
     return record;
   });
+}
+
+/**
+ * Holds one session's own lock while fn runs: end, finish and sync of a session take turns. It may be
+ * held across slow work (a checkout, a rebase): it blocks nothing but other commands on this session.
+ */
+export function withSessionLock<T>(root: string, workspace: string, name: string, fn: () => Promise<T>): Promise<T> {
+  return withLock(lockPath(root, `session-${workspace}-${name}`), fn, { timeoutMs: 15 * 60_000 });
 }
 
 /** Read-modify-write of one record under the store lock. */

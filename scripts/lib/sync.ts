@@ -4,7 +4,8 @@ import { OperationError, UsageError, errorMessage } from './errors.ts';
 import { pool } from './exec.ts';
 import type { Strategy } from './repo-rebase.ts';
 import type { SessionRecord } from './schemas.ts';
-import { findSession, readSessions, updateSession } from './sessions.ts';
+import { interrupted } from './interrupt.ts';
+import { findSession, readSessions, updateSession, withSessionLock } from './sessions.ts';
 import { emptySync, syncSession, type SessionSync, type SyncOptions } from './sync-session.ts';
 import { fetchOrigin, resolveTargets, type FetchOutcome, type SyncTarget } from './sync-target.ts';
 import { isoWithOffset } from './time.ts';
@@ -93,9 +94,12 @@ export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise
   const lines = await pool(records, async (r) => {
     const target = targets.get(r.base);
     if (!target || target instanceof Error) return { ...emptySync(r, null), message: target?.message ?? `unknown base ${r.base}` };
-    const s = await syncSession(ctx, r, target, opts);
-    warnings.push(...(await recordSync(ctx, r, s)));
-    return s;
+    if (interrupted()) return { ...emptySync(r, target), message: 'interrupted before its turn; not synced' };
+    return withSessionLock(ctx.root, r.workspace, r.name, async () => {
+      const s = await syncSession(ctx, r, target, opts);
+      warnings.push(...(await recordSync(ctx, r, s)));
+      return s;
+    });
   });
   const sessions = [...lines, ...broken].sort((a, b) => a.name.localeCompare(b.name));
   return {
