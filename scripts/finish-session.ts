@@ -31,6 +31,7 @@ await runCommand('finish-session', async () => {
   if (!opts.name) throw new UsageError('name= is required, e.g. make finish-session name=login-form (make list-sessions shows them)');
   const pr = flag(opts, 'pr');
   const merge = flag(opts, 'merge');
+  if (pr && merge) throw new UsageError('pr=1 and merge=1 do not go together: merge=1 merges the branch itself and ends the session; pick one');
   const ctx = await loadContext(opts.repo);
   catchInterrupts(() => process.stderr.write('finish-session: interrupted; finishing the step under way, then stopping...\n'));
   const rep = await finishSession(ctx, opts.name, { pr, merge, onStep: (t) => !json && process.stderr.write(`  ${t}...\n`) });

@@ -1,8 +1,9 @@
 // make monitor [workspace= session= log=1 json=1 watch=1 poll= wait=1 timeout= heartbeat_timeout= session_timeout= repo= dir=]
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { flag, intOption, printJson, readOptions, runCommand, useColor } from './lib/cli.ts';
 import { UsageError } from './lib/errors.ts';
-import { SessionMonitor, type Snapshot } from './lib/monitor.ts';
+import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor.ts';
 import { follow } from './lib/monitor-follow.ts';
 import { eraseRows, renderDashboard, renderLog, rowsOf } from './lib/monitor-render.ts';
 import { checkId, locate } from './lib/tracker-locate.ts';
@@ -22,6 +23,7 @@ await runCommand('monitor', async () => {
   if (json && watchMode) throw new UsageError('json=1 prints one snapshot; use it without watch=1 (with wait=1 it prints the final one)');
   if (opts.workspace) checkId('workspace', opts.workspace);
   if (opts.session) checkId('session', opts.session);
+  if (opts.repo && !(existsSync(opts.repo) && statSync(opts.repo).isDirectory())) throw new UsageError(`repo=${opts.repo}: no such folder`);
   const root = locate({ dir: opts.dir }, opts.repo ? resolve(opts.repo) : process.cwd()).root;
   const timing = { heartbeatTimeoutS: intOption(opts, 'heartbeat_timeout', 300, 1), sessionTimeoutS: intOption(opts, 'session_timeout', 4 * 3600, 1) };
 
@@ -35,6 +37,7 @@ await runCommand('monitor', async () => {
   const monitor = new SessionMonitor({ root, workspace, session: opts.session, ...timing });
 
   if (log) {
+    if (!existsSync(join(root, workspace as string, opts.session as string))) throw new UsageError(`no session ${workspace}/${opts.session} in ${root}; make monitor lists them`);
     const { events, bad_lines } = monitor.log(workspace as string, opts.session as string);
     if (json) return printJson(events);
     process.stdout.write(`${renderLog(events)}\n`);
@@ -70,8 +73,10 @@ await runCommand('monitor', async () => {
   process.on('SIGINT', stop).on('SIGTERM', stop);
   const result = await follow(monitor, { wait, timeoutS, pollS, onSnapshot: draw, signal: abort.signal });
   if (!wait) return result.code === 130 ? 0 : result.code;
-  const notDone = result.snapshot.sessions.filter((s) => s.state !== 'completed').map((s) => `${s.session_id} (${s.state})`);
-  if (result.timedOut) process.stderr.write(`monitor: timed out after ${timeoutS}s; ${notDone.length ? `not ended: ${notDone.join(', ')}` : 'no session appeared'}\n`);
-  else if (result.code === 1) process.stderr.write(`monitor: not every session completed: ${notDone.join(', ')}\n`);
+  const label = (s: Snapshot['sessions'][number]) => `${s.session_id} (${s.state})`;
+  const running = result.snapshot.sessions.filter((s) => !allEnded([s])).map(label);
+  const notCompleted = result.snapshot.sessions.filter((s) => s.state !== 'completed').map(label);
+  if (result.timedOut) process.stderr.write(`monitor: timed out after ${timeoutS}s; ${running.length ? `not ended: ${running.join(', ')}` : 'no session appeared'}\n`);
+  else if (result.code === 1) process.stderr.write(`monitor: not every session completed: ${notCompleted.join(', ')}\n`);
   return result.code;
 });

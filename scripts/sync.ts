@@ -28,7 +28,7 @@ await runCommand('sync', async () => {
   const opts = readOptions(['name', 'all', 'strategy', 'autostash', 'json', 'repo']);
   const all = flag(opts, 'all');
   if (!opts.name && !all) throw new UsageError('name= is required, e.g. make sync name=login-form (or make sync-all for every session)');
-  if (opts.name && all) throw new UsageError('name= and all=1 do not go together: make sync name=NAME syncs one session, make sync-all every session');
+  if (opts.name && all) throw new UsageError(`make sync-all takes no name=; to sync one session: make sync name=${opts.name}`);
   const strategy = parseStrategy(opts.strategy);
   const ctx = await loadContext(opts.repo);
   catchInterrupts(() => process.stderr.write('sync: interrupted; finishing the session under way and leaving the others as they are...\n'));

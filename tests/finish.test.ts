@@ -87,6 +87,6 @@ describe('make finish-session', () => {
     expect(r.data.ended).toMatchObject({ outcome: 'COMPLETED', branch_deleted: true });
     expect(existsSync(s.path!)).toBe(false);
     expect(gitIn(repo, 'branch', '--list', 'feature/solo')).toBe('');
-    expect(worklogField(repo, s.uid, 'Status')).toBe('COMPLETED');
+    expect(worklogField(repo, s.uid, 'Status')).toBe('MERGED');
   });
 });

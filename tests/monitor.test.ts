@@ -26,7 +26,9 @@ describe('SessionMonitor', () => {
   it('a worker killed with kill -9 is crashed at once; stale after the timeout when its pid cannot be checked', async () => {
     const root = tempDir();
     // a real worker: a shell that reports through the tracker command, then keeps working
-    const worker = spawn('sh', ['-c', `node "${TRACK}" event=start session=victim message=job && node "${TRACK}" event=heartbeat session=victim progress=30 && echo ok && exec sleep 300`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PARALLEL_DIR: root, PARALLEL_WORKSPACE: 'w' } });
+    const script = join(root, 'worker.sh');
+    writeFileSync(script, `node "${TRACK}" event=start session=victim message=job && node "${TRACK}" event=heartbeat session=victim progress=30 && echo ok && exec sleep 300\n`);
+    const worker = spawn('sh', [script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PARALLEL_DIR: root, PARALLEL_WORKSPACE: 'w' } });
     sleepers.push(worker as ReturnType<typeof sleeper>);
     await new Promise<void>((resolve) => worker.stdout.on('data', () => resolve()));
     const monitor = new SessionMonitor({ root });

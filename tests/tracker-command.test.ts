@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,18 @@ import { ensureBuilt, readLog, readStatus, shellWorker, track, TRACK } from './h
 beforeAll(() => ensureBuilt());
 
 describe('the track command', () => {
-  it('records the worker that called it: the shell, not make, not node', () => {
+  it('records the worker that called it: an agent that runs each command in a fresh `sh -c`, not that shell', () => {
+    const dir = tempDir();
+    const root = join(dir, '.parallel');
+    // This test process plays the agent: it runs the command through sh -c, as agents' tools do.
+    const viaShell = spawnSync('sh', ['-c', `make -s -f "${MAKEFILE}" track event=start workspace=w session=agent; true`], { cwd: dir, encoding: 'utf8' });
+    expect(viaShell.status, viaShell.stderr).toBe(0);
+    expect(readStatus(root, 'w', 'agent').pid).toBe(process.pid);
+    // the same worker may start its session again (a retry), without being refused as "already running"
+    expect(spawnSync('sh', ['-c', `node "${TRACK}" event=start workspace=w session=agent`], { cwd: dir }).status).toBe(0);
+  });
+
+  it('records the worker that called it: the shell script, not make, not node', () => {
     const dir = tempDir();
     const root = join(dir, '.parallel');
     const direct = shellWorker(dir, `node "${TRACK}" event=start workspace=w session=direct message='a job'`);

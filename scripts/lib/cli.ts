@@ -62,6 +62,10 @@ export function intOption(opts: Record<string, string>, key: string, dflt: numbe
 
 /** Runs a command's main; maps errors to one line on stderr and an exit code, a stack only with DEBUG=1. */
 export async function runCommand(command: string, main: () => Promise<number | void>): Promise<void> {
+  // `make ports | head -3`: the reader went away; stop quietly instead of a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   try {
     process.exitCode = (await main()) ?? 0;
   } catch (err) {

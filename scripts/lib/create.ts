@@ -1,10 +1,10 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Context } from './context.ts';
 import type { Mode } from './config.ts';
-import { copyInto, copyPatterns, resolveCopies } from './copy.ts';
+import { copyInto, copyPatterns, isInside, resolveCopies } from './copy.ts';
 import { sessionEnv, writeEnvFile } from './envfile.ts';
 import { OperationError, UsageError } from './errors.ts';
 import { run } from './exec.ts';
@@ -13,10 +13,10 @@ import { claimConflict } from './ownership.ts';
 import { pickPort } from './ports.ts';
 import { branchExists, isValidBranchName, refExists } from './repo.ts';
 import { addWorktree, createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile, makeClone, removeWorktree } from './repo-copy.ts';
-import { KINDS, MODES, type Kind, type SessionRecord } from './schemas.ts';
-import { dropSession, liveSessions, reserveSession, updateSession } from './sessions.ts';
+import { KINDS, MODES, sessionRecordSchema, type Kind, type SessionRecord } from './schemas.ts';
+import { dropSession, liveSessions, recordPath, reserveSession, updateSession } from './sessions.ts';
 import { runSteps, type Step } from './steps.ts';
-import { SESSION_ENV_FILE, sessionDir } from './store.ts';
+import { readRecord, SESSION_ENV_FILE, sessionDir } from './store.ts';
 import { isoWithOffset } from './time.ts';
 import { initSessionStatus } from './tracker.ts';
 import { appendEntry, branchFor, removeEntry, renderEntry } from './worklog.ts';
@@ -78,7 +78,13 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   if (profile && !config.profiles[profile]) throw new UsageError(`profile=${JSON.stringify(profile)} is not in the config's profiles (${Object.keys(config.profiles).join(', ') || 'none'})`);
   const base = input.base || config.base;
   if (!(await isValidBranchName(ctx.main, base)) || !(await branchExists(ctx.main, base))) {
-    throw new UsageError(`base=${JSON.stringify(base)} is not a local branch of ${ctx.main}`);
+    const from = input.base ? `base=${JSON.stringify(base)}` : `${config.file ? 'parallel.config.yaml' : 'the default config'}: base: ${JSON.stringify(base)}`;
+    throw new UsageError(`${from} is not a local branch of ${ctx.main}`);
+  }
+  const existing = readRecord(recordPath(ctx.root, config.workspace, input.name), sessionRecordSchema);
+  if (existing.ok || !existing.missing) throw new OperationError(`a session named '${input.name}' already exists; pick another name (make list-sessions shows them)`);
+  if (existsSync(join(sessionDir(ctx.root, config.workspace, input.name), 'status.json'))) {
+    throw new OperationError(`a tracked session named '${input.name}' already exists in workspace '${config.workspace}'; pick another name`);
   }
   const branch = branchFor(kind, input.name);
   if (!(await isValidBranchName(ctx.main, branch))) throw new UsageError(`the branch name ${branch} is not valid in git`);
@@ -161,6 +167,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
           if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
           else await addWorktree(main, path, plan.branch);
           await ensureExcluded(root, await excludeFile(path), `/${SESSION_ENV_FILE}`);
+        // The state folder is git-ignored even in a repository that never ran make init.
+        if (isInside(main, root)) await ensureExcluded(root, await excludeFile(main), `/${relative(main, root)}/`);
         } catch (err) {
           // The folder did not exist before (planSession checked): whatever git left of it is ours to remove.
           if (existsSync(path)) await removeCopy().catch(() => undefined);
@@ -193,6 +201,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
         // The setup command comes from the repository's own config file, like a Makefile recipe: a shell runs it.
         const r = await run('/bin/sh', ['-c', config.setup], { cwd: path, env: { ...process.env, ...env }, inherit: hooks.setupOutput !== 'capture' });
         if (r.code !== 0) {
+          if (hooks.interrupted?.()) throw new OperationError('interrupted');
           const last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0];
           throw new OperationError(`exit code ${r.code}${last ? `: ${last}` : ''}`);
         }

@@ -1,8 +1,8 @@
 // Ending a session: say what would be lost and refuse, or remove the copy, release, and keep the logs.
 import { existsSync } from 'node:fs';
 import type { Context } from './context.ts';
-import { editedCopies, isUnchangedCopy } from './copy.ts';
-import { OperationError } from './errors.ts';
+import { editedCopies, isInside, isUnchangedCopy } from './copy.ts';
+import { OperationError, UsageError } from './errors.ts';
 import { run } from './exec.ts';
 import { branchExists, git, gitRaw, isAncestor, revParse, worktreeStatus } from './repo.ts';
 import { removeWorktree, withGitConfig } from './repo-copy.ts';
@@ -78,13 +78,20 @@ function describeRisk(risk: AtRisk): string {
 }
 
 /** Ends a session while holding its lock, so that two ends (or an end and a sync) never interleave. */
-export async function endSession(ctx: Context, name: string, opts: { force: boolean }): Promise<EndReport> {
-  findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
+export interface EndOptions {
+  force: boolean;
+  /** The WORK_LOG status to write (default COMPLETED, or ABANDONED with force). */
+  status?: string;
+}
+
+export async function endSession(ctx: Context, name: string, opts: EndOptions): Promise<EndReport> {
+  const r = findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
+  if (r.path && isInside(r.path, process.cwd())) throw new UsageError(`you are inside the copy of session '${name}', which end-session removes; cd ${ctx.main} and run it there`);
   return withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
 }
 
 /** endSession for a caller that already holds the session's lock (finish-session merge=1). */
-export async function endSessionLocked(ctx: Context, name: string, opts: { force: boolean }): Promise<EndReport> {
+export async function endSessionLocked(ctx: Context, name: string, opts: EndOptions): Promise<EndReport> {
   const { main, root } = ctx;
   const workspace = ctx.config.workspace;
   const r = findSession(root, workspace, name);
@@ -92,7 +99,8 @@ export async function endSessionLocked(ctx: Context, name: string, opts: { force
   const risk = await workAtRisk(ctx, r);
   const lost = describeRisk(risk);
   if (lost && !opts.force) {
-    throw new OperationError(`session '${name}' has ${lost}; nothing was changed. Commit and push or merge it, or throw it away with make end-session name=${name} force=1`);
+    const advice = risk.uncommitted.length ? 'commit it, then push or merge it' : risk.unpushed.length ? `push it (git push origin ${r.branch}) or merge it into ${r.base}` : 'apply or drop the stashes';
+    throw new OperationError(`session '${name}' has ${lost}; nothing was changed. To keep it: ${advice}. To throw it away: make end-session name=${name} force=1`);
   }
   const warnings: string[] = [];
   const outcome = opts.force ? 'ABANDONED' : 'COMPLETED';
@@ -126,7 +134,7 @@ export async function endSessionLocked(ctx: Context, name: string, opts: { force
   } else if (r.mode !== 'clone') warnings.push(`branch ${r.branch} was already gone`);
 
   endSessionStatus(root, workspace, name, outcome);
-  const worklogUpdated = await setEntryStatus(main, root, r.uid, outcome);
+  const worklogUpdated = await setEntryStatus(main, root, r.uid, opts.status ?? outcome);
   if (!worklogUpdated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
   await updateSession(root, workspace, name, (rec) => ({ ...rec, state: 'ended', ended_at: isoWithOffset(), outcome, creator: null }));
   const archived = await archiveSession(root, workspace, name);

@@ -124,7 +124,7 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     say(`fast-forward ${r.base} and end the session`);
     report.merged = await fastForwardBase(ctx, r.base, r.branch);
     if (report.merged.pushed === false) warnings.push(`could not push ${r.base} to origin; push it yourself`);
-    report.ended = await endSessionLocked(ctx, name, { force: false });
+    report.ended = await endSessionLocked(ctx, name, { force: false, status: 'MERGED' });
   }
   return report;
 }

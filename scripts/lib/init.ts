@@ -32,16 +32,25 @@ ${CLAUDE_END}
 `;
 
 async function topFolders(main: string): Promise<string[]> {
-  const r = await gitRaw(main, ['ls-tree', '--name-only', '-d', 'HEAD']);
-  const names = r.code === 0 ? r.stdout.split('\n') : readdirSync(main, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const r = await gitRaw(main, ['ls-tree', '-z', '--name-only', '-d', 'HEAD']);
+  const names = r.code === 0 ? r.stdout.split('\0') : readdirSync(main, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
   return names.filter((n) => n && !n.startsWith('.') && !SKIP.has(n)).sort();
 }
 
 export async function starterConfig(main: string): Promise<string> {
   const base = await defaultBranch(main);
   const folders = await topFolders(main);
+  const taken = new Set<string>();
+  const nameFor = (folder: string) => {
+    const base = folder.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[-.]+/, '').replace(/\.\.+/g, '.').slice(0, 60) || 'part';
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+    taken.add(name);
+    return name;
+  };
+  // JSON strings are valid YAML: any folder name is quoted safely.
   const comps = folders.length
-    ? folders.map((f) => `  ${f.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[-.]+/, '') || 'root'}: { paths: [${JSON.stringify(`${f}/`)}], description: "${f}" }`).join('\n')
+    ? folders.map((f) => `  ${nameFor(f)}: { paths: [${JSON.stringify(`${f}/`)}], description: ${JSON.stringify(f)} }`).join('\n')
     : '  app: { paths: ["./"], description: "the whole repository" }';
   return `# Parallel sessions kit: see the kit's README for every key.
 base: ${base}

@@ -60,8 +60,9 @@ class DirWatcher {
 
 export async function follow(monitor: SessionMonitor, opts: FollowOptions): Promise<FollowResult> {
   const started = Date.now();
-  // When waiting, a crash or a timeout shows no file change: check every second whatever the poll.
-  const tickMs = Math.max(50, Math.min(opts.pollS * 1000, opts.wait ? 1000 : opts.pollS * 1000));
+  // A crash, a timeout or a state folder that did not exist yet shows no file change: look every second
+  // (reading a few small files), and redraw when a state changed or the poll is due.
+  const tickMs = Math.max(50, Math.min(opts.pollS * 1000, 1000));
   let lastPoll = 0;
   let changed = false;
   let lastSig = '';

@@ -87,7 +87,7 @@ export function applyEvent(prev: StatusRead, workspace: string, sessionId: strin
   if ('progressPct' in ev) checkProgress(ev.progressPct);
   if (ev.event === 'start') {
     const old = prev.kind === 'ok' ? prev.status : null;
-    if (old && isLive(old, who)) throw new OperationError(`session ${name} is already running (${describe(old, who)}); pick another session id, or let that one end first`);
+    if (old && isLive(old, who) && !(old.pid === who.pid && old.host === who.host)) throw new OperationError(`session ${name} is already running (${describe(old, who)}); pick another session id, or let that one end first`);
     const status = started(old, workspace, sessionId, who, ev.description, ev.metadata);
     log({ event: 'start', host: who.host, message: status.task_description }, who.pid);
     return { status, events, marker: null };

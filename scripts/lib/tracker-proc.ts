@@ -25,27 +25,40 @@ export function procStat(pid: number): ProcStat | null {
 }
 
 const MAKES = new Set(['make', 'gmake']);
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'mksh', 'busybox']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'mksh', 'busybox', 'fish']);
+const WRAPPERS = new Set(['env', 'timeout', 'nice', 'nohup', 'xargs', 'npx', 'npm']);
+
+/** argv of a process, or null without /proc. */
+function procArgs(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return null;
+  }
+}
 
 /**
- * The worker that called the tracker command: our parent, skipping make (and a shell that make
- * spawned for the recipe), so that `make track` records the caller of make, not make itself.
+ * A process that only passes a command on and ends with it: make, a shell running a `-c` string (what
+ * make recipes, agents' command tools and subprocess(shell=True) spawn for every command), env and
+ * friends. A shell running a script file, or an interactive one, is a worker in its own right.
+ */
+function isTransient(comm: string, args: string[] | null): boolean {
+  if (MAKES.has(comm) || WRAPPERS.has(comm)) return true;
+  if (!SHELLS.has(comm) || !args) return false;
+  return args.slice(1).some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+}
+
+/**
+ * The worker that called the tracker command: the nearest ancestor that is not transient. An agent
+ * that runs `make track` through a fresh `bash -c` for each command records the agent, not that shell,
+ * so the session shows crashed when the agent is gone and not after every command.
  */
 export function callerPid(): number {
   let pid = process.ppid;
-  for (let hops = 0; hops < 8 && pid > 1; hops++) {
+  for (let hops = 0; hops < 12 && pid > 1; hops++) {
     const st = procStat(pid);
-    if (!st) return pid;
-    if (MAKES.has(st.comm)) {
-      pid = st.ppid;
-      continue;
-    }
-    const parent = SHELLS.has(st.comm) ? procStat(st.ppid) : null;
-    if (parent && MAKES.has(parent.comm)) {
-      pid = st.ppid;
-      continue;
-    }
-    return pid;
+    if (!st || st.ppid <= 1 || !isTransient(st.comm, procArgs(pid))) return pid;
+    pid = st.ppid;
   }
   return pid;
 }

@@ -26,8 +26,11 @@ export function track(cwd: string, vars: Record<string, string | number>, env: N
 }
 
 /** Runs `sh -c script` and returns its output and the shell's own pid (the script must `echo $$` last). */
+/** A worker that is a shell script (a file run by sh): it reports, then prints its own pid. */
 export function shellWorker(cwd: string, script: string, env: NodeJS.ProcessEnv = {}): { code: number; pid: number; stderr: string } {
-  const r = spawnSync('sh', ['-c', `${script}\necho "pid=$$"`], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const file = join(cwd, `worker-${process.pid}-${Math.random().toString(36).slice(2)}.sh`);
+  writeFileSync(file, `${script}\necho "pid=$$"\n`);
+  const r = spawnSync('sh', [file], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
   const m = /pid=(\d+)/.exec(r.stdout);
   return { code: r.status ?? 1, pid: m ? Number(m[1]) : -1, stderr: r.stderr };
 }
