@@ -33,4 +33,12 @@ describe('make init', () => {
     expect(make(repo, 'init').code).toBe(0);
     expect(readFileSync(join(repo, 'parallel.config.yaml'), 'utf8')).toBe(before);
   });
+
+  it('quotes any folder name and never gives two components one name', async () => {
+    const repo = makeRepo({ config: null, files: { 'a b/f': 'x', 'a-b/f': 'x', 'q"x/f': 'x', '-lead/f': 'x' } });
+    expect(make(repo, 'init').code).toBe(0);
+    const config = await loadConfig(repo);
+    const paths = Object.values(config.components).flatMap((c) => c.paths).sort();
+    expect(paths).toEqual(['-lead/', 'a b/', 'a-b/', 'docs/', 'q"x/', 'server/', 'ui/']);
+  });
 });

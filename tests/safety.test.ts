@@ -67,6 +67,8 @@ describe('bad input never reaches a file or a session', () => {
     ['new-session', { name: 'ok', component: 'constructor' }, /component="constructor" is not in/],
     ['new-session', { name: 'ok', component: 'server', profile: 'hasOwnProperty' }, /profile="hasOwnProperty"/],
     ['list-sessions', { repo: '/etc/passwd' }, /repo=\/etc\/passwd: no such folder/],
+    ['finish-session', { name: 'x', pr: 1, merge: 1 }, /pr=1 and merge=1 do not go together/],
+    ['sync-all', { name: 'x' }, /make sync-all takes no name=/],
   ])('%s %j: exit 2 with one line', (target, vars, re) => {
     const repo = makeRepo();
     const r = make(repo, target, vars as Record<string, string>);
@@ -99,6 +101,17 @@ describe('a failed step leaves nothing behind', () => {
     expect(r.exit).toBe(1);
     expect(r.stderr).toMatch(/merge=1 would end the session, but its copy has test-report.txt.*The base was not moved/);
     expect(gitIn(repo, 'rev-parse', 'main')).toBe(base);
+    expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('end-session from inside the copy it would remove', () => {
+  it('refuses and says where to run it', () => {
+    const repo = makeRepo();
+    const path = newSession(repo, 'here');
+    const r = make(path, 'end-session', { name: 'here' });
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/you are inside the copy of session 'here'/);
     expect(existsSync(path)).toBe(true);
   });
 });
