@@ -177,6 +177,19 @@ describe('make new-session', () => {
     expect(gitIn(repo, 'worktree', 'list').split('\n')).toHaveLength(11);
   });
 
+  it('never leases a port that a session of another repository on this machine holds', () => {
+    const one = makeRepo();
+    const two = makeRepo();
+    const a = makeJson<Created>(one, 'new-session', { name: 'a', component: 'server' });
+    const b = makeJson<Created>(two, 'new-session', { name: 'b', component: 'server' });
+    expect(a.code + b.code).toBe(0);
+    expect(b.data.port).not.toBe(a.data.port);
+    // once the other repository's session has ended, its port is free again
+    expect(make(one, 'end-session', { name: 'a' }).code).toBe(0);
+    const c = makeJson<Created>(two, 'new-session', { name: 'c', component: 'ui' });
+    expect(c.data.port).toBe(a.data.port);
+  });
+
   it('works from a subfolder and with repo=PATH from elsewhere', () => {
     const repo = makeRepo();
     const r = makeJson<Created>(join(repo, 'server'), 'new-session', { name: 'sub', component: 'server' });

@@ -10,6 +10,7 @@ import { OperationError, UsageError } from './errors.ts';
 import { run } from './exec.ts';
 import { describeName } from './names.ts';
 import { claimConflict } from './ownership.ts';
+import { portsLeasedElsewhere, rememberRoot } from './port-registry.ts';
 import { pickPort } from './ports.ts';
 import { branchExists, isValidBranchName, refExists } from './repo.ts';
 import { addWorktree, createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile, makeClone, removeWorktree } from './repo-copy.ts';
@@ -116,7 +117,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
           const live = liveSessions(existing);
           const owner = claimConflict(live, plan.component, plan.shared);
           if (owner) throw new OperationError(`component '${plan.component}' is claimed by session '${owner.name}' (${owner.branch}); pass shared=1 to share it knowingly`);
-          const leased = new Set(live.map((r) => r.port));
+          rememberRoot(root);
+          const leased = new Set([...live.map((r) => r.port), ...portsLeasedElsewhere(root)]);
           const port = await pickPort(config.ports.low, config.ports.high, leased);
           if (port === null) throw new OperationError(`no free port in ${config.ports.low}-${config.ports.high} (${leased.size} leased to sessions, the rest in use); end a session or widen ports.range`);
           return {

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 // Every test runs git with a fixed identity and without the machine's own git configuration.
 process.env.GIT_AUTHOR_NAME = 'Kit Test';
 process.env.GIT_AUTHOR_EMAIL = 'kit@example.test';
@@ -12,3 +16,5 @@ delete process.env.PARALLEL_WORKSPACE;
 delete process.env.MAKEFLAGS;
 delete process.env.MFLAGS;
 delete process.env.MAKELEVEL;
+// Sessions of test repositories are remembered in a registry of this run's own, not the user's.
+process.env.PARALLEL_PORT_REGISTRY = join(mkdtempSync(join(tmpdir(), 'kit-registry-')), 'roots');
