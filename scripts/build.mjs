@@ -3,10 +3,11 @@
 //   dist/index.mjs  the package entry (dependencies left to node_modules)
 //   dist/cmd/*.mjs  every command script, dependencies bundled, shared code split into chunks
 // Concurrent make runs take turns on a lock; the one that gets it second finds the work done.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { withFileLock } from './file-lock.mjs';
 
 const kit = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(kit, 'dist');
@@ -21,21 +22,6 @@ const sources = () => [
   join(kit, 'package-lock.json'),
 ];
 const fresh = () => mtime(stamp) >= Math.max(...sources().map(mtime));
-const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function lock() {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      closeSync(openSync(lockFile, 'wx'));
-      return;
-    } catch {
-      if (Date.now() - mtime(lockFile) > 120_000) rmSync(lockFile, { force: true });
-      if (Date.now() > deadline) throw new Error(`build: ${lockFile} is held; remove it if no build is running`);
-      sleep(100);
-    }
-  }
-}
 
 async function buildAll() {
   mkdirSync(dist, { recursive: true });
@@ -68,11 +54,4 @@ async function buildAll() {
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
-if (!fresh()) {
-  lock();
-  try {
-    if (!fresh()) await buildAll();
-  } finally {
-    unlinkSync(lockFile);
-  }
-}
+if (!fresh()) await withFileLock(lockFile, 120_000, async () => fresh() || (await buildAll()));

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../scripts/lib/config.ts';
-import { make } from './helpers/make.ts';
+import { CLAUDE_SECTION } from '../scripts/lib/init.ts';
+import { KIT_DIR, make } from './helpers/make.ts';
 import { gitIn, makeRepo, tempDir } from './helpers/repo.ts';
 
 describe('make init', () => {
@@ -40,5 +41,9 @@ describe('make init', () => {
     const config = await loadConfig(repo);
     const paths = Object.values(config.components).flatMap((c) => c.paths).sort();
     expect(paths).toEqual(['-lead/', 'a b/', 'a-b/', 'docs/', 'q"x/', 'server/', 'ui/']);
+  });
+
+  it("the kit's own CLAUDE.md holds the section init writes, word for word", () => {
+    expect(readFileSync(join(KIT_DIR, 'CLAUDE.md'), 'utf8')).toContain(CLAUDE_SECTION);
   });
 });
