@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compare, timeCommand, type Comparison } from './lib/bench.ts';
+import { compare, timeCommand, timeInterleaved, type Comparison } from './lib/bench.ts';
 import { intOption, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
 import { KIT_DIR } from './lib/create.ts';
 
@@ -43,14 +43,20 @@ await runCommand('bench', async () => {
     const env = { ...GIT_ID, NO_COLOR: '1' };
     execFileSync('make', ['-s', '-f', MAKEFILE, 'deps', 'build'], { stdio: 'ignore' });
 
-    const raw = timeCommand(runs, (i) => ({ cmd: 'git', args: ['worktree', 'add', '-q', '-b', `raw${i}`, join(root, `raw${i}`), 'main'], cwd: repo, env }));
-    const ns = timeCommand(runs, (i) => ({ cmd: 'make', args: ['-s', '-f', MAKEFILE, 'new-session', `name=s${i}`, 'component=server', 'shared=1'], cwd: repo, env }));
-    results.push(compare('new-session', `make new-session (${files} files)`, ns, 'git worktree add -b', raw));
+    const ns = timeInterleaved(
+      runs,
+      (i) => ({ cmd: 'make', args: ['-s', '-f', MAKEFILE, 'new-session', `name=s${i}`, 'component=server', 'shared=1'], cwd: repo, env }),
+      (i) => ({ cmd: 'git', args: ['worktree', 'add', '-q', '-b', `raw${i}`, join(root, `raw${i}`), 'main'], cwd: repo, env }),
+    );
+    results.push(compare('new-session', `make new-session (${files} files)`, ns.subject, 'git worktree add -b', ns.baseline));
 
-    const node = timeCommand(runs * 3, () => ({ cmd: process.execPath, args: ['-e', '0'], cwd: repo }));
     const session = join(root, 'repo-sessions', 's0');
-    const tr = timeCommand(runs * 3, (i) => ({ cmd: process.execPath, args: [TRACK, i === 0 ? 'event=start' : 'event=heartbeat', `progress=${i % 100}`, 'message=bench', `pid=${process.pid}`], cwd: session, env }));
-    results.push(compare('track', 'node dist/track.mjs event=heartbeat', tr, 'node -e 0', node));
+    const tr = timeInterleaved(
+      runs * 3,
+      (i) => ({ cmd: process.execPath, args: [TRACK, i === 0 ? 'event=start' : 'event=heartbeat', `progress=${i % 100}`, 'message=bench', `pid=${process.pid}`], cwd: session, env }),
+      () => ({ cmd: process.execPath, args: ['-e', '0'], cwd: repo }),
+    );
+    results.push(compare('track', 'node dist/track.mjs event=heartbeat', tr.subject, 'node -e 0', tr.baseline));
 
     const statuses = timeCommand(runs, () => ({ cmd: 'sh', args: ['-c', `for i in $(seq 0 ${runs - 1}); do git -C ../repo-sessions/s$i status --porcelain=v2 --branch >/dev/null; done`], cwd: repo }));
     const list = timeCommand(runs, () => ({ cmd: process.execPath, args: [join(KIT_DIR, 'dist', 'cmd', 'list-sessions.mjs'), 'json=1'], cwd: repo, env }));

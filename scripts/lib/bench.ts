@@ -28,6 +28,20 @@ export function timeCommand(runs: number, make: (i: number) => { cmd: string; ar
   return { median_ms: Math.round(median(samples) * 10) / 10, runs };
 }
 
+type Spec = { cmd: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv };
+
+/** Times a subject and its baseline alternately (baseline, subject, baseline, ...), so drift hits both alike. */
+export function timeInterleaved(runs: number, subject: (i: number) => Spec, baseline: (i: number) => Spec): { subject: Timed; baseline: Timed } {
+  const s: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    b.push(timeCommand(1, () => baseline(i)).median_ms);
+    s.push(timeCommand(1, () => subject(i)).median_ms);
+  }
+  const t = (xs: number[]): Timed => ({ median_ms: Math.round(median(xs) * 10) / 10, runs });
+  return { subject: t(s), baseline: t(b) };
+}
+
 export interface Comparison {
   name: string;
   subject: string;
