@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 // Every test runs git with a fixed identity and without the machine's own git configuration.
 process.env.GIT_AUTHOR_NAME = 'Kit Test';
@@ -17,4 +18,6 @@ delete process.env.MAKEFLAGS;
 delete process.env.MFLAGS;
 delete process.env.MAKELEVEL;
 // Sessions of test repositories are remembered in a registry of this run's own, not the user's.
-process.env.PARALLEL_PORT_REGISTRY = join(mkdtempSync(join(tmpdir(), 'kit-registry-')), 'roots');
+const registry = mkdtempSync(join(tmpdir(), 'kit-registry-'));
+process.env.PARALLEL_PORT_REGISTRY = join(registry, 'roots');
+afterAll(() => rmSync(registry, { recursive: true, force: true }));
