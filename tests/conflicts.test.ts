@@ -87,7 +87,9 @@ describe('make conflicts', () => {
       ['s02', 's03', ['docs/long.md'], false],
       ['s06', 's07', [], true],
     ]);
-    expect(radar.merges).toBe(3 + 50); // the 3 pairs that can clash (of 1225), and each session against the moved base
+    // Of 1225 pairs, 3 can clash; without --stdin the far-apart edits of s02/s03 are proven clean without git.
+    // And each session is merged against the moved base.
+    expect(radar.merges).toBe((radar.merge_tree === 'stdin' ? 3 : 2) + 50);
     expect(radar.sessions.filter((s) => s.base_conflict).map((s) => s.name)).toEqual(['s04']);
     expect(radar.sessions.find((s) => s.name === 's04')?.in_other_components).toEqual([{ session: 's49', component: 'ui', files: ['ui/app.js'] }]);
     expect(radar.sessions.every((s) => s.error === null)).toBe(true);

@@ -90,8 +90,8 @@ describe('conflict overlap', () => {
   it('pairs only sessions whose changes meet, a file against a folder included', () => {
     const pairs = candidatePairs([['a/x.py', 'README.md'], ['a/y.py'], ['README.md'], null, ['a/x.py/inner'], []]);
     expect(pairs).toEqual([
-      { i: 0, j: 2, files: ['README.md'] },
-      { i: 0, j: 4, files: [] },
+      { i: 0, j: 2, files: ['README.md'], crossed: false },
+      { i: 0, j: 4, files: [], crossed: true },
     ]);
   });
 

@@ -17,18 +17,17 @@ export function changesOf(files: readonly string[]): Changes {
 }
 
 /** Files both changed; `clash` also when one side's file is the other side's folder (only then can a merge conflict). */
-export function overlap(a: Changes, b: Changes): { files: string[]; clash: boolean } {
+export function overlap(a: Changes, b: Changes): { files: string[]; clash: boolean; crossed: boolean } {
   const [small, big] = a.files.size <= b.files.size ? [a, b] : [b, a];
   const files = [...small.files].filter((f) => big.files.has(f)).sort();
-  if (files.length) return { files, clash: true };
   const crossed = [...a.files].some((f) => b.dirs.has(f)) || [...b.files].some((f) => a.dirs.has(f));
-  return { files, clash: crossed };
+  return { files, clash: files.length > 0 || crossed, crossed };
 }
 
 /** Index pairs (i < j) whose changes can clash, with the files both changed. */
-export function candidatePairs(changed: readonly (readonly string[] | null)[]): { i: number; j: number; files: string[] }[] {
+export function candidatePairs(changed: readonly (readonly string[] | null)[]): { i: number; j: number; files: string[]; crossed: boolean }[] {
   const sets = changed.map((c) => (c ? changesOf(c) : null));
-  const out: { i: number; j: number; files: string[] }[] = [];
+  const out: { i: number; j: number; files: string[]; crossed: boolean }[] = [];
   for (let i = 0; i < sets.length; i++) {
     const a = sets[i];
     if (!a || !a.files.size) continue;
@@ -36,7 +35,7 @@ export function candidatePairs(changed: readonly (readonly string[] | null)[]): 
       const b = sets[j];
       if (!b || !b.files.size) continue;
       const o = overlap(a, b);
-      if (o.clash) out.push({ i, j, files: o.files });
+      if (o.clash) out.push({ i, j, files: o.files, crossed: o.crossed });
     }
   }
   return out;

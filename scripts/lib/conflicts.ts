@@ -1,6 +1,7 @@
 // make conflicts: clashes between sessions, and with the base, found before anyone merges. Read-only:
 // merges are computed in memory by git merge-tree, new objects go to a scratch folder, no worktree is touched.
 import { existsSync } from 'node:fs';
+import { provablyClean, sessionHunks, type SessionHunks } from './conflicts-hunks.ts';
 import { candidatePairs, strays } from './conflicts-overlap.ts';
 import type { Context } from './context.ts';
 import { errorMessage } from './errors.ts';
@@ -79,6 +80,30 @@ async function tipOf(r: SessionRecord, mainTips: Map<string, string>): Promise<{
   return { tip: null, clone: null, error: `branch ${r.branch} exists neither ${where}` };
 }
 
+/** Hunks of every session that takes part in a candidate pair (a failure leaves that session to git). */
+async function hunksOf(
+  main: string,
+  env: NodeJS.ProcessEnv,
+  list: readonly SessionRecord[],
+  tips: readonly { tip: string | null }[],
+  targets: Map<string, SyncTarget | Error>,
+  candidates: readonly { i: number; j: number }[],
+): Promise<Map<number, SessionHunks>> {
+  const involved = [...new Set(candidates.flatMap((c) => [c.i, c.j]))];
+  const out = new Map<number, SessionHunks>();
+  await pool(involved, async (i) => {
+    const target = targets.get(list[i]?.base as string);
+    const tip = tips[i]?.tip;
+    if (!tip || !target || target instanceof Error) return;
+    try {
+      out.set(i, await sessionHunks(main, env, target.sha, tip));
+    } catch {
+      /* not provable: merge-tree decides */
+    }
+  });
+  return out;
+}
+
 function blankSession(r: SessionRecord): RadarSession {
   return { name: r.name, branch: r.branch, base: r.base, component: r.component, mode: r.mode, tip: null, changed: [], base_conflict: false, base_conflict_files: [], outside_component: [], in_other_components: [], error: null };
 }
@@ -113,10 +138,19 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
     });
 
     const merges: [string, string][] = [];
-    const pairs = candidatePairs(changed).map(({ i, j, files }) => {
-      merges.push([tips[i]?.tip as string, tips[j]?.tip as string]);
+    const candidates = candidatePairs(changed);
+    // Without --stdin every merge is a process: first prove the pairs that cannot clash, and merge the rest.
+    const hunks = stdin ? null : await hunksOf(main, scope.env, list, tips, targets, candidates);
+    const pairMerge: (number | null)[] = [];
+    const pairs = candidates.map(({ i, j, files, crossed }) => {
+      const ha = hunks?.get(i);
+      const hb = hunks?.get(j);
+      // A file on one side where the other has a folder is git's to judge, never proven here.
+      if (ha && hb && !crossed && provablyClean(ha, hb, files)) pairMerge.push(null);
+      else pairMerge.push(merges.push([tips[i]?.tip as string, tips[j]?.tip as string]) - 1);
       return { a: list[i]?.name as string, b: list[j]?.name as string, files, conflict: false, conflict_files: [] as string[], error: null as string | null };
     });
+    const pairMerges = merges.length;
     const baseChecks: number[] = [];
     const contained = new Map<string, Set<string>>();
     for (const [i, r] of list.entries()) {
@@ -131,13 +165,15 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
 
     const outcomes = await mergeTreeMany(main, scope.env, merges, stdin);
     pairs.forEach((p, k) => {
-      const o = outcomes[k];
+      const at = pairMerge[k];
+      if (at === null || at === undefined) return; // provably clean
+      const o = outcomes[at];
       p.conflict = Boolean(o && !o.clean && !o.error);
       p.conflict_files = o?.files ?? [];
       p.error = o?.error ?? null;
     });
     baseChecks.forEach((i, k) => {
-      const o = outcomes[pairs.length + k];
+      const o = outcomes[pairMerges + k];
       const s = sessions[i] as RadarSession;
       s.base_conflict = Boolean(o && !o.clean && !o.error);
       s.base_conflict_files = o?.files ?? [];
