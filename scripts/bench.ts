@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { compare, timeCommand, timeInterleaved, type Comparison } from './lib/bench.ts';
 import { intOption, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
 import { KIT_DIR } from './lib/create.ts';
+import { writeSession } from './lib/sessions.ts';
+import { isoWithOffset } from './lib/time.ts';
 
 const MAKEFILE = join(KIT_DIR, 'Makefile');
 const TRACK = join(KIT_DIR, 'dist', 'track.mjs');
@@ -30,6 +32,38 @@ function sampleRepo(root: string, files: number): string {
   git(repo, 'add', '-A');
   git(repo, 'commit', '-qm', 'sample');
   return repo;
+}
+
+/**
+ * The issue's target: all pairs of 50 sessions. Every session edits one line of the same 30-line file
+ * (so all 1225 pairs overlap and about a tenth really conflict); the baseline is git merge-tree for
+ * every pair, one after another, which is what the radar replaces.
+ */
+function radarOf50(root: string, env: NodeJS.ProcessEnv, runs: number): Comparison {
+  const repo = join(root, 'r50');
+  mkdirSync(join(repo, 'server'), { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+  const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
+  writeFileSync(join(repo, 'server', 'shared.txt'), `${lines.join('\n')}\n`);
+  writeFileSync(join(repo, 'parallel.config.yaml'), 'components:\n  server: { paths: [server/] }\n');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'base');
+  const stateRoot = join(repo, '.parallel');
+  const names = Array.from({ length: 50 }, (_, i) => `s${i}`);
+  names.forEach((n, i) => {
+    git(repo, 'checkout', '-q', '-b', `feature/${n}`, 'main');
+    writeFileSync(join(repo, 'server', 'shared.txt'), `${lines.map((l, k) => (k === i % 30 ? `changed by ${n}` : l)).join('\n')}\n`);
+    git(repo, 'commit', '-qam', n);
+    writeSession(stateRoot, { version: 1, name: n, uid: n, workspace: 'sessions', kind: 'feature', component: 'server', shared: true, branch: `feature/${n}`, base: 'main', mode: 'branch', path: null, port: 9000 + i, profile: null, created: isoWithOffset(), state: 'active', copied: [], env_file: join(stateRoot, n, 'session.env') });
+  });
+  git(repo, 'checkout', '-q', 'main');
+  const pairs = names.flatMap((a, i) => names.slice(i + 1).map((b) => `git merge-tree --write-tree --name-only feature/${a} feature/${b} >/dev/null || true`));
+  const t = timeInterleaved(
+    Math.max(3, Math.ceil(runs / 2)),
+    () => ({ cmd: process.execPath, args: [join(KIT_DIR, 'dist', 'cmd', 'conflicts.mjs'), 'json=1'], cwd: repo, env }),
+    () => ({ cmd: 'sh', args: ['-c', pairs.join('\n')], cwd: repo }),
+  );
+  return compare('conflicts-50', 'conflicts radar, 50 sessions, all 1225 pairs overlapping', t.subject, '1225 x git merge-tree, one after another', t.baseline);
 }
 
 await runCommand('bench', async () => {
@@ -73,6 +107,8 @@ await runCommand('bench', async () => {
     const byHand = timeCommand(runs, () => ({ cmd: 'sh', args: ['-c', pairs.join('\n')], cwd: repo }));
     const conflicts = timeCommand(runs, () => ({ cmd: process.execPath, args: [join(KIT_DIR, 'dist', 'cmd', 'conflicts.mjs'), 'json=1'], cwd: repo, env }));
     results.push(compare('conflicts', `conflicts radar (${runs} sessions, ${pairs.length} overlapping pairs, + each vs base)`, conflicts, `${pairs.length} x git merge-tree, one after another`, byHand));
+
+    results.push(radarOf50(root, env, runs));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
