@@ -152,12 +152,6 @@ export async function worktreeStatus(cwd: string): Promise<WorktreeStatus> {
   return parseStatusV2(out);
 }
 
-/** Commits on `branch` that are neither in `base` nor on any remote-tracking branch: "abbrev subject" lines. */
-export async function unpushedCommits(cwd: string, branch: string, base: string): Promise<string[]> {
-  const out = await git(cwd, ['log', '--format=%h %s', branch, '--not', base, '--remotes', '--']);
-  return out.split('\n').filter(Boolean);
-}
-
 export async function aheadBehind(cwd: string, base: string, branch: string): Promise<{ ahead: number; behind: number }> {
   const out = await git(cwd, ['rev-list', '--left-right', '--count', `${base}...${branch}`]);
   const [behind = '0', ahead = '0'] = out.trim().split(/\s+/);

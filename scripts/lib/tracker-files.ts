@@ -1,5 +1,5 @@
 // One session's files: status.json (whole, atomic), log.jsonl (one write per line), markers. Built-ins only.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLine, writeFileAtomic, writeJsonAtomic } from './fsutil.ts';
 import type { LogEvent, Status } from './schemas.ts';
@@ -52,12 +52,6 @@ export function writeMarker(dir: string, which: keyof typeof MARKERS, at: string
 
 export function clearMarkers(dir: string): void {
   for (const m of Object.values(MARKERS)) rmSync(join(dir, m), { force: true });
-}
-
-export function markerOf(dir: string): 'completed' | 'failed' | null {
-  if (existsSync(join(dir, MARKERS.completed))) return 'completed';
-  if (existsSync(join(dir, MARKERS.failed))) return 'failed';
-  return null;
 }
 
 export function lockFile(dir: string): string {

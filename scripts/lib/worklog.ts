@@ -12,7 +12,6 @@ export type { Kind } from './schemas.ts';
 
 export const WORKLOG_FILE = 'WORK_LOG.md';
 export const WORKLOG_LOCK = 'worklog';
-export const STATUSES = ['IN PROGRESS', 'COMPLETED', 'ABANDONED', 'READY FOR REVIEW', 'MERGED'] as const;
 
 export function worklogPath(main: string): string {
   return join(main, WORKLOG_FILE);
