@@ -79,7 +79,7 @@ describe('make monitor', () => {
       [{ log: 1 }, /log=1 needs session=NAME/],
       [{ session: 'nope' }, /no session nope in/],
       [{ timeout: 5 }, /timeout= goes with wait=1/],
-      [{ poll: 0, watch: 1 }, /poll=0: expected a whole number from 1/],
+      [{ poll: 0, watch: 1 }, /poll=0: expected a whole number of at least 1/],
       [{ workspace: '../x' }, /workspace="..\/x" is not a valid name/],
     ] as const) {
       const r = make(root, 'monitor', vars, env);

@@ -56,7 +56,7 @@ export function flag(opts: Record<string, string>, key: string): boolean {
 export function intOption(opts: Record<string, string>, key: string, dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const v = opts[key];
   if (v === undefined || v === '') return dflt;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${key}=${v}: expected a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${key}=${v}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}`);
   return Number(v);
 }
 

@@ -4,7 +4,7 @@ import type { Context } from './context.ts';
 import { editedCopies, isInside, isUnchangedCopy } from './copy.ts';
 import { OperationError, UsageError } from './errors.ts';
 import { run } from './exec.ts';
-import { branchExists, git, gitRaw, isAncestor, revParse, worktreeStatus } from './repo.ts';
+import { branchExists, git, gitRaw, hasRemote, isAncestor, revParse, worktreeStatus } from './repo.ts';
 import { removeWorktree, withGitConfig } from './repo-copy.ts';
 import type { SessionRecord } from './schemas.ts';
 import { archiveSession, findSession, isInterrupted, updateSession, withSessionLock } from './sessions.ts';
@@ -99,7 +99,8 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
   const risk = await workAtRisk(ctx, r);
   const lost = describeRisk(risk);
   if (lost && !opts.force) {
-    const advice = risk.uncommitted.length ? 'commit it, then push or merge it' : risk.unpushed.length ? `push it (git push origin ${r.branch}) or merge it into ${r.base}` : 'apply or drop the stashes';
+    const push = (await hasRemote(main)) ? `push it (git push origin ${r.branch}) or ` : '';
+    const advice = risk.uncommitted.length ? `commit it, then ${push ? 'push or ' : ''}merge it` : risk.unpushed.length ? `${push}merge it into ${r.base}` : 'apply or drop the stashes';
     throw new OperationError(`session '${name}' has ${lost}; nothing was changed. To keep it: ${advice}. To throw it away: make end-session name=${name} force=1`);
   }
   const warnings: string[] = [];
