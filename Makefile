@@ -11,7 +11,7 @@ KIT_STAMP := $(KIT_DIR)/node_modules/.kit-installed
 # Commands run as prebuilt bundles (dist/cmd/*.mjs, rebuilt when a source changes): no tsx at run time.
 KIT_RUN := node $(KIT_DIR)/dist/cmd
 KIT_BUNDLES := $(KIT_DIR)/dist/.built
-KIT_SOURCES := $(wildcard $(KIT_DIR)/scripts/*.ts $(KIT_DIR)/scripts/lib/*.ts) $(KIT_DIR)/scripts/build.mjs
+KIT_SOURCES := $(shell find '$(KIT_DIR)/scripts' -name '*.ts' -o -name '*.mjs')
 
 .PHONY: help init new-session list-sessions ports end-session track monitor demo \
         sync sync-all conflicts finish-session test typecheck bench build deps

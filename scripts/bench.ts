@@ -3,11 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compare, timeCommand, timeInterleaved, type Comparison } from './lib/bench.ts';
-import { intOption, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
-import { KIT_DIR } from './lib/create.ts';
-import { writeSession } from './lib/sessions.ts';
-import { isoWithOffset } from './lib/time.ts';
+import { compare, timeCommand, timeInterleaved, type Comparison } from './lib/dev/bench.ts';
+import { intOption, printJson, readOptions, renderTable, runCommand } from './lib/cli/options.ts';
+import { KIT_DIR } from './lib/session/create.ts';
+import { writeSession } from './lib/store/sessions.ts';
+import { isoWithOffset } from './lib/core/time.ts';
 
 const MAKEFILE = join(KIT_DIR, 'Makefile');
 const TRACK = join(KIT_DIR, 'dist', 'track.mjs');

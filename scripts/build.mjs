@@ -18,7 +18,7 @@ const REQUIRE_SHIM = "import { createRequire as __kitRequire } from 'node:module
 
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const sources = () => [
-  ...['scripts', 'scripts/lib'].flatMap((d) => readdirSync(join(kit, d)).filter((f) => /\.(ts|mjs)$/.test(f)).map((f) => join(kit, d, f))),
+  ...readdirSync(join(kit, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|mjs)$/.test(f)).map((f) => join(kit, 'scripts', f)),
   join(kit, 'package-lock.json'),
 ];
 const fresh = () => mtime(stamp) >= Math.max(...sources().map(mtime));

@@ -1,7 +1,7 @@
 // make conflicts [json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
-import { conflictRadar, type RadarSession } from './lib/conflicts.ts';
-import { loadContext } from './lib/context.ts';
+import { flag, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli/options.ts';
+import { conflictRadar, type RadarSession } from './lib/conflicts/radar.ts';
+import { loadContext } from './lib/config/context.ts';
 
 const list = (xs: string[], n = 4) => xs.slice(0, n).join(', ') + (xs.length > n ? `, +${xs.length - n} more` : '');
 

@@ -1,9 +1,9 @@
 // make end-session name=NAME [force=1 json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
-import { loadContext } from './lib/context.ts';
-import { endSession } from './lib/end.ts';
-import { UsageError } from './lib/errors.ts';
-import { catchInterrupts } from './lib/interrupt.ts';
+import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
+import { loadContext } from './lib/config/context.ts';
+import { endSession } from './lib/session/end.ts';
+import { UsageError } from './lib/core/errors.ts';
+import { catchInterrupts } from './lib/cli/interrupt.ts';
 
 await runCommand('end-session', async () => {
   const opts = readOptions(['name', 'force', 'json', 'repo']);

@@ -1,11 +1,11 @@
 // npx tsx scripts/export-schemas.ts [check=1]: writes docs/schemas/*.schema.json from the zod schemas.
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { flag, readOptions, runCommand } from './lib/cli.ts';
-import { OperationError } from './lib/errors.ts';
-import { writeFileAtomic } from './lib/fsutil.ts';
-import { renderSchemaDocs } from './lib/tracker-jsonschema.ts';
-import { KIT_DIR } from './lib/kit-dir.ts';
+import { flag, readOptions, runCommand } from './lib/cli/options.ts';
+import { OperationError } from './lib/core/errors.ts';
+import { writeFileAtomic } from './lib/core/files.ts';
+import { renderSchemaDocs } from './lib/store/json-schema.ts';
+import { KIT_DIR } from './lib/core/kit-dir.ts';
 
 const kit = KIT_DIR;
 

@@ -1,9 +1,9 @@
 // make finish-session name=NAME [pr=1 merge=1 json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
-import { loadContext } from './lib/context.ts';
-import { UsageError } from './lib/errors.ts';
-import { catchInterrupts } from './lib/interrupt.ts';
-import { finishSession, type FinishReport } from './lib/finish.ts';
+import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
+import { loadContext } from './lib/config/context.ts';
+import { UsageError } from './lib/core/errors.ts';
+import { catchInterrupts } from './lib/cli/interrupt.ts';
+import { finishSession, type FinishReport } from './lib/finish/finish.ts';
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '-');
 

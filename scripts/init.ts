@@ -1,7 +1,7 @@
 // make init [repo=PATH json=1]
-import { flag, printJson, readOptions, runCommand } from './lib/cli.ts';
-import { initRepo } from './lib/init.ts';
-import { locateRepo } from './lib/repo.ts';
+import { flag, printJson, readOptions, runCommand } from './lib/cli/options.ts';
+import { initRepo } from './lib/init/init.ts';
+import { locateRepo } from './lib/git/repo.ts';
 
 await runCommand('init', async () => {
   const opts = readOptions(['repo', 'json']);

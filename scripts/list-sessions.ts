@@ -1,7 +1,7 @@
 // make list-sessions [json=1 repo=PATH]
-import { flag, formatAge, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli.ts';
-import { loadContext } from './lib/context.ts';
-import { listSessions, type SessionRow } from './lib/list.ts';
+import { flag, formatAge, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli/options.ts';
+import { loadContext } from './lib/config/context.ts';
+import { listSessions, type SessionRow } from './lib/session/list.ts';
 
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
 

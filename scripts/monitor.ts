@@ -1,12 +1,12 @@
 // make monitor [workspace= session= log=1 json=1 watch=1 poll= wait=1 timeout= heartbeat_timeout= session_timeout= repo= dir=]
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { flag, intOption, printJson, readOptions, runCommand, useColor } from './lib/cli.ts';
-import { UsageError } from './lib/errors.ts';
-import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor.ts';
-import { follow } from './lib/monitor-follow.ts';
-import { eraseRows, renderDashboard, renderLog, rowsOf } from './lib/monitor-render.ts';
-import { checkId, locate } from './lib/tracker-locate.ts';
+import { flag, intOption, printJson, readOptions, runCommand, useColor } from './lib/cli/options.ts';
+import { UsageError } from './lib/core/errors.ts';
+import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.ts';
+import { follow } from './lib/monitor/follow.ts';
+import { eraseRows, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';
+import { checkId, locate } from './lib/tracker/locate.ts';
 
 const OPTIONS = ['workspace', 'session', 'log', 'json', 'watch', 'poll', 'wait', 'timeout', 'heartbeat_timeout', 'session_timeout', 'repo', 'dir'] as const;
 

@@ -1,9 +1,9 @@
 // make new-session name=NAME component=C [kind= base= mode= profile= shared=1 json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, runCommand } from './lib/cli.ts';
-import { loadContext } from './lib/context.ts';
+import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
+import { loadContext } from './lib/config/context.ts';
 import { join } from 'node:path';
-import { createSession, KIT_DIR } from './lib/create.ts';
-import { catchInterrupts, interrupted } from './lib/interrupt.ts';
+import { createSession, KIT_DIR } from './lib/session/create.ts';
+import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 
 const OPTIONS = ['name', 'component', 'kind', 'base', 'mode', 'profile', 'shared', 'json', 'repo'] as const;
 

@@ -1,7 +1,7 @@
 // make ports [json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli.ts';
-import { loadContext } from './lib/context.ts';
-import { portReport, type PortFlag, type PortRow } from './lib/ports.ts';
+import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli/options.ts';
+import { loadContext } from './lib/config/context.ts';
+import { portReport, type PortFlag, type PortRow } from './lib/ports/leases.ts';
 
 const COLORS: Record<PortFlag, Color> = { ok: 'green', free: 'gray', foreign: 'red', unknown: 'yellow', duplicate: 'red' };
 

@@ -1,9 +1,9 @@
 // make sync name=NAME | make sync-all  [strategy=rebase|merge autostash=1 json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli.ts';
-import { loadContext } from './lib/context.ts';
-import { UsageError } from './lib/errors.ts';
-import { catchInterrupts } from './lib/interrupt.ts';
-import { parseStrategy, syncSessions, type SessionSync } from './lib/sync.ts';
+import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli/options.ts';
+import { loadContext } from './lib/config/context.ts';
+import { UsageError } from './lib/core/errors.ts';
+import { catchInterrupts } from './lib/cli/interrupt.ts';
+import { parseStrategy, syncSessions, type SessionSync } from './lib/sync/sync.ts';
 
 const LABEL: Record<SessionSync['result'], [string, Color]> = {
   rebased: ['rebased', 'green'],

@@ -1,11 +1,11 @@
 // make track event=start|heartbeat|error|complete|fail [workspace= session= progress= message= output= pid= dir= json=1]
 // Prebuilt into dist/track.mjs (Node built-ins only): sessions call it on every step.
-import { flag, printJson, readOptions, runCommand } from './lib/cli.ts';
-import { UsageError } from './lib/errors.ts';
-import { SessionTracker } from './lib/tracker.ts';
-import type { TrackerEvent } from './lib/tracker-apply.ts';
-import { locate } from './lib/tracker-locate.ts';
-import { callerPid } from './lib/tracker-proc.ts';
+import { flag, printJson, readOptions, runCommand } from './lib/cli/options.ts';
+import { UsageError } from './lib/core/errors.ts';
+import { SessionTracker } from './lib/tracker/tracker.ts';
+import type { TrackerEvent } from './lib/tracker/apply.ts';
+import { locate } from './lib/tracker/locate.ts';
+import { callerPid } from './lib/tracker/proc.ts';
 
 const OPTIONS = ['event', 'workspace', 'session', 'progress', 'message', 'output', 'pid', 'dir', 'json'] as const;
 const EVENTS = ['start', 'heartbeat', 'error', 'complete', 'fail'] as const;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SessionRow } from '../scripts/lib/list.ts';
+import type { SessionRow } from '../scripts/lib/session/list.ts';
 import { makeAsync, makeJson } from './helpers/make.ts';
 import { gitIn, makeRepo } from './helpers/repo.ts';
 

@@ -1,0 +1,108 @@
+// parallel.config.yaml -> a typed, validated Config with defaults applied.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { YAML } from 'zx';
+import { z } from 'zod';
+import { UsageError } from '../core/errors.ts';
+import { envNameSchema, nameSchema } from '../store/names.ts';
+import { defaultBranch } from '../git/repo.ts';
+
+export const CONFIG_FILE = 'parallel.config.yaml';
+import { MODES } from '../store/schemas.ts';
+export type Mode = (typeof MODES)[number];
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const componentSchema = z
+  .object({
+    paths: z.array(z.string().min(1)).min(1, 'expected at least one path'),
+    description: z.string().default(''),
+  })
+  .strict();
+
+const portRange = z
+  .string()
+  .regex(/^\d{1,5}-\d{1,5}$/, "expected a range like '8001-8099'")
+  .transform((s) => s.split('-').map(Number) as [number, number])
+  .refine(([lo, hi]) => lo >= 1 && hi <= 65535 && lo <= hi, 'expected LOW-HIGH with 1 <= LOW <= HIGH <= 65535');
+
+export const configFileSchema = z
+  .object({
+    base: z.string().min(1).optional(),
+    workspace: nameSchema.refine((w) => !['locks', 'archive', 'tmp'].includes(w), "'locks', 'archive' and 'tmp' are reserved").default('sessions'),
+    worktree_root: z.string().min(1).default('../{repo}-sessions'),
+    mode: z.enum(MODES).default('worktree'),
+    ports: z
+      .object({ range: z.preprocess((v) => (typeof v === 'number' ? `${v}-${v}` : v), portRange).default([8001, 8099]), env: z.array(envNameSchema).default(['PORT']) })
+      .strict()
+      .default({ range: [8001, 8099], env: ['PORT'] }),
+    profiles: z.record(nameSchema, z.record(envNameSchema, scalar)).default({ local: { PGPT_PROFILES: 'local' } }),
+    components: z
+      .record(nameSchema, componentSchema)
+      .default({ server: { paths: ['internal_assistant/server/'], description: 'Backend API' } }),
+    copy: z.array(z.string().min(1)).default(['.env']),
+    setup: z.string().nullable().default('').transform((s) => s ?? ''),
+    test: z.string().nullable().default('').transform((s) => s ?? ''),
+  })
+  .strict();
+
+export interface Config {
+  /** Absolute path of the config file, or null when the defaults are used. */
+  file: string | null;
+  main: string;
+  base: string;
+  workspace: string;
+  worktreeRoot: string;
+  mode: Mode;
+  ports: { low: number; high: number; env: string[] };
+  profiles: Record<string, Record<string, string>>;
+  components: Record<string, { paths: string[]; description: string }>;
+  copy: string[];
+  setup: string;
+  test: string;
+}
+
+function describeIssue(file: string, issue: z.core.$ZodIssue): string {
+  const key = issue.path.length ? issue.path.join('.') : '(top level)';
+  let msg = issue.message;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, setup, test`;
+  if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
+  return `${file}: ${key}: ${msg}`;
+}
+
+/** Parses config text; throws a one-line UsageError naming the file, the key and what is expected. */
+export function parseConfigText(text: string, file: string): z.infer<typeof configFileSchema> {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (raw === null || raw === undefined) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${file}: expected a mapping of keys (base, workspace, ...)`);
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(describeIssue(file, parsed.error.issues[0] as z.core.$ZodIssue));
+  return parsed.data;
+}
+
+export async function loadConfig(main: string): Promise<Config> {
+  const file = join(main, CONFIG_FILE);
+  const present = existsSync(file);
+  const data = parseConfigText(present ? readFileSync(file, 'utf8') : '', CONFIG_FILE);
+  const base = data.base ?? (await defaultBranch(main));
+  const [low, high] = data.ports.range;
+  return {
+    file: present ? file : null,
+    main,
+    base,
+    workspace: data.workspace,
+    worktreeRoot: resolve(main, data.worktree_root.replaceAll('{repo}', basename(main))),
+    mode: data.mode,
+    ports: { low, high, env: data.ports.env },
+    profiles: Object.assign(Object.create(null) as Config['profiles'], data.profiles),
+    components: Object.assign(Object.create(null) as Config['components'], data.components),
+    copy: data.copy,
+    setup: data.setup,
+    test: data.test,
+  };
+}

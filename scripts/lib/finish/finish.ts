@@ -1,0 +1,130 @@
+// make finish-session: refuse a dirty copy, rebase onto the base, test, push, mark READY FOR REVIEW,
+// optionally open a pull request, or (merge=1) fast-forward the base and end the session.
+import { existsSync } from 'node:fs';
+import type { Context } from '../config/context.ts';
+import { endSessionLocked, workAtRisk, type EndReport } from '../session/end.ts';
+import { OperationError } from '../core/errors.ts';
+import { run } from '../core/exec.ts';
+import { openPullRequest, type PullRequest } from './pull-request.ts';
+import { fastForwardBase, pushBranch } from './push.ts';
+import { hasRemote, readEnvFile } from '../git/repo.ts';
+import { withDetachedWorktree } from '../git/rebase.ts';
+import type { SessionRecord } from '../store/schemas.ts';
+import { interrupted } from '../cli/interrupt.ts';
+import { findSession, withSessionLock } from '../store/sessions.ts';
+import { recordSync } from '../sync/sync.ts';
+import { syncSession, tempWorktreePath, uncommittedFiles, type SessionSync } from '../sync/session.ts';
+import { fetchOrigin, resolveTarget } from '../git/base.ts';
+import { isoWithOffset } from '../core/time.ts';
+import { appendEvent, sessionFolder } from '../tracker/files.ts';
+import { readEntry, setEntryStatus } from '../worklog/entries.ts';
+
+export interface FinishOptions {
+  pr?: boolean;
+  merge?: boolean;
+  /** Where the test command's output goes: inherit (our stderr, the default) or capture (into the report). */
+  testOutput?: 'inherit' | 'capture';
+  onStep?: (what: string) => void;
+}
+
+/** The stable keys of `make finish-session json=1`. */
+export interface FinishReport {
+  name: string;
+  branch: string;
+  base: string;
+  sync: SessionSync;
+  test: { command: string | null; code: number | null; output: string | null };
+  /** Where the branch was pushed ("origin" of the main checkout, "main checkout" for a clone). */
+  pushed_to: string[];
+  worklog_updated: boolean;
+  pr: PullRequest | null;
+  /** pushed: null when there is no remote. */
+  merged: { base: string; from: string; to: string; pushed: boolean | null } | null;
+  ended: EndReport | null;
+  warnings: string[];
+}
+
+const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '-');
+
+async function runTests(ctx: Context, r: SessionRecord, head: string, opts: FinishOptions): Promise<FinishReport['test']> {
+  const command = ctx.config.test.trim();
+  if (!command) return { command: null, code: null, output: null };
+  const env = { ...process.env, ...readEnvFile(r.env_file) };
+  const capture = opts.testOutput === 'capture';
+  // The test command comes from the repository's own config file, like a Makefile recipe: a shell runs it.
+  const exec = (cwd: string) => run('/bin/sh', ['-c', command], { cwd, env, inherit: !capture });
+  const res = r.path ? await exec(r.path) : await withDetachedWorktree(ctx.main, tempWorktreePath(ctx, 'test', r.name), head, exec);
+  return { command, code: res.code, output: capture ? `${res.stdout}${res.stderr}` : null };
+}
+
+function entryText(ctx: Context, r: SessionRecord): { title: string; body: string } {
+  const e = readEntry(ctx.main, r.uid);
+  if (e) return { title: e.title, body: e.body };
+  return { title: `${r.kind}: ${r.name}`, body: `Session ${r.name} (${r.kind}, component ${r.component}), branch ${r.branch}.\n` };
+}
+
+/** Finishes a session while holding its lock (no end, sync or second finish of it meanwhile). */
+export async function finishSession(ctx: Context, name: string, opts: FinishOptions = {}): Promise<FinishReport> {
+  findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
+  return withSessionLock(ctx.root, ctx.config.workspace, name, () => finishLocked(ctx, name, opts));
+}
+
+async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Promise<FinishReport> {
+  const say = (s: string) => opts.onStep?.(s);
+  const r = findSession(ctx.root, ctx.config.workspace, name);
+  if (r.state !== 'active') throw new OperationError(`session '${name}' is ${r.state === 'creating' ? 'still being created' : 'ended'}`);
+  if (r.path && !existsSync(r.path)) throw new OperationError(`the copy ${r.path} of session '${name}' is gone; nothing to finish (make end-session name=${name} cleans up)`);
+  if (r.path) {
+    const st = await uncommittedFiles(ctx, r, r.path);
+    if (st.dirty.length) throw new OperationError(`session '${name}' has ${st.dirty.length} uncommitted file(s) (${st.dirty.slice(0, 5).join(', ')}); commit them first, nothing was changed`);
+  }
+
+  say('fetch and rebase onto the base');
+  const fetch = await fetchOrigin(ctx.main);
+  const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); rebased onto what the main checkout has`] : [];
+  const target = await resolveTarget(ctx.main, r.base);
+  const sync = await syncSession(ctx, r, target, { strategy: 'rebase', autostash: false });
+  warnings.push(...(await recordSync(ctx, r, sync)));
+  if (!sync.ok) {
+    const why = sync.result === 'conflict' ? `conflicts in ${sync.conflicts.join(', ')}; the session was left as it was` : (sync.message ?? sync.result);
+    throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): ${why}. Resolve it in the copy (git rebase ${short(target.sha)}), then run make finish-session name=${name} again`);
+  }
+  if (interrupted()) throw new OperationError(`interrupted after the rebase onto ${short(target.sha)}; nothing was tested or pushed`);
+  const head = sync.after as string;
+  const report: FinishReport = { name, branch: r.branch, base: r.base, sync, test: { command: null, code: null, output: null }, pushed_to: [], worklog_updated: false, pr: null, merged: null, ended: null, warnings };
+
+  if (ctx.config.test.trim()) say(`run the tests (${ctx.config.test.trim()})`);
+  report.test = await runTests(ctx, r, head, opts);
+  if (report.test.code !== null && report.test.code !== 0) {
+    const moved = sync.before !== sync.after ? ` The branch was rebased (it was ${short(sync.before)}) but not pushed.` : '';
+    throw new OperationError(`the test command failed with exit code ${report.test.code}: ${report.test.command}.${moved} Fix it and run make finish-session name=${name} again`);
+  }
+  if (interrupted()) throw new OperationError('interrupted after the tests; nothing was pushed');
+  if (opts.merge) {
+    // merge=1 ends the session: find out now, before the base moves, whether ending it would lose anything.
+    const risk = await workAtRisk(ctx, r);
+    const left = [...risk.uncommitted, ...risk.stashes];
+    if (left.length) {
+      throw new OperationError(`merge=1 would end the session, but its copy has ${left.slice(0, 5).join(', ')} (left by the tests?); commit or remove them, or finish without merge=1. The base was not moved`);
+    }
+  }
+
+  say('push the branch');
+  report.pushed_to = await pushBranch(ctx, r);
+  report.worklog_updated = await setEntryStatus(ctx.main, ctx.root, r.uid, 'READY FOR REVIEW');
+  if (!report.worklog_updated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
+  appendEvent(sessionFolder(ctx.root, r.workspace, name), { at: isoWithOffset(), event: 'finish', session_id: name, workspace: r.workspace, message: `READY FOR REVIEW at ${short(head)}${report.pushed_to.length ? `, pushed to ${report.pushed_to.join(' and ')}` : ''}` });
+
+  if (opts.pr) {
+    say('open a pull request');
+    const { title, body } = entryText(ctx, r);
+    report.pr = await openPullRequest(ctx.main, r.base, r.branch, title, body, await hasRemote(ctx.main, 'origin'));
+  }
+  if (opts.merge) {
+    say(`fast-forward ${r.base} and end the session`);
+    report.merged = await fastForwardBase(ctx, r.base, r.branch);
+    if (report.merged.pushed === false) warnings.push(`could not push ${r.base} to origin; push it yourself`);
+    report.ended = await endSessionLocked(ctx, name, { force: false, status: 'MERGED' });
+  }
+  return report;
+}

@@ -1,0 +1,47 @@
+// Pull requests for finish-session: with gh when it is installed and logged in, else the exact command to run.
+import { run } from '../core/exec.ts';
+
+export interface PullRequest {
+  created: boolean;
+  url: string | null;
+  /** The gh command, quoted for a POSIX shell, to run in the main checkout when it was not created here. */
+  command: string;
+  argv: string[];
+  /** Why it was not created (gh missing, not logged in, no remote, gh's error). */
+  reason: string | null;
+  /** True when gh ran and failed (not merely absent). */
+  failed: boolean;
+}
+
+/** Quotes one word for a POSIX shell: bare when harmless, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_\/.:=@%+,-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function prArgv(base: string, branch: string, title: string, body: string): string[] {
+  return ['gh', 'pr', 'create', '--base', base, '--head', branch, '--title', title, '--body', body];
+}
+
+/** 'ready' when gh is installed and logged in, else why not. */
+export async function ghState(cwd: string): Promise<'ready' | 'missing' | 'logged-out'> {
+  try {
+    if ((await run('gh', ['--version'], { cwd })).code !== 0) return 'missing';
+  } catch {
+    return 'missing';
+  }
+  return (await run('gh', ['auth', 'status'], { cwd })).code === 0 ? 'ready' : 'logged-out';
+}
+
+export async function openPullRequest(cwd: string, base: string, branch: string, title: string, body: string, hasRemote: boolean): Promise<PullRequest> {
+  const argv = prArgv(base, branch, title, body);
+  const pr: PullRequest = { created: false, url: null, command: argv.map(shellQuote).join(' '), argv, reason: null, failed: false };
+  if (!hasRemote) return { ...pr, reason: 'the repository has no remote origin to open a pull request on; add one and push the branch first' };
+  const gh = await ghState(cwd);
+  if (gh === 'missing') return { ...pr, reason: 'gh (GitHub CLI) is not installed' };
+  if (gh === 'logged-out') return { ...pr, reason: 'gh is not logged in (gh auth login)' };
+  const r = await run(argv[0] as string, argv.slice(1), { cwd, env: { ...process.env, GH_PROMPT_DISABLED: '1' } });
+  if (r.code === 0) return { ...pr, created: true, url: r.stdout.trim().split('\n').filter(Boolean).slice(-1)[0] ?? null };
+  const said = (r.stderr || r.stdout).trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit code ${r.code}`;
+  return { ...pr, reason: `gh pr create failed: ${said}`, failed: true };
+}

@@ -1,0 +1,106 @@
+// Merges computed in memory (git merge-tree --write-tree): which files two commits would conflict in.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OperationError } from '../core/errors.ts';
+import { pool, run } from '../core/exec.ts';
+import { git, gitEnv, gitFailure } from './repo.ts';
+
+export interface MergeOutcome {
+  clean: boolean;
+  /** Paths git could not merge (content, add/add, modify/delete, file/directory...). */
+  files: string[];
+  /** Set when git could not compute the merge at all (clean is then false and files empty). */
+  error?: string;
+}
+
+let versionCache: Promise<[number, number]> | null = null;
+
+/** The installed git's major and minor version. */
+export function gitVersion(): Promise<[number, number]> {
+  versionCache ??= run('git', ['version']).then((r) => parseGitVersion(r.stdout));
+  return versionCache;
+}
+
+export function parseGitVersion(text: string): [number, number] {
+  const m = /git version (\d+)\.(\d+)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+/** `git merge-tree --stdin` (many merges in one process) came with git 2.40. */
+export function hasMergeTreeStdin([major, minor]: [number, number]): boolean {
+  return major > 2 || (major === 2 && minor >= 40);
+}
+
+/**
+ * An environment in which git reads the objects of `main` and of `extra` repositories (session clones)
+ * but writes new ones (merge-tree's trees) into a scratch folder, so the radar leaves every repository
+ * as it was. dispose() removes the scratch folder.
+ */
+export async function scratchObjects(main: string, extra: readonly string[] = []): Promise<{ env: NodeJS.ProcessEnv; dispose: () => void }> {
+  const dirs = await Promise.all([main, ...extra].map(async (repo) => (await git(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects'])).trim()));
+  const scratch = mkdtempSync(join(tmpdir(), 'parallel-objects-'));
+  const quote = (d: string) => (/[:"\\]/.test(d) ? JSON.stringify(d) : d);
+  const env = gitEnv({ GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: [...new Set(dirs)].map(quote).join(':') });
+  return { env, dispose: () => rmSync(scratch, { recursive: true, force: true }) };
+}
+
+function mergeTreeArgs(): string[] {
+  return ['merge-tree', '--write-tree', '--no-messages', '--name-only', '-z'];
+}
+
+/** One merge, one process: exit 0 clean, 1 conflicted (then tree, NUL, the conflicted paths NUL-terminated). */
+export async function mergeTreeOne(cwd: string, env: NodeJS.ProcessEnv, a: string, b: string): Promise<MergeOutcome> {
+  const args = [...mergeTreeArgs(), a, b];
+  const r = await run('git', args, { cwd, env });
+  if (r.code === 0) return { clean: true, files: [] };
+  if (r.code !== 1) throw new OperationError(gitFailure(args, r));
+  return { clean: false, files: [...new Set(r.stdout.split('\0').slice(1).filter(Boolean))].sort() };
+}
+
+/**
+ * Parses `git merge-tree --stdin --name-only --no-messages` output: per merge
+ * `<1 clean|0 conflicted> NUL <tree> NUL [<path> NUL]... NUL`.
+ */
+export function parseMergeTreeStdin(out: string): MergeOutcome[] {
+  const tokens = out.split('\0');
+  tokens.pop(); // what follows the last NUL: an unfinished token, or nothing
+  const results: MergeOutcome[] = [];
+  let i = 0;
+  while (i + 1 < tokens.length && (tokens[i] === '0' || tokens[i] === '1')) {
+    const clean = tokens[i] === '1';
+    i += 2;
+    const files: string[] = [];
+    while (i < tokens.length && tokens[i] !== '') files.push(tokens[i++] as string);
+    if (i >= tokens.length) break; // a record cut short: the process died in the middle of it
+    i++;
+    results.push({ clean, files: [...new Set(files)].sort() });
+  }
+  return results;
+}
+
+/**
+ * Many merges: one `--stdin` process where git has it (whatever it could not finish is redone pair by
+ * pair), else one process per pair in a pool sized to the CPU count. Keeps the order of `pairs`.
+ */
+export async function mergeTreeMany(cwd: string, env: NodeJS.ProcessEnv, pairs: readonly (readonly [string, string])[], stdin?: boolean): Promise<MergeOutcome[]> {
+  if (!pairs.length) return [];
+  const useStdin = stdin ?? hasMergeTreeStdin(await gitVersion());
+  let done: MergeOutcome[] = [];
+  if (useStdin) {
+    const r = await run('git', [...mergeTreeArgs(), '--stdin'], { cwd, env, input: pairs.map(([a, b]) => `${a} ${b}\n`).join('') });
+    done = parseMergeTreeStdin(r.stdout).slice(0, pairs.length);
+  }
+  const rest = await pool(pairs.slice(done.length), ([a, b]) =>
+    mergeTreeOne(cwd, env, a, b).catch((err: Error): MergeOutcome => ({ clean: false, files: [], error: err.message })),
+  );
+  return [...done, ...rest];
+}
+
+/** Paths changed on `tip` since it forked from `base` (both sides of a rename), NUL-safe. */
+export async function changedSince(cwd: string, env: NodeJS.ProcessEnv, base: string, tip: string): Promise<string[]> {
+  const args = ['diff', '--name-only', '-z', '--no-renames', `${base}...${tip}`, '--'];
+  const r = await run('git', args, { cwd, env });
+  if (r.code !== 0) throw new OperationError(gitFailure(args, r));
+  return r.stdout.split('\0').filter(Boolean).sort();
+}

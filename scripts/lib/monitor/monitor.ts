@@ -1,0 +1,212 @@
+// SessionMonitor: reads every session's status and classifies it. Read-only: it never writes a session's files.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { logEventSchema, statusSchema, type LogEvent, type Status, type TrackerState } from '../store/schemas.ts';
+import { listDirs, readRecord } from '../store/paths.ts';
+import { isoWithOffset } from '../core/time.ts';
+import { HEARTBEAT_TIMEOUT_S, LOG_FILE, RESERVED_WORKSPACES, SESSION_TIMEOUT_S, STATUS_FILE } from '../store/constants.ts';
+import { locate } from '../tracker/locate.ts';
+import { processAlive } from '../tracker/proc.ts';
+
+export const MONITOR_STATES = ['created', 'running', 'completed', 'failed', 'timed_out', 'stale', 'crashed', 'corrupt'] as const;
+export type MonitorState = (typeof MONITOR_STATES)[number];
+/** States a session does not leave by itself: `wait=1` stops waiting for it. */
+export const ENDED_STATES: readonly MonitorState[] = ['completed', 'failed', 'timed_out', 'stale', 'crashed', 'corrupt'];
+
+export interface ClassifyOptions {
+  /** No heartbeat for this long: stale (default 300 s). */
+  heartbeatTimeoutS?: number;
+  /** Running for longer than this: timed_out (default 4 h). */
+  sessionTimeoutS?: number;
+  /** The clock, in ms (tests pass a fixed one). */
+  now?: () => number;
+}
+
+export interface SessionView {
+  workspace: string;
+  session_id: string;
+  state: MonitorState;
+  /** Why the state is crashed, stale, timed_out or corrupt; null otherwise. */
+  reason: string | null;
+  tracker_state: TrackerState | null;
+  task_description: string;
+  progress_pct: number | null;
+  message: string;
+  errors: number;
+  last_error: { at: string; message: string } | null;
+  started_at: string | null;
+  last_heartbeat: string | null;
+  completed_at: string | null;
+  heartbeat_age_s: number | null;
+  pid: number | null;
+  host: string | null;
+  output_files: string[];
+  metadata: Record<string, unknown>;
+}
+
+const HOST = hostname();
+const ageS = (iso: string | null, nowMs: number) => {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) ? Math.max(0, (nowMs - t) / 1000) : null;
+};
+const span = (s: number) => (s < 120 ? `${Math.round(s)}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`);
+
+/** crashed (its process is gone here) > timed_out > stale > running; other tracker states as they are. */
+export function classify(s: Status, opts: ClassifyOptions = {}, alive: (pid: number) => boolean = processAlive): { state: MonitorState; reason: string | null } {
+  if (s.state !== 'running') return { state: s.state, reason: null };
+  const nowMs = (opts.now ?? Date.now)();
+  if (s.pid !== null && s.host === HOST && !alive(s.pid)) return { state: 'crashed', reason: `its process ${s.pid} is gone` };
+  const limit = opts.sessionTimeoutS ?? SESSION_TIMEOUT_S;
+  const running = ageS(s.started_at, nowMs);
+  if (running !== null && running > limit) return { state: 'timed_out', reason: `running for ${span(running)}; limit ${span(limit)}` };
+  const hbLimit = opts.heartbeatTimeoutS ?? HEARTBEAT_TIMEOUT_S;
+  const quiet = ageS(s.last_heartbeat ?? s.started_at, nowMs);
+  if (quiet === null || quiet > hbLimit) return { state: 'stale', reason: quiet === null ? 'no heartbeat recorded' : `no heartbeat for ${span(quiet)}; limit ${span(hbLimit)}` };
+  return { state: 'running', reason: null };
+}
+
+function blank(workspace: string, sessionId: string, state: MonitorState, reason: string | null): SessionView {
+  return { workspace, session_id: sessionId, state, reason, tracker_state: null, task_description: '', progress_pct: null, message: '', errors: 0, last_error: null, started_at: null, last_heartbeat: null, completed_at: null, heartbeat_age_s: null, pid: null, host: null, output_files: [], metadata: {} };
+}
+
+/** One session, classified; `null` for a folder that holds no session (neither status, record nor log). */
+function inspectFolder(root: string, workspace: string, sessionId: string, opts: ClassifyOptions): SessionView | null {
+  const dir = join(root, workspace, sessionId);
+  const r = readRecord(join(dir, STATUS_FILE), statusSchema);
+  if (!r.ok) {
+    if (!r.missing) return blank(workspace, sessionId, 'corrupt', r.error);
+    if (existsSync(join(dir, 'session.json'))) return { ...blank(workspace, sessionId, 'created', null), message: 'not reporting yet' };
+    if (existsSync(join(dir, LOG_FILE))) return blank(workspace, sessionId, 'corrupt', `${join(dir, STATUS_FILE)} is missing`);
+    return null;
+  }
+  const s = r.value;
+  if (s.session_id !== sessionId || s.workspace !== workspace) {
+    return blank(workspace, sessionId, 'corrupt', `${join(dir, STATUS_FILE)} names session ${s.workspace}/${s.session_id}, not its folder's`);
+  }
+  const { state, reason } = classify(s, opts);
+  const nowMs = (opts.now ?? Date.now)();
+  return {
+    workspace,
+    session_id: sessionId,
+    state,
+    reason,
+    tracker_state: s.state,
+    task_description: s.task_description,
+    progress_pct: s.progress_pct,
+    message: s.message,
+    errors: s.errors.length,
+    last_error: s.errors[s.errors.length - 1] ?? null,
+    started_at: s.started_at,
+    last_heartbeat: s.last_heartbeat,
+    completed_at: s.completed_at,
+    heartbeat_age_s: ageS(s.last_heartbeat, nowMs),
+    pid: s.pid,
+    host: s.host,
+    output_files: s.output_files,
+    metadata: s.metadata,
+  };
+}
+
+/** One session by name (for list-sessions): a git session with no status yet is `created`; no files at all is `corrupt`. */
+export function inspectSession(root: string, workspace: string, sessionId: string, opts: ClassifyOptions = {}): SessionView {
+  return inspectFolder(root, workspace, sessionId, opts) ?? blank(workspace, sessionId, 'corrupt', `${join(root, workspace, sessionId, STATUS_FILE)} is missing`);
+}
+
+export type Totals = Record<'total' | MonitorState, number>;
+
+export function totalsOf(views: readonly SessionView[]): Totals {
+  const t = Object.fromEntries([['total', views.length], ...MONITOR_STATES.map((s) => [s, 0])]) as Totals;
+  for (const v of views) t[v.state]++;
+  return t;
+}
+
+export function allEnded(views: readonly SessionView[]): boolean {
+  return views.every((v) => ENDED_STATES.includes(v.state));
+}
+
+export interface Snapshot {
+  polled_at: string;
+  root: string;
+  workspace: string | null;
+  totals: Totals;
+  sessions: SessionView[];
+}
+
+export interface MonitorOptions extends ClassifyOptions {
+  /** The state folder; by default PARALLEL_DIR, the session environment file, or <main checkout>/.parallel. */
+  root?: string;
+  /** Only this workspace (default: every workspace). */
+  workspace?: string;
+  /** Only this session id. */
+  session?: string;
+}
+
+export class SessionMonitor {
+  readonly root: string;
+  readonly workspace: string | null;
+  readonly session: string | null;
+  private readonly opts: ClassifyOptions;
+
+  constructor(opts: MonitorOptions = {}) {
+    this.root = opts.root ?? locate().root;
+    this.workspace = opts.workspace ?? null;
+    this.session = opts.session ?? null;
+    this.opts = { heartbeatTimeoutS: opts.heartbeatTimeoutS, sessionTimeoutS: opts.sessionTimeoutS, now: opts.now };
+  }
+
+  workspaces(): string[] {
+    if (this.workspace) return [this.workspace];
+    return listDirs(this.root).filter((w) => !(RESERVED_WORKSPACES as readonly string[]).includes(w));
+  }
+
+  /** Every session of the watched workspaces, sorted by workspace then id. */
+  sessions(): SessionView[] {
+    const out: SessionView[] = [];
+    for (const w of this.workspaces()) {
+      for (const id of listDirs(join(this.root, w))) {
+        if (this.session && id !== this.session) continue;
+        const v = inspectFolder(this.root, w, id, this.opts);
+        if (v) out.push(v);
+      }
+    }
+    return out;
+  }
+
+  inspect(workspace: string, sessionId: string): SessionView {
+    return inspectSession(this.root, workspace, sessionId, this.opts);
+  }
+
+  /** The workspaces that hold a session of this id. */
+  findSession(sessionId: string): string[] {
+    return this.workspaces().filter((w) => existsSync(join(this.root, w, sessionId)));
+  }
+
+  snapshot(): Snapshot {
+    const sessions = this.sessions();
+    return { polled_at: isoWithOffset(new Date((this.opts.now ?? Date.now)())), root: this.root, workspace: this.workspace, totals: totalsOf(sessions), sessions };
+  }
+
+  /** The session's event log; lines that do not parse are counted, not thrown. */
+  log(workspace: string, sessionId: string): { events: LogEvent[]; bad_lines: number } {
+    let text = '';
+    try {
+      text = readFileSync(join(this.root, workspace, sessionId, LOG_FILE), 'utf8');
+    } catch {
+      return { events: [], bad_lines: 0 };
+    }
+    const events: LogEvent[] = [];
+    let bad = 0;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const parsed = logEventSchema.safeParse(JSON.parse(line));
+        if (parsed.success) events.push(parsed.data);
+        else bad++;
+      } catch {
+        bad++;
+      }
+    }
+    return { events, bad_lines: bad };
+  }
+}

@@ -1,0 +1,111 @@
+// Port leases (the port of each live session) and whether a port is really free (tried by binding).
+import { createServer } from 'node:net';
+import { realpathSync } from 'node:fs';
+import { sep } from 'node:path';
+import type { Context } from '../config/context.ts';
+import { OperationError } from '../core/errors.ts';
+import { portHoldersMany, type PortHolder } from './holders.ts';
+import type { SessionRecord } from '../store/schemas.ts';
+import { liveSessions, readSessions } from '../store/sessions.ts';
+
+export { portHolders, portHoldersMany, type PortHolder } from './holders.ts';
+
+function tryListen(port: number, host?: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') resolve(false);
+      else if (host && (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT')) resolve(true); // no such interface here
+      else reject(new OperationError(`cannot test port ${port}: ${err.message}`));
+    });
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * True when a dev server could listen on the port now: binds it the way one would (host omitted:
+ * '::' dual-stack where IPv6 exists, else 0.0.0.0) and closes at once. Also tries 127.0.0.1, because
+ * some systems let a wildcard bind succeed beside a loopback-only listener.
+ */
+export async function isPortFree(port: number): Promise<boolean> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OperationError(`invalid port ${port}`);
+  return (await tryListen(port)) && (await tryListen(port, '127.0.0.1'));
+}
+
+/** The lowest port in low..high that is not leased and is free now, or null. */
+export async function pickPort(low: number, high: number, leased: ReadonlySet<number>): Promise<number | null> {
+  for (let port = low; port <= high; port++) {
+    if (leased.has(port)) continue;
+    if (await isPortFree(port)) return port;
+  }
+  return null;
+}
+
+export type PortFlag = 'ok' | 'free' | 'foreign' | 'unknown' | 'duplicate';
+
+/** One lease in `make ports json=1` (stable keys). */
+export interface PortRow {
+  port: number;
+  session: string;
+  branch: string;
+  path: string | null;
+  in_use: boolean;
+  holders: PortHolder[];
+  /** ok: held by the session's own process; free: leased, nothing listening; foreign: held by something
+   * else; unknown: in use, holder not identifiable; duplicate: the port is leased to two sessions. */
+  flag: PortFlag;
+  note: string;
+}
+
+function realOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+const inside = (dir: string, path: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/** A holder belongs to the session when its cwd is inside the session's copy or it carries PARALLEL_SESSION=<name>. */
+export function holderIsOwn(h: PortHolder, r: Pick<SessionRecord, 'name' | 'path'>): boolean {
+  if (h.env_session !== null && h.env_session === r.name) return true;
+  if (!h.cwd || !r.path) return false;
+  return inside(r.path, h.cwd) || inside(realOr(r.path), h.cwd);
+}
+
+const describe = (h: PortHolder) => `pid ${h.pid}${h.command ? ` (${h.command})` : ''}`;
+
+/** The flag and note of one lease, from what is listening on its port (a pure decision). */
+export function classifyLease(r: Pick<SessionRecord, 'name' | 'path'>, inUse: boolean, holders: PortHolder[]): { flag: PortFlag; note: string } {
+  if (!inUse) return { flag: 'free', note: 'leased, nothing listening' };
+  const known = holders.filter((h) => h.pid !== null);
+  if (!known.length) return { flag: 'unknown', note: 'in use, but the holder cannot be seen (another user?)' };
+  const foreign = known.filter((h) => !holderIsOwn(h, r));
+  if (!foreign.length) return { flag: 'ok', note: `held by the session: ${known.map(describe).join(', ')}` };
+  return { flag: 'foreign', note: `held by ${foreign.map(describe).join(', ')} outside the session` };
+}
+
+/** One row per lease (the port of each live session), with who really holds the port. */
+export async function portReport(ctx: Context): Promise<PortRow[]> {
+  const { records } = readSessions(ctx.root, ctx.config.workspace);
+  const live = liveSessions(records).sort((a, b) => a.port - b.port || a.name.localeCompare(b.name));
+  const holdersByPort = await portHoldersMany([...new Set(live.map((r) => r.port))]);
+  const inUseByPort = new Map<number, boolean>();
+  for (const [port, holders] of holdersByPort) {
+    // binding would race the session's own server starting up; only try it when no listener is visible
+    inUseByPort.set(port, holders.length > 0 || !(await isPortFree(port)));
+  }
+  return live.map((r) => {
+    const holders = holdersByPort.get(r.port) ?? [];
+    const inUse = inUseByPort.get(r.port) ?? false;
+    const row: PortRow = { port: r.port, session: r.name, branch: r.branch, path: r.path, in_use: inUse, holders, ...classifyLease(r, inUse, holders) };
+    const others = live.filter((o) => o.port === r.port && o.name !== r.name).map((o) => o.name);
+    if (others.length) {
+      row.flag = 'duplicate';
+      row.note = `also leased to ${others.map((o) => `'${o}'`).join(', ')}; ${row.note}`;
+    }
+    return row;
+  });
+}

@@ -1,0 +1,239 @@
+// Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, relative } from 'node:path';
+import type { Context } from '../config/context.ts';
+import type { Mode } from '../config/config.ts';
+import { copyInto, copyPatterns, isInside, resolveCopies } from './untracked-copies.ts';
+import { sessionEnv, writeEnvFile } from '../core/env-file.ts';
+import { OperationError, UsageError } from '../core/errors.ts';
+import { run } from '../core/exec.ts';
+import { describeName } from '../store/names.ts';
+import { claimConflict } from '../config/ownership.ts';
+import { portsLeasedElsewhere, rememberRoot } from '../ports/registry.ts';
+import { pickPort } from '../ports/leases.ts';
+import { branchExists, isValidBranchName, refExists } from '../git/repo.ts';
+import { addWorktree, createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile, makeClone, removeWorktree } from '../git/worktrees.ts';
+import { KINDS, MODES, sessionRecordSchema, type Kind, type SessionRecord } from '../store/schemas.ts';
+import { dropSession, liveSessions, recordPath, reserveSession, updateSession } from '../store/sessions.ts';
+import { runSteps, type Step } from '../core/steps.ts';
+import { readRecord, SESSION_ENV_FILE, sessionDir } from '../store/paths.ts';
+import { isoWithOffset } from '../core/time.ts';
+import { initSessionStatus } from '../tracker/tracker.ts';
+import { appendEntry, branchFor, removeEntry, renderEntry } from '../worklog/entries.ts';
+import { KIT_DIR } from '../core/kit-dir.ts';
+
+export { KIT_DIR };
+
+export interface NewSessionInput {
+  name: string;
+  component: string;
+  kind?: string;
+  base?: string;
+  mode?: string;
+  profile?: string;
+  shared?: boolean;
+}
+
+export interface NewSessionResult {
+  record: SessionRecord;
+  envFile: string;
+  env: Record<string, string>;
+  copied: string[];
+}
+
+export interface CreateHooks {
+  /** Called before each slow step, for progress lines. */
+  onStep?: (title: string) => void;
+  interrupted?: () => boolean;
+  /** Where the setup command's output goes: inherit (to our stderr) or capture. */
+  setupOutput?: 'inherit' | 'capture';
+}
+
+interface Plan {
+  name: string;
+  component: string;
+  kind: Kind;
+  base: string;
+  mode: Mode;
+  profile: string | null;
+  shared: boolean;
+  branch: string;
+  path: string | null;
+}
+
+/** Checks everything that can be checked before anything is created; throws UsageError for bad input. */
+export async function planSession(ctx: Context, input: NewSessionInput): Promise<Plan> {
+  const { config } = ctx;
+  if (!input.name) throw new UsageError('name= is required, e.g. make new-session name=login-form component=ui');
+  const bad = describeName(input.name);
+  if (bad) throw new UsageError(`name=${JSON.stringify(input.name)} ${bad}`);
+  const components = Object.keys(config.components);
+  if (!input.component) throw new UsageError(`component= is required: one of ${components.join(', ') || '(none configured in parallel.config.yaml)'}`);
+  if (!config.components[input.component]) throw new UsageError(`component=${JSON.stringify(input.component)} is not in ${config.file ? 'parallel.config.yaml' : 'the default config'}; choose one of ${components.join(', ')}`);
+  const kind = (input.kind || 'feature') as Kind;
+  if (!KINDS.includes(kind)) throw new UsageError(`kind=${JSON.stringify(input.kind)}: expected one of ${KINDS.join(', ')}`);
+  const mode = (input.mode || config.mode) as Mode;
+  if (!MODES.includes(mode)) throw new UsageError(`mode=${JSON.stringify(input.mode)}: expected one of ${MODES.join(', ')}`);
+  const profile = input.profile || null;
+  if (profile && !config.profiles[profile]) throw new UsageError(`profile=${JSON.stringify(profile)} is not in the config's profiles (${Object.keys(config.profiles).join(', ') || 'none'})`);
+  const base = input.base || config.base;
+  if (!(await isValidBranchName(ctx.main, base)) || !(await branchExists(ctx.main, base))) {
+    const from = input.base ? `base=${JSON.stringify(base)}` : `${config.file ? 'parallel.config.yaml' : 'the default config'}: base: ${JSON.stringify(base)}`;
+    throw new UsageError(`${from} is not a local branch of ${ctx.main}`);
+  }
+  const existing = readRecord(recordPath(ctx.root, config.workspace, input.name), sessionRecordSchema);
+  if (existing.ok || !existing.missing) throw new OperationError(`a session named '${input.name}' already exists; pick another name (make list-sessions shows them)`);
+  if (existsSync(join(sessionDir(ctx.root, config.workspace, input.name), 'status.json'))) {
+    throw new OperationError(`a tracked session named '${input.name}' already exists in workspace '${config.workspace}'; pick another name`);
+  }
+  const branch = branchFor(kind, input.name);
+  if (!(await isValidBranchName(ctx.main, branch))) throw new UsageError(`the branch name ${branch} is not valid in git`);
+  if (await refExists(ctx.main, `refs/heads/${branch}`)) throw new OperationError(`branch ${branch} already exists; pick another name or delete the branch`);
+  const path = mode === 'branch' ? null : join(config.worktreeRoot, input.name);
+  if (path && existsSync(path)) throw new OperationError(`${path} already exists; pick another name or remove that folder`);
+  return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path };
+}
+
+export async function createSession(ctx: Context, input: NewSessionInput, hooks: CreateHooks = {}): Promise<NewSessionResult> {
+  const plan = await planSession(ctx, input);
+  const { config, main, root } = ctx;
+  const workspace = config.workspace;
+  const uid = randomBytes(6).toString('hex');
+  let record!: SessionRecord;
+  let branchSha = '';
+  let copied: string[] = [];
+  const envFile = plan.path ? join(plan.path, SESSION_ENV_FILE) : join(sessionDir(root, workspace, plan.name), 'session.env');
+  let env: Record<string, string> = {};
+  const say = (t: string) => hooks.onStep?.(t);
+
+  const steps: Step[] = [
+    {
+      title: 'reserve the name, a port and the component',
+      run: async () => {
+        record = await reserveSession(root, workspace, async (existing) => {
+          const taken = existing.find((r) => r.name === plan.name);
+          if (taken) throw new OperationError(`a session named '${plan.name}' already exists (state ${taken.state}); end it first with make end-session name=${plan.name}`);
+          const live = liveSessions(existing);
+          const owner = claimConflict(live, plan.component, plan.shared);
+          if (owner) throw new OperationError(`component '${plan.component}' is claimed by session '${owner.name}' (${owner.branch}); pass shared=1 to share it knowingly`);
+          rememberRoot(root);
+          const leased = new Set([...live.map((r) => r.port), ...portsLeasedElsewhere(root)]);
+          const port = await pickPort(config.ports.low, config.ports.high, leased);
+          if (port === null) throw new OperationError(`no free port in ${config.ports.low}-${config.ports.high} (${leased.size} leased to sessions, the rest in use); end a session or widen ports.range`);
+          return {
+            version: 1,
+            name: plan.name,
+            uid,
+            workspace,
+            kind: plan.kind,
+            component: plan.component,
+            shared: plan.shared,
+            branch: plan.branch,
+            base: plan.base,
+            mode: plan.mode,
+            path: plan.path,
+            port,
+            profile: plan.profile,
+            created: isoWithOffset(),
+            state: 'creating',
+            copied: [],
+            env_file: envFile,
+          };
+        });
+      },
+      undo: () => dropSession(root, workspace, plan.name),
+    },
+  ];
+
+  if (plan.mode !== 'clone') {
+    steps.push({
+      title: `create branch ${plan.branch} from ${plan.base}`,
+      run: async () => {
+        branchSha = await createTrackingBranch(main, root, plan.branch, plan.base);
+      },
+      undo: () => deleteBranchAt(main, root, plan.branch, branchSha),
+    });
+  }
+  if (plan.path) {
+    const path = plan.path;
+    const removeCopy = async () => {
+      if (plan.mode === 'clone') await run('rm', ['-rf', '--', path]);
+      else await removeWorktree(main, path);
+    };
+    steps.push({
+      title: plan.mode === 'clone' ? `clone the repository into ${path}` : `create the worktree ${path}`,
+      run: async () => {
+        say(plan.mode === 'clone' ? `cloning into ${path}` : `checking out ${plan.branch} in ${path}`);
+        try {
+          if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
+          else await addWorktree(main, path, plan.branch);
+          await ensureExcluded(root, await excludeFile(path), `/${SESSION_ENV_FILE}`);
+        // The state folder is git-ignored even in a repository that never ran make init.
+        if (isInside(main, root)) await ensureExcluded(root, await excludeFile(main), `/${relative(main, root)}/`);
+        } catch (err) {
+          // The folder did not exist before (planSession checked): whatever git left of it is ours to remove.
+          if (existsSync(path)) await removeCopy().catch(() => undefined);
+          else if (plan.mode !== 'clone') await removeWorktree(main, path).catch(() => undefined);
+          throw err;
+        }
+      },
+      undo: removeCopy,
+    });
+    steps.push({
+      title: 'copy untracked files (.env and friends)',
+      run: async () => {
+        copied = copyInto(main, path, await resolveCopies(main, copyPatterns(main, config.copy)));
+      },
+    });
+  }
+  steps.push({
+    title: 'write the session environment',
+    run: async () => {
+      env = sessionEnv(config, { name: plan.name, workspace, branch: plan.branch, component: plan.component, port: record.port, profile: plan.profile, root, main, kitDir: KIT_DIR });
+      writeEnvFile(envFile, env, `session ${plan.name}: load with  set -a; . ${envFile}; set +a`);
+    },
+  });
+  if (plan.path && config.setup.trim()) {
+    const path = plan.path;
+    steps.push({
+      title: `run the setup command (${config.setup.trim()})`,
+      run: async () => {
+        say(`running setup: ${config.setup.trim()}`);
+        // The setup command comes from the repository's own config file, like a Makefile recipe: a shell runs it.
+        const r = await run('/bin/sh', ['-c', config.setup], { cwd: path, env: { ...process.env, ...env }, inherit: hooks.setupOutput !== 'capture' });
+        if (r.code !== 0) {
+          if (hooks.interrupted?.()) throw new OperationError('interrupted');
+          const last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0];
+          throw new OperationError(`exit code ${r.code}${last ? `: ${last}` : ''}`);
+        }
+      },
+    });
+  }
+  steps.push({
+    title: 'create the tracker status',
+    run: async () => {
+      initSessionStatus(root, workspace, plan.name, `${plan.kind} ${plan.name} (${plan.component})`, { branch: plan.branch, component: plan.component, port: record.port, path: plan.path, mode: plan.mode });
+    },
+  });
+  steps.push({
+    title: 'add the WORK_LOG.md entry',
+    run: async () => {
+      const entry = renderEntry({ name: plan.name, uid, kind: plan.kind, branch: plan.branch, base: plan.base, component: plan.component, componentPaths: config.components[plan.component]?.paths ?? [], port: record.port, started: record.created, mode: plan.mode, path: plan.path, profile: plan.profile });
+      await appendEntry(main, root, entry);
+    },
+    undo: async () => {
+      await removeEntry(main, root, uid);
+    },
+  });
+  steps.push({
+    title: 'activate the session record',
+    run: async () => {
+      record = await updateSession(root, workspace, plan.name, (r) => ({ ...r, state: 'active', copied, creator: null }));
+    },
+  });
+
+  await runSteps(steps, hooks.interrupted);
+  return { record, envFile, env, copied };
+}
+

@@ -1,0 +1,98 @@
+// One row per session: record + one `git status` per copy (pooled) + tracker state.
+import { existsSync } from 'node:fs';
+import type { Context } from '../config/context.ts';
+import { isUnchangedCopy } from './untracked-copies.ts';
+import { conflictMarks } from '../conflicts/radar.ts';
+import { pool } from '../core/exec.ts';
+import { inspectSession } from '../monitor/monitor.ts';
+import { aheadBehind, branchExists, worktreeStatus } from '../git/repo.ts';
+import type { SessionRecord } from '../store/schemas.ts';
+import { isInterrupted, readSessions } from '../store/sessions.ts';
+import { secondsSince } from '../core/time.ts';
+
+/** The stable keys of `make list-sessions json=1` (documented in the README). */
+export interface SessionRow {
+  name: string;
+  kind: string | null;
+  component: string | null;
+  shared: boolean;
+  branch: string | null;
+  base: string | null;
+  mode: string | null;
+  port: number | null;
+  /** active | creating | interrupted | missing | corrupt | error */
+  state: string;
+  /** From status.json: created | running | completed | failed | crashed | stale | timed_out | corrupt */
+  tracker_state: string | null;
+  progress_pct: number | null;
+  message: string | null;
+  ahead: number | null;
+  behind: number | null;
+  uncommitted: number | null;
+  last_heartbeat: string | null;
+  heartbeat_age_s: number | null;
+  path: string | null;
+  created: string | null;
+  conflicts: string[];
+  error: string | null;
+}
+
+async function rowFor(ctx: Context, r: SessionRecord): Promise<SessionRow> {
+  const t = inspectSession(ctx.root, r.workspace, r.name);
+  const row: SessionRow = {
+    name: r.name,
+    kind: r.kind,
+    component: r.component,
+    shared: r.shared,
+    branch: r.branch,
+    base: r.base,
+    mode: r.mode,
+    port: r.port,
+    state: isInterrupted(r) ? 'interrupted' : r.state,
+    tracker_state: t.state,
+    progress_pct: t.progress_pct,
+    message: t.message || null,
+    ahead: null,
+    behind: null,
+    uncommitted: null,
+    last_heartbeat: t.last_heartbeat,
+    heartbeat_age_s: t.last_heartbeat ? Math.round(secondsSince(t.last_heartbeat) ?? 0) : null,
+    path: r.path,
+    created: r.created,
+    conflicts: [],
+    error: null,
+  };
+  try {
+    if (r.path) {
+      if (!existsSync(r.path)) {
+        row.state = 'missing';
+        return row;
+      }
+      const st = await worktreeStatus(r.path);
+      row.ahead = st.ahead;
+      row.behind = st.behind;
+      row.uncommitted = st.changed.filter((p) => !isUnchangedCopy(ctx.main, r.path as string, r.copied, p)).length;
+    } else if (await branchExists(ctx.main, r.branch)) {
+      Object.assign(row, await aheadBehind(ctx.main, r.base, r.branch));
+    } else row.state = 'missing';
+  } catch (err) {
+    row.state = 'error';
+    row.error = (err as Error).message;
+  }
+  return row;
+}
+
+export async function listSessions(ctx: Context): Promise<SessionRow[]> {
+  const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
+  const shown = records.filter((r) => r.state !== 'ended');
+  const [rows, marks] = await Promise.all([
+    pool(shown, (r) => rowFor(ctx, r)),
+    // The radar is advice: a failure there must not hide the list.
+    conflictMarks(ctx, shown).catch(() => new Map<string, string[]>()),
+  ]);
+  for (const row of rows) row.conflicts = marks.get(row.name) ?? [];
+  for (const c of corrupt) {
+    rows.push({ name: c.name, kind: null, component: null, shared: false, branch: null, base: null, mode: null, port: null, state: 'corrupt', tracker_state: null, progress_pct: null, message: null, ahead: null, behind: null, uncommitted: null, last_heartbeat: null, heartbeat_age_s: null, path: null, created: null, conflicts: [], error: c.error });
+  }
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
+}

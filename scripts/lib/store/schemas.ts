@@ -1,0 +1,86 @@
+// zod schemas of every file the kit keeps under .parallel/ (docs/schemas/ holds their JSON Schema).
+import { z } from 'zod';
+import { LOG_EVENTS, TRACKER_STATES } from './constants.ts';
+
+const iso = z.iso.datetime({ offset: true });
+
+export const KINDS = ['feature', 'bugfix', 'debug', 'refactor'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export { TRACKER_STATES, LOG_EVENTS };
+export type { TrackerState } from './constants.ts';
+
+const errorEntry = z.object({ at: iso, message: z.string() });
+
+/** status.json: the live status of one session, rewritten whole (temp file + rename) on every update. */
+export const statusSchema = z
+  .object({
+    session_id: z.string().min(1).describe('The session id, unique within its workspace (the folder name)'),
+    workspace: z.string().min(1).describe('The workspace (the parent folder name)'),
+    state: z.enum(TRACKER_STATES).describe('What the tracker last recorded; the monitor derives crashed, stale and timed_out from it'),
+    task_description: z.string().describe('What the session works on'),
+    progress_pct: z.number().min(0).max(100).describe('0 to 100'),
+    message: z.string().describe('The last message a worker reported'),
+    errors: z.array(errorEntry).describe('Non-fatal errors and the failure, oldest first'),
+    started_at: iso.nullable().describe('When the last start happened (null while created)'),
+    last_heartbeat: iso.nullable().describe('When a worker last reported anything'),
+    completed_at: iso.nullable().describe('When the session completed or failed'),
+    output_files: z.array(z.string()).describe('Files the session produced, as reported'),
+    metadata: z.record(z.string(), z.unknown()).describe('Free-form data given at creation and start'),
+    pid: z.number().int().positive().nullable().describe('The worker process the tracker reports for'),
+    host: z.string().nullable().describe('The host of that process: a pid is only checked on its own host'),
+  })
+  .describe('status.json: the live status of one tracked session');
+export type Status = z.infer<typeof statusSchema>;
+
+/** One line of log.jsonl: an event, appended with a single write. */
+export const logEventSchema = z
+  .object({
+    at: iso.describe('When the event happened'),
+    event: z.enum(LOG_EVENTS),
+    session_id: z.string().min(1),
+    workspace: z.string().min(1).optional(),
+    pid: z.number().int().positive().nullable().optional().describe('The worker process'),
+    host: z.string().nullable().optional(),
+    progress_pct: z.number().min(0).max(100).optional(),
+    message: z.string().optional(),
+    output_files: z.array(z.string()).optional(),
+  })
+  .loose()
+  .describe('One line of log.jsonl: an event of one tracked session (other commands may add fields)');
+export type LogEvent = z.infer<typeof logEventSchema>;
+
+export const SESSION_STATES = ['creating', 'active', 'ended'] as const;
+export const MODES = ['worktree', 'clone', 'branch'] as const;
+
+/** session.json: what a git session was made with; new-session writes it, end-session and sync update it. */
+export const sessionRecordSchema = z.object({
+  version: z.literal(1),
+  name: z.string().min(1),
+  uid: z.string().min(1),
+  workspace: z.string().min(1),
+  kind: z.enum(KINDS),
+  component: z.string().min(1),
+  shared: z.boolean(),
+  branch: z.string().min(1),
+  base: z.string().min(1),
+  mode: z.enum(MODES),
+  /** The working copy; null in branch mode. */
+  path: z.string().nullable(),
+  port: z.number().int().min(1).max(65535),
+  profile: z.string().nullable(),
+  created: iso,
+  state: z.enum(SESSION_STATES),
+  /** Untracked files copied into the copy from the main checkout (relative paths). */
+  copied: z.array(z.string()),
+  env_file: z.string(),
+  ended_at: iso.nullable().optional(),
+  outcome: z.enum(['COMPLETED', 'ABANDONED']).nullable().optional(),
+  /** The process that is creating the session (state 'creating'), so that an interrupted creation can be told apart. */
+  creator: z.object({ pid: z.number().int().positive(), host: z.string() }).nullable().optional(),
+  last_sync: z
+    .object({ at: iso, result: z.string(), onto: z.string().optional() })
+    .nullable()
+    .optional(),
+});
+export type SessionRecord = z.infer<typeof sessionRecordSchema>;

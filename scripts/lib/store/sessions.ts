@@ -1,0 +1,104 @@
+// Session records (.parallel/<workspace>/<name>/session.json): create, find, update, archive, under the store lock.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { OperationError, UsageError } from '../core/errors.ts';
+import { writeJsonAtomic } from '../core/files.ts';
+import { pidAlive, withLock } from '../core/lock.ts';
+import { describeName } from './names.ts';
+import { sessionRecordSchema, type SessionRecord } from './schemas.ts';
+import { archiveDir, listDirs, lockPath, readRecord, sessionDir, withStoreLock, workspaceDir } from './paths.ts';
+
+export const SESSIONS_LOCK = 'sessions';
+
+export function recordPath(root: string, workspace: string, name: string): string {
+  return join(sessionDir(root, workspace, name), 'session.json');
+}
+
+export interface CorruptRecord {
+  name: string;
+  error: string;
+}
+
+/** Every session record of a workspace; corrupt ones are reported apart, folders without session.json skipped. */
+export function readSessions(root: string, workspace: string): { records: SessionRecord[]; corrupt: CorruptRecord[] } {
+  const records: SessionRecord[] = [];
+  const corrupt: CorruptRecord[] = [];
+  for (const name of listDirs(workspaceDir(root, workspace))) {
+    const r = readRecord(recordPath(root, workspace, name), sessionRecordSchema);
+    if (r.ok) records.push(r.value);
+    else if (!r.missing) corrupt.push({ name, error: r.error });
+  }
+  return { records, corrupt };
+}
+
+/** A record still in 'creating' whose creator process is gone: the creation was interrupted. */
+export function isInterrupted(r: SessionRecord): boolean {
+  return r.state === 'creating' && !!r.creator && r.creator.host === hostname() && !pidAlive(r.creator.pid);
+}
+
+/** Sessions that hold a port, a component and a name: active ones and creations still under way. */
+export function liveSessions(records: SessionRecord[]): SessionRecord[] {
+  return records.filter((r) => r.state !== 'ended' && !isInterrupted(r));
+}
+
+export function findSession(root: string, workspace: string, name: string): SessionRecord {
+  const bad = describeName(name);
+  if (bad) throw new UsageError(`name=${JSON.stringify(name)} ${bad}`);
+  const r = readRecord(recordPath(root, workspace, name), sessionRecordSchema);
+  if (r.ok) return r.value;
+  if (r.missing) throw new UsageError(`no session named '${name}' in workspace '${workspace}'; make list-sessions shows them`);
+  throw new OperationError(`the record of session '${name}' is corrupt: ${r.error}`);
+}
+
+export function writeSession(root: string, record: SessionRecord): void {
+  writeJsonAtomic(recordPath(root, record.workspace, record.name), record);
+}
+
+/**
+ * Reserves a session under the store lock: `decide` sees every record of the workspace and returns
+ * the new record (or throws to refuse). Name, port and component are thereby taken atomically.
+ */
+export async function reserveSession(root: string, workspace: string, decide: (existing: SessionRecord[]) => Promise<SessionRecord> | SessionRecord): Promise<SessionRecord> {
+  return withStoreLock(root, SESSIONS_LOCK, async () => {
+    const { records } = readSessions(root, workspace);
+    const record = await decide(records);
+    const dir = sessionDir(root, workspace, record.name);
+    if (existsSync(join(dir, 'session.json'))) throw new OperationError(`a session named '${record.name}' already exists`);
+    mkdirSync(dir, { recursive: true });
+    writeSession(root, { ...record, creator: record.creator ?? { pid: process.pid, host: hostname() } });
+    return record;
+  });
+}
+
+/**
+ * Holds one session's own lock while fn runs: end, finish and sync of a session take turns. It may be
+ * held across slow work (a checkout, a rebase): it blocks nothing but other commands on this session.
+ */
+export function withSessionLock<T>(root: string, workspace: string, name: string, fn: () => Promise<T>): Promise<T> {
+  return withLock(lockPath(root, `session-${workspace}-${name}`), fn, { timeoutMs: 15 * 60_000 });
+}
+
+/** Read-modify-write of one record under the store lock. */
+export async function updateSession(root: string, workspace: string, name: string, change: (r: SessionRecord) => SessionRecord): Promise<SessionRecord> {
+  return withStoreLock(root, SESSIONS_LOCK, () => {
+    const next = change(findSession(root, workspace, name));
+    writeSession(root, next);
+    return next;
+  });
+}
+
+/** Removes a session's folder entirely (only for undoing a creation that failed). */
+export async function dropSession(root: string, workspace: string, name: string): Promise<void> {
+  await withStoreLock(root, SESSIONS_LOCK, () => rmSync(sessionDir(root, workspace, name), { recursive: true, force: true }));
+}
+
+/** Moves an ended session's folder (record, status, log) to .parallel/archive/<workspace>/ and returns where. */
+export async function archiveSession(root: string, workspace: string, name: string): Promise<string> {
+  return withStoreLock(root, SESSIONS_LOCK, () => {
+    const dest = join(archiveDir(root, workspace), `${name}-${new Date().toISOString().replace(/[-:.]/g, '')}`);
+    mkdirSync(archiveDir(root, workspace), { recursive: true });
+    renameSync(sessionDir(root, workspace, name), dest);
+    return dest;
+  });
+}

@@ -1,0 +1,131 @@
+// Bringing one session onto a target commit: its worktree, its clone, or (branch mode) a throwaway worktree.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from '../config/context.ts';
+import { isUnchangedCopy } from '../session/untracked-copies.ts';
+import { errorMessage } from '../core/errors.ts';
+import { branchExists, git, gitRaw, isAncestor, revParse, worktreeStatus } from '../git/repo.ts';
+import { worktreesOf } from '../git/worktrees.ts';
+import { integrate, operationInProgress, stashPush, stashRestore, withDetachedWorktree, type Strategy } from '../git/rebase.ts';
+import type { SessionRecord } from '../store/schemas.ts';
+import type { SyncTarget } from '../git/base.ts';
+
+export const SYNC_RESULTS = ['rebased', 'merged', 'up-to-date', 'dirty', 'conflict', 'missing', 'error'] as const;
+export type SyncResultKind = (typeof SYNC_RESULTS)[number];
+
+/** One line of the sync summary (the stable keys of `make sync json=1`). */
+export interface SessionSync {
+  name: string;
+  mode: string;
+  branch: string;
+  result: SyncResultKind;
+  /** True for rebased, merged and up-to-date. */
+  ok: boolean;
+  /** The base and commit the session was brought onto. */
+  onto_ref: string | null;
+  onto: string | null;
+  before: string | null;
+  after: string | null;
+  /** Files that conflicted (result conflict); the session was left as it was. */
+  conflicts: string[];
+  /** Uncommitted files (result dirty). */
+  dirty: string[];
+  /** A stash that could not be re-applied after autostash (kept, nothing lost). */
+  stash_kept: string | null;
+  message: string | null;
+}
+
+export interface SyncOptions {
+  strategy: Strategy;
+  autostash: boolean;
+}
+
+export function emptySync(r: Pick<SessionRecord, 'name' | 'mode' | 'branch'>, target: SyncTarget | null): SessionSync {
+  return { name: r.name, mode: r.mode, branch: r.branch, result: 'error', ok: false, onto_ref: target?.ref ?? null, onto: target?.sha ?? null, before: null, after: null, conflicts: [], dirty: [], stash_kept: null, message: null };
+}
+
+const short = (sha: string) => sha.slice(0, 7);
+
+function mergeMessage(target: SyncTarget, branch: string): string {
+  return `Merge ${target.ref} (${short(target.sha)}) into ${branch}`;
+}
+
+/** Uncommitted files of a copy, leaving out unchanged copies of .env and friends. */
+export async function uncommittedFiles(ctx: Context, r: SessionRecord, path: string): Promise<{ branch: string | null; head: string | null; dirty: string[] }> {
+  const st = await worktreeStatus(path);
+  return { branch: st.branch, head: st.head, dirty: st.changed.filter((p) => !isUnchangedCopy(ctx.main, path, r.copied, p)) };
+}
+
+/** A clone reaches the main checkout's commits through its origin; the target may need fetching by sha. */
+async function fetchIntoClone(path: string, sha: string): Promise<void> {
+  await git(path, ['fetch', '--quiet', 'origin']);
+  if ((await gitRaw(path, ['cat-file', '-e', `${sha}^{commit}`])).code !== 0) await git(path, ['fetch', '--quiet', 'origin', sha]);
+}
+
+async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: SyncTarget, opts: SyncOptions, out: SessionSync): Promise<SessionSync> {
+  if (r.mode === 'clone') await fetchIntoClone(path, target.sha);
+  const st = await uncommittedFiles(ctx, r, path);
+  out.before = st.head;
+  out.after = st.head;
+  if (st.branch !== r.branch) return { ...out, message: `the copy has ${st.branch ?? 'a detached HEAD'} checked out, not ${r.branch}; check out ${r.branch} there first` };
+  const op = await operationInProgress(path);
+  if (op) return { ...out, message: `a ${op} is in progress in ${path}; finish or abort it first` };
+  if (!st.head) return { ...out, message: `${r.branch} has no commit` };
+  if (await isAncestor(path, target.sha, st.head)) return { ...out, result: 'up-to-date', ok: true };
+  if (st.dirty.length && !opts.autostash) return { ...out, result: 'dirty', dirty: st.dirty, message: 'commit the changes first, or pass autostash=1' };
+
+  const stash = st.dirty.length ? await stashPush(path, ctx.root, `parallel sync of ${r.name}`) : null;
+  const res = await integrate(path, target.sha, opts.strategy, st.head, `refs/heads/${r.branch}`, mergeMessage(target, r.branch));
+  if (stash) {
+    const back = await stashRestore(path, ctx.root, stash);
+    if (!back.ok) out.stash_kept = stash;
+    if (!back.ok) out.message = `your uncommitted changes did not apply cleanly after the sync; they are kept in the stash (git stash list, ${short(stash)}): ${back.message}`;
+  }
+  return finish(out, res, opts.strategy);
+}
+
+function finish(out: SessionSync, res: Awaited<ReturnType<typeof integrate>>, strategy: Strategy): SessionSync {
+  if (res.ok) return { ...out, result: strategy === 'rebase' ? 'rebased' : 'merged', ok: !out.stash_kept, after: res.head };
+  const restored = res.restored ? '' : ` and it could NOT be restored to ${out.before}; check it by hand`;
+  if (res.conflicts.length) return { ...out, result: 'conflict', conflicts: res.conflicts, message: `${strategy} aborted, session left as it was${restored}` };
+  return { ...out, message: `${res.message}${restored}` };
+}
+
+/**
+ * Branch mode has no copy: the branch is rebased in a throwaway detached worktree and moved with a
+ * compare-and-swap, so it changes only if nobody moved it meanwhile. A branch checked out somewhere
+ * is left to whoever has it checked out.
+ */
+async function syncBranch(ctx: Context, r: SessionRecord, target: SyncTarget, opts: SyncOptions, out: SessionSync): Promise<SessionSync> {
+  const { main } = ctx;
+  if (!(await branchExists(main, r.branch))) return { ...out, result: 'missing', message: `branch ${r.branch} is gone` };
+  const before = await revParse(main, `refs/heads/${r.branch}`);
+  out.before = before;
+  out.after = before;
+  if (await isAncestor(main, target.sha, before)) return { ...out, result: 'up-to-date', ok: true };
+  const holder = (await worktreesOf(main)).find((w) => w.branch === r.branch);
+  if (holder) return { ...out, message: `${r.branch} is checked out in ${holder.path}; sync it there (git rebase ${short(target.sha)})` };
+
+  return withDetachedWorktree(main, tempWorktreePath(ctx, 'sync', r.name), before, async (tmp) => {
+    const res = await integrate(tmp, target.sha, opts.strategy, before, null, mergeMessage(target, r.branch));
+    if (res.ok) await git(main, ['update-ref', '-m', `parallel sync onto ${short(target.sha)}`, `refs/heads/${r.branch}`, res.head, before]);
+    return finish(out, res, opts.strategy);
+  });
+}
+
+/** Where a throwaway worktree for `what` of a session goes: under the state folder, unique per process. */
+export function tempWorktreePath(ctx: Context, what: string, name: string): string {
+  return join(ctx.root, 'tmp', `${what}-${name}-${process.pid}`);
+}
+
+/** Syncs one session; never throws (a failure is an `error` line). */
+export async function syncSession(ctx: Context, r: SessionRecord, target: SyncTarget, opts: SyncOptions): Promise<SessionSync> {
+  const out = emptySync(r, target);
+  try {
+    if (r.mode === 'branch' || !r.path) return await syncBranch(ctx, r, target, opts, out);
+    if (!existsSync(r.path)) return { ...out, result: 'missing', message: `the copy ${r.path} is gone (removed by hand?); make end-session name=${r.name} cleans up` };
+    return await syncCopy(ctx, r, r.path, target, opts, out);
+  } catch (err) {
+    return { ...out, result: 'error', ok: false, message: errorMessage(err) };
+  }
+}

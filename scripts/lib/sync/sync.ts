@@ -1,0 +1,113 @@
+// make sync / sync-all: fetch once, decide the target once, bring every session onto it in a pool.
+import type { Context } from '../config/context.ts';
+import { OperationError, UsageError, errorMessage } from '../core/errors.ts';
+import { pool } from '../core/exec.ts';
+import type { Strategy } from '../git/rebase.ts';
+import type { SessionRecord } from '../store/schemas.ts';
+import { interrupted } from '../cli/interrupt.ts';
+import { findSession, readSessions, updateSession, withSessionLock } from '../store/sessions.ts';
+import { emptySync, syncSession, type SessionSync, type SyncOptions } from './session.ts';
+import { fetchOrigin, resolveTargets, type FetchOutcome, type SyncTarget } from '../git/base.ts';
+import { isoWithOffset } from '../core/time.ts';
+import { appendEvent, sessionFolder } from '../tracker/files.ts';
+import { setEntryField } from '../worklog/entries.ts';
+
+export { SYNC_RESULTS, type SessionSync, type SyncResultKind } from './session.ts';
+
+export const STRATEGIES = ['rebase', 'merge'] as const;
+
+export interface SyncRequest {
+  /** One session by name, or every active session when absent. */
+  name?: string;
+  strategy?: Strategy;
+  autostash?: boolean;
+}
+
+/** The stable keys of `make sync json=1`. */
+export interface SyncSummary {
+  strategy: Strategy;
+  fetch: FetchOutcome;
+  targets: SyncTarget[];
+  sessions: SessionSync[];
+  /** True when every session synced (rebased, merged or up to date). */
+  ok: boolean;
+  warnings: string[];
+}
+
+export function parseStrategy(value: string | undefined): Strategy {
+  if (!value) return 'rebase';
+  if ((STRATEGIES as readonly string[]).includes(value)) return value as Strategy;
+  throw new UsageError(`strategy=${value}: expected strategy=rebase or strategy=merge`);
+}
+
+function pickSessions(ctx: Context, name: string | undefined): { records: SessionRecord[]; broken: SessionSync[] } {
+  const workspace = ctx.config.workspace;
+  if (name) {
+    const r = findSession(ctx.root, workspace, name);
+    if (r.state === 'ended') throw new OperationError(`session '${name}' has ended`);
+    if (r.state === 'creating') throw new OperationError(`session '${name}' is still being created; try again when make new-session has finished`);
+    return { records: [r], broken: [] };
+  }
+  const { records, corrupt } = readSessions(ctx.root, workspace);
+  const broken = corrupt.map((c) => ({ ...emptySync({ name: c.name, mode: '-' as SessionRecord['mode'], branch: '-' }, null), message: `corrupt record: ${c.error}` }));
+  return { records: records.filter((r) => r.state === 'active'), broken };
+}
+
+/** "2026-11-21 23:40 rebased onto abc1234": the WORK_LOG entry's Last sync line. */
+export function describeSync(s: SessionSync, at: string): string {
+  const when = at.slice(0, 16).replace('T', ' ');
+  const sha = s.onto ? s.onto.slice(0, 7) : '?';
+  const what: Record<SessionSync['result'], string> = {
+    rebased: `rebased onto ${sha}`,
+    merged: `merged ${sha}`,
+    'up-to-date': `up to date with ${sha}`,
+    dirty: 'skipped: uncommitted changes',
+    conflict: `conflict onto ${sha} in ${s.conflicts.join(', ')} (left as it was)`,
+    missing: 'not synced: the copy or branch is gone',
+    error: 'not synced: error (see make sync)',
+  };
+  return `${when} ${what[s.result]}`;
+}
+
+/** Writes the outcome to session.json (last_sync), the WORK_LOG entry and the session's log; returns warnings. */
+export async function recordSync(ctx: Context, r: SessionRecord, s: SessionSync): Promise<string[]> {
+  const at = isoWithOffset();
+  const warnings: string[] = [];
+  const workspace = ctx.config.workspace;
+  try {
+    await updateSession(ctx.root, workspace, r.name, (rec) => ({ ...rec, last_sync: { at, result: s.result, ...(s.onto ? { onto: s.onto } : {}) } }));
+    if (!(await setEntryField(ctx.main, ctx.root, r.uid, 'Last sync', describeSync(s, at)))) warnings.push(`no WORK_LOG.md entry found for ${r.name}; its Last sync line was not written`);
+    appendEvent(sessionFolder(ctx.root, workspace, r.name), { at, event: 'sync', session_id: r.name, workspace, message: describeSync(s, at).slice(17), result: s.result });
+  } catch (err) {
+    warnings.push(`${r.name}: could not record the sync: ${errorMessage(err)}`);
+  }
+  return warnings;
+}
+
+export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise<SyncSummary> {
+  const opts: SyncOptions = { strategy: req.strategy ?? 'rebase', autostash: Boolean(req.autostash) };
+  const { records, broken } = pickSessions(ctx, req.name);
+  const fetch = await fetchOrigin(ctx.main);
+  const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); synced onto what the main checkout has`] : [];
+  const targets = await resolveTargets(ctx.main, records.map((r) => r.base));
+
+  const lines = await pool(records, async (r) => {
+    const target = targets.get(r.base);
+    if (!target || target instanceof Error) return { ...emptySync(r, null), message: target?.message ?? `unknown base ${r.base}` };
+    if (interrupted()) return { ...emptySync(r, target), message: 'interrupted before its turn; not synced' };
+    return withSessionLock(ctx.root, r.workspace, r.name, async () => {
+      const s = await syncSession(ctx, r, target, opts);
+      warnings.push(...(await recordSync(ctx, r, s)));
+      return s;
+    });
+  });
+  const sessions = [...lines, ...broken].sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    strategy: opts.strategy,
+    fetch,
+    targets: [...targets.values()].filter((t): t is SyncTarget => !(t instanceof Error)),
+    sessions,
+    ok: sessions.every((s) => s.ok),
+    warnings,
+  };
+}

@@ -1,0 +1,59 @@
+// One session's files: status.json (whole, atomic), log.jsonl (one write per line), markers. Built-ins only.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { appendLine, writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
+import type { LogEvent, Status } from '../store/schemas.ts';
+import { LOG_FILE, MARKERS, STATUS_FILE, TRACKER_STATES } from '../store/constants.ts';
+
+export function sessionFolder(root: string, workspace: string, sessionId: string): string {
+  return join(root, workspace, sessionId);
+}
+
+export type StatusRead = { kind: 'ok'; status: Status } | { kind: 'missing' } | { kind: 'corrupt'; error: string };
+
+/**
+ * Reads status.json with a shape check light enough for the tracker's hot path (the monitor validates
+ * with the zod schema). Enough to refuse to build on a file that is not ours.
+ */
+export function readStatusFile(dir: string): StatusRead {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, STATUS_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'corrupt', error: (err as Error).message };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { kind: 'corrupt', error: 'not valid JSON' };
+  }
+  const s = data as Partial<Status> | null;
+  if (!s || typeof s !== 'object' || !(TRACKER_STATES as readonly unknown[]).includes(s.state) || !Array.isArray(s.errors) || typeof s.progress_pct !== 'number') {
+    return { kind: 'corrupt', error: 'not a status record' };
+  }
+  return { kind: 'ok', status: s as Status };
+}
+
+export function writeStatusFile(dir: string, status: Status): void {
+  writeJsonAtomic(join(dir, STATUS_FILE), status);
+}
+
+export function appendEvent(dir: string, event: LogEvent): void {
+  appendLine(join(dir, LOG_FILE), JSON.stringify(event));
+}
+
+export function writeMarker(dir: string, which: keyof typeof MARKERS, at: string): void {
+  const other = which === 'completed' ? MARKERS.failed : MARKERS.completed;
+  rmSync(join(dir, other), { force: true });
+  writeFileAtomic(join(dir, MARKERS[which]), `${at}\n`);
+}
+
+export function clearMarkers(dir: string): void {
+  for (const m of Object.values(MARKERS)) rmSync(join(dir, m), { force: true });
+}
+
+export function lockFile(dir: string): string {
+  return join(dir, '.lock');
+}

@@ -1,0 +1,71 @@
+// Which process a tracker reports for, and whether a recorded process is still there. Node built-ins only.
+import { readFileSync } from 'node:fs';
+import { pidAlive } from '../core/lock.ts';
+
+interface ProcStat {
+  comm: string;
+  state: string;
+  ppid: number;
+}
+
+/** /proc/<pid>/stat, or null where there is no /proc (or the process is gone). */
+export function procStat(pid: number): ProcStat | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at the last ')'.
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  const rest = text.slice(close + 2).split(' ');
+  return { comm: text.slice(open + 1, close), state: rest[0] ?? '?', ppid: Number(rest[1]) };
+}
+
+const MAKES = new Set(['make', 'gmake']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'mksh', 'busybox', 'fish']);
+const WRAPPERS = new Set(['env', 'timeout', 'nice', 'nohup', 'xargs', 'npx', 'npm']);
+
+/** argv of a process, or null without /proc. */
+function procArgs(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A process that only passes a command on and ends with it: make, a shell running a `-c` string (what
+ * make recipes, agents' command tools and subprocess(shell=True) spawn for every command), env and
+ * friends. A shell running a script file, or an interactive one, is a worker in its own right.
+ */
+function isTransient(comm: string, args: string[] | null): boolean {
+  if (MAKES.has(comm) || WRAPPERS.has(comm)) return true;
+  if (!SHELLS.has(comm) || !args) return false;
+  return args.slice(1).some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+}
+
+/**
+ * The worker that called the tracker command: the nearest ancestor that is not transient. An agent
+ * that runs `make track` through a fresh `bash -c` for each command records the agent, not that shell,
+ * so the session shows crashed when the agent is gone and not after every command.
+ */
+export function callerPid(): number {
+  let pid = process.ppid;
+  for (let hops = 0; hops < 12 && pid > 1; hops++) {
+    const st = procStat(pid);
+    if (!st || st.ppid <= 1 || !isTransient(st.comm, procArgs(pid))) return pid;
+    pid = st.ppid;
+  }
+  return pid;
+}
+
+/** A process that exists and is not a zombie (a process killed but not yet reaped is gone for us). */
+export function processAlive(pid: number): boolean {
+  if (!pidAlive(pid)) return false;
+  const st = procStat(pid);
+  return !st || (st.state !== 'Z' && st.state !== 'X');
+}

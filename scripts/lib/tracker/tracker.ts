@@ -1,0 +1,122 @@
+// SessionTracker: writes one session's status.json and log.jsonl. Node built-ins only (bundled into dist/track.mjs).
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { OperationError } from '../core/errors.ts';
+import { withLockSync } from '../core/lock.ts';
+import type { Status } from '../store/schemas.ts';
+import { isoWithOffset } from '../core/time.ts';
+import { applyEnd, applyEvent, type Applied, type TrackerEvent } from './apply.ts';
+import { HEARTBEAT_TIMEOUT_S } from '../store/constants.ts';
+import { appendEvent, clearMarkers, lockFile, readStatusFile, sessionFolder, writeMarker, writeStatusFile } from './files.ts';
+import { checkId, locate } from './locate.ts';
+import { processAlive } from './proc.ts';
+
+export interface TrackerOptions {
+  sessionId: string;
+  workspace: string;
+  /** The state folder; by default PARALLEL_DIR, the session environment file, or <main checkout>/.parallel. */
+  root?: string;
+  /** The worker process to report for (default: this process). */
+  pid?: number;
+  /** Record `pid` on every event, even while the recorded worker is alive (default: only at start, or when it is gone). */
+  pinPid?: boolean;
+  /** How long a running session on another host counts as live without a heartbeat, for start's check (default 300). */
+  heartbeatTimeoutS?: number;
+}
+
+const HOST = hostname();
+
+export class SessionTracker {
+  readonly root: string;
+  readonly workspace: string;
+  readonly sessionId: string;
+  /** The session's folder: <root>/<workspace>/<sessionId>. */
+  readonly dir: string;
+  private readonly pid: number;
+  private readonly pinPid: boolean;
+  private readonly heartbeatTimeoutS: number;
+
+  constructor(opts: TrackerOptions) {
+    checkId('workspace', opts.workspace);
+    checkId('session', opts.sessionId);
+    this.workspace = opts.workspace;
+    this.sessionId = opts.sessionId;
+    this.root = opts.root ?? locate().root;
+    this.dir = sessionFolder(this.root, this.workspace, this.sessionId);
+    this.pid = opts.pid ?? process.pid;
+    this.pinPid = opts.pinPid ?? false;
+    this.heartbeatTimeoutS = opts.heartbeatTimeoutS ?? HEARTBEAT_TIMEOUT_S;
+  }
+
+  /** Starts (or restarts) the session; refuses while a live session of this id is running. */
+  start(description = '', metadata: Record<string, unknown> = {}): Status {
+    return this.apply({ event: 'start', description, metadata });
+  }
+
+  heartbeat(opts: { progressPct?: number; message?: string } = {}): Status {
+    return this.apply({ event: 'heartbeat', progressPct: opts.progressPct, message: opts.message });
+  }
+
+  /** A non-fatal error: recorded in `errors` and the log; the session keeps running. */
+  error(message: string, opts: { progressPct?: number } = {}): Status {
+    return this.apply({ event: 'error', message, progressPct: opts.progressPct });
+  }
+
+  complete(opts: { outputFiles?: string[]; message?: string } = {}): Status {
+    return this.apply({ event: 'complete', outputFiles: opts.outputFiles, message: opts.message });
+  }
+
+  fail(message: string, opts: { progressPct?: number } = {}): Status {
+    return this.apply({ event: 'fail', message, progressPct: opts.progressPct });
+  }
+
+  /** The status as last written, or null when the session has none (or it is unreadable). */
+  read(): Status | null {
+    const r = readStatusFile(this.dir);
+    return r.kind === 'ok' ? r.status : null;
+  }
+
+  apply(ev: TrackerEvent): Status {
+    if (ev.event !== 'start' && !existsSync(this.dir)) {
+      throw new OperationError(`no session ${this.workspace}/${this.sessionId} in ${this.root}; send event=start first`);
+    }
+    return withLockSync(lockFile(this.dir), () => {
+      const now = new Date();
+      const applied = applyEvent(readStatusFile(this.dir), this.workspace, this.sessionId, ev, {
+        pid: this.pid,
+        host: HOST,
+        pinPid: this.pinPid,
+        alive: processAlive,
+        heartbeatTimeoutS: this.heartbeatTimeoutS,
+        at: isoWithOffset(now),
+        nowMs: now.getTime(),
+      });
+      write(this.dir, applied, ev.event === 'start');
+      return applied.status;
+    });
+  }
+}
+
+/** Status first (what readers look at), then the log, then the marker. */
+function write(dir: string, applied: Omit<Applied, 'status'> & { status: Status | null }, restart: boolean): void {
+  if (applied.status) writeStatusFile(dir, applied.status);
+  if (restart) clearMarkers(dir);
+  for (const e of applied.events) appendEvent(dir, e);
+  if (applied.marker) writeMarker(dir, applied.marker, applied.events[applied.events.length - 1]?.at ?? isoWithOffset());
+}
+
+/** new-session's first status: state `created` (no worker yet) and a `created` event. */
+export function initSessionStatus(root: string, workspace: string, sessionId: string, description: string, metadata: Record<string, unknown>): void {
+  const dir = sessionFolder(root, workspace, sessionId);
+  withLockSync(lockFile(dir), () => {
+    const at = isoWithOffset();
+    const status: Status = { session_id: sessionId, workspace, state: 'created', task_description: description, progress_pct: 0, message: '', errors: [], started_at: null, last_heartbeat: null, completed_at: null, output_files: [], metadata, pid: null, host: null };
+    write(dir, { status, events: [{ at, event: 'created', session_id: sessionId, workspace, pid: null, message: description }], marker: null }, true);
+  });
+}
+
+/** end-session's record: an `ended` event; completed (COMPLETED) or failed 'abandoned' (ABANDONED) unless already ended. */
+export function endSessionStatus(root: string, workspace: string, sessionId: string, outcome: 'COMPLETED' | 'ABANDONED'): void {
+  const dir = sessionFolder(root, workspace, sessionId);
+  withLockSync(lockFile(dir), () => write(dir, applyEnd(readStatusFile(dir), workspace, sessionId, outcome, isoWithOffset()), false));
+}

@@ -1,0 +1,169 @@
+// WORK_LOG.md entries: append, remove, and rewrite the kit's own lines (Status, Last sync) inside an
+// entry's markers, under the 'worklog' store lock; every other byte of the file is left as it was.
+import { readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { OperationError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/files.ts';
+import { WORKLOG_HEADER } from '../init/init.ts';
+import { withStoreLock } from '../store/paths.ts';
+
+export { beginMarker, branchFor, endMarker, loadTemplate, renderEntry, STATUS_IN_PROGRESS, type EntryData, type Template, type TemplateMeta } from './template.ts';
+export type { Kind } from '../store/schemas.ts';
+
+export const WORKLOG_FILE = 'WORK_LOG.md';
+export const WORKLOG_LOCK = 'worklog';
+
+export function worklogPath(main: string): string {
+  return join(main, WORKLOG_FILE);
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new OperationError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+interface Region {
+  /** Start of the begin marker line. */
+  start: number;
+  /** Just after the begin marker line's newline. */
+  inner: number;
+  /** Start of the end marker line (or where the entry is taken to end when that marker is missing). */
+  innerEnd: number;
+  /** Just after the end marker line's newline; null when the end marker is missing. */
+  end: number | null;
+}
+
+function lineEnd(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/** Where the entry of `uid` is; without its end marker it runs to the next entry's begin marker or the end of the file. */
+function locate(text: string, uid: string): Region | null {
+  const begin = new RegExp(`^<!-- parallel-session:begin uid=${escapeRe(uid)}(?: [^\\n]*)? -->[ \\t]*\\r?$`, 'm').exec(text);
+  if (!begin) return null;
+  const inner = lineEnd(text, begin.index);
+  const rest = text.slice(inner);
+  const end = new RegExp(`^<!-- parallel-session:end uid=${escapeRe(uid)} -->[ \\t]*\\r?$`, 'm').exec(rest);
+  const next = /^<!-- parallel-session:begin /m.exec(rest);
+  if (end && (!next || end.index < next.index)) {
+    const innerEnd = inner + end.index;
+    return { start: begin.index, inner, innerEnd, end: lineEnd(text, innerEnd) };
+  }
+  return { start: begin.index, inner, innerEnd: next ? inner + next.index : text.length, end: null };
+}
+
+function fieldRe(field: string): RegExp {
+  return new RegExp(`^- \\*\\*${escapeRe(field)}:\\*\\*[^\\r\\n]*`, 'm');
+}
+
+function checkValue(what: string, value: string): void {
+  if (/[\r\n]/.test(value)) throw new OperationError(`${what} must be a single line`);
+}
+
+/** What appendEntry did, so that removeEntry in the same process can undo it to the byte. */
+const appended = new Map<string, { addedEol: boolean }>();
+/** WORK_LOG.md files this process created, with the text they were created with. */
+const created = new Map<string, string>();
+
+function uidOf(entry: string): string {
+  const m = /^<!-- parallel-session:begin uid=([A-Za-z0-9._-]+)[ >]/.exec(entry);
+  if (!m?.[1]) throw new OperationError('not a WORK_LOG entry: it does not start with a parallel-session begin marker');
+  return m[1];
+}
+
+/** Appends an entry (from renderEntry) to WORK_LOG.md in `main`, after a blank line; creates the file when missing. */
+export async function appendEntry(main: string, root: string, entry: string): Promise<void> {
+  const uid = uidOf(entry);
+  const text = entry.endsWith('\n') ? entry : `${entry}\n`;
+  const path = worklogPath(main);
+  await withStoreLock(root, WORKLOG_LOCK, () => {
+    const current = readText(path);
+    if (current !== null && locate(current, uid)) throw new OperationError(`${path} already has an entry with uid ${uid}`);
+    const before = current ?? WORKLOG_HEADER;
+    const addedEol = before.length > 0 && !before.endsWith('\n');
+    writeFileAtomic(path, `${before}${addedEol ? '\n' : ''}${before.length ? '\n' : ''}${text}`);
+    appended.set(uid, { addedEol });
+    if (current === null) created.set(path, before);
+  });
+}
+
+/** Removes the entry (markers included) and the blank line before it: the undo of appendEntry. */
+export async function removeEntry(main: string, root: string, uid: string): Promise<boolean> {
+  const path = worklogPath(main);
+  return withStoreLock(root, WORKLOG_LOCK, () => {
+    const text = readText(path);
+    const at = text === null ? null : locate(text, uid);
+    if (text === null || !at || at.end === null) return false;
+    const memo = appended.get(uid);
+    let start = at.start;
+    if (start >= 2 && text.slice(start - 2, start) === '\n\n') start -= 1;
+    if (memo?.addedEol && text[start - 1] === '\n') start -= 1;
+    const next = text.slice(0, start) + text.slice(at.end);
+    appended.delete(uid);
+    if (created.get(path) === next) {
+      unlinkSync(path);
+      created.delete(path);
+    } else writeFileAtomic(path, next);
+    return true;
+  });
+}
+
+/** Rewrites one line of the entry; `change` gets the entry's inner text and returns it changed, or null. */
+async function editEntry(main: string, root: string, uid: string, change: (inner: string) => string | null): Promise<boolean> {
+  const path = worklogPath(main);
+  return withStoreLock(root, WORKLOG_LOCK, () => {
+    const text = readText(path);
+    const at = text === null ? null : locate(text, uid);
+    if (text === null || !at) return false;
+    const inner = change(text.slice(at.inner, at.innerEnd));
+    if (inner === null) return false;
+    const next = text.slice(0, at.inner) + inner + text.slice(at.innerEnd);
+    if (next !== text) writeFileAtomic(path, next);
+    return true;
+  });
+}
+
+/** Sets the `- **Status:** ...` line of the entry; false when the entry or its status line is missing. */
+export async function setEntryStatus(main: string, root: string, uid: string, status: string): Promise<boolean> {
+  checkValue('the status', status);
+  return editEntry(main, root, uid, (inner) => {
+    const m = fieldRe('Status').exec(inner);
+    if (!m) return null;
+    return inner.slice(0, m.index) + `- **Status:** ${status}` + inner.slice(m.index + m[0].length);
+  });
+}
+
+/** Sets a `- **<field>:** value` line of the entry: replaced when present, else inserted after the status line. */
+export async function setEntryField(main: string, root: string, uid: string, field: string, value: string): Promise<boolean> {
+  checkValue('a field value', value);
+  if (!field || /[\r\n*:]/.test(field)) throw new OperationError(`invalid WORK_LOG field name ${JSON.stringify(field)}`);
+  const line = `- **${field}:** ${value}`;
+  return editEntry(main, root, uid, (inner) => {
+    const own = fieldRe(field).exec(inner);
+    if (own) return inner.slice(0, own.index) + line + inner.slice(own.index + own[0].length);
+    const status = fieldRe('Status').exec(inner);
+    if (!status) return null;
+    const at = status.index + status[0].length;
+    const eol = inner.slice(at, at + 2) === '\r\n' ? '\r\n' : '\n';
+    return inner.slice(0, at) + eol + line + inner.slice(at);
+  });
+}
+
+/** The entry as it reads now (people's edits included): its heading as title, its text as body, its status. */
+export function readEntry(main: string, uid: string): { title: string; body: string; status: string | null } | null {
+  const text = readText(worklogPath(main));
+  const at = text === null ? null : locate(text, uid);
+  if (text === null || !at) return null;
+  const inner = text.slice(at.inner, at.innerEnd).replace(/\r\n/g, '\n');
+  const heading = /^#{1,6}[ \t]+(.+?)[ \t#]*$/m.exec(inner);
+  const name = /^<!-- parallel-session:begin uid=\S+ name=(\S+) -->/.exec(text.slice(at.start))?.[1];
+  const status = fieldRe('Status').exec(inner)?.[0].replace(/^- \*\*Status:\*\*\s*/, '').trim() ?? null;
+  return { title: heading?.[1]?.trim() || name || uid, body: `${inner.trim()}\n`, status: status || null };
+}

@@ -1,0 +1,123 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { conflictMarks, conflictRadar, type Radar } from '../../scripts/lib/conflicts/radar.ts';
+import { loadContext } from '../../scripts/lib/config/context.ts';
+import { mergeTreeMany, scratchObjects } from '../../scripts/lib/git/merge-tree.ts';
+import type { SessionRecord } from '../../scripts/lib/store/schemas.ts';
+import { writeSession } from '../../scripts/lib/store/sessions.ts';
+import { make, makeJson } from '../helpers/make.ts';
+import { commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
+import { commitOnBranch, newSession, snapshot } from '../helpers/sync.ts';
+
+const objectCount = (repo: string) => gitIn(repo, 'count-objects', '-v');
+
+function record(name: string, component: string, root: string): SessionRecord {
+  return { version: 1, name, uid: `uid-${name}`, workspace: 'sessions', kind: 'feature', component, shared: true, branch: `feature/${name}`, base: 'main', mode: 'branch', path: null, port: 8001, profile: null, created: '2026-01-01T00:00:00.000+00:00', state: 'active', copied: [], env_file: join(root, name, 'session.env') };
+}
+
+describe('make conflicts', () => {
+  it('finds real conflicts between sessions and with the base, strays into components, and changes nothing', () => {
+    const repo = makeRepo({ files: { 'docs/long.md': Array.from({ length: 12 }, (_, i) => `line ${i}\n`).join('') } });
+    const a = newSession(repo, 'a');
+    const b = newSession(repo, 'b');
+    const c = newSession(repo, 'c', { mode: 'clone', component: 'ui', shared: '0' });
+    newSession(repo, 'd', { mode: 'branch', component: 'docs', shared: '0' });
+    commitFiles(a.path!, { 'server/app.py': 'print("a")\n', 'docs/long.md': 'LINE 0\n' + Array.from({ length: 11 }, (_, i) => `line ${i + 1}\n`).join('') }, 'a');
+    commitFiles(b.path!, { 'server/app.py': 'print("b")\n' }, 'b');
+    commitFiles(c.path!, { 'ui/app.js': 'c\n', 'docs/long.md': Array.from({ length: 11 }, (_, i) => `line ${i}\n`).join('') + 'LINE 11\n' }, 'c (clone only)');
+    commitOnBranch(repo, 'feature/d', { 'docs/index.md': '# d\n', 'ui/app.js': 'd\n' }, 'd');
+    commitFiles(repo, { 'docs/index.md': '# main\n' }, 'main moves');
+    writeFileSync(join(b.path!, 'server/app.py'), 'uncommitted edits are not looked at\n');
+
+    const before = { a: snapshot(a.path!), c: snapshot(c.path!), objects: objectCount(repo), worktrees: gitIn(repo, 'worktree', 'list', '--porcelain'), refs: gitIn(repo, 'for-each-ref') };
+    const r = makeJson<Radar>(repo, 'conflicts');
+    expect(r.code, r.stderr).toBe(0);
+    const pairs = r.data.pairs.map((p) => ({ pair: `${p.a}-${p.b}`, files: p.files, conflict: p.conflict, conflict_files: p.conflict_files }));
+    expect(pairs).toEqual([
+      { pair: 'a-b', files: ['server/app.py'], conflict: true, conflict_files: ['server/app.py'] },
+      { pair: 'a-c', files: ['docs/long.md'], conflict: false, conflict_files: [] },
+      { pair: 'c-d', files: ['ui/app.js'], conflict: true, conflict_files: ['ui/app.js'] },
+    ]);
+    const s = Object.fromEntries(r.data.sessions.map((x) => [x.name, x]));
+    expect(s.d).toMatchObject({ base_conflict: true, base_conflict_files: ['docs/index.md'], outside_component: ['ui/app.js'], in_other_components: [{ session: 'c', component: 'ui', files: ['ui/app.js'] }] });
+    expect(s.a).toMatchObject({ base_conflict: false, changed: ['docs/long.md', 'server/app.py'], outside_component: ['docs/long.md'], in_other_components: [{ session: 'd', component: 'docs', files: ['docs/long.md'] }] });
+    expect(s.c).toMatchObject({ mode: 'clone', changed: ['docs/long.md', 'ui/app.js'], error: null });
+
+    expect(snapshot(a.path!)).toEqual(before.a);
+    expect(snapshot(c.path!)).toEqual(before.c);
+    expect(objectCount(repo)).toBe(before.objects);
+    expect(gitIn(repo, 'worktree', 'list', '--porcelain')).toBe(before.worktrees);
+    expect(gitIn(repo, 'for-each-ref')).toBe(before.refs);
+
+    const table = make(repo, 'conflicts');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^a <-> b\s+server\/app.py\s+CONFLICT in server\/app.py$/m);
+    expect(table.stdout).toMatch(/^a <-> c\s+docs\/long.md\s+merges cleanly$/m);
+    expect(table.stdout).toMatch(/^d\s+2\s+CONFLICT in docs\/index.md\s+ui\/app.js\s+c \(ui\): ui\/app.js$/m);
+  });
+
+  it('checks all pairs of 50 sessions, skipping the pairs that cannot clash', async () => {
+    const long = Array.from({ length: 12 }, (_, i) => `line ${i}\n`);
+    const repo = makeRepo({ files: { 'docs/long.md': long.join('') } });
+    const ctx = await loadContext(repo);
+    const names = Array.from({ length: 50 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    const extra: Record<string, Record<string, string>> = {
+      s00: { 'README.md': 'zero\n' },
+      s01: { 'README.md': 'one\n' },
+      s02: { 'docs/long.md': ['FIRST\n', ...long.slice(1)].join('') },
+      s03: { 'docs/long.md': [...long.slice(0, 11), 'LAST\n'].join('') },
+      s04: { 'ui/app.js': 'mine\n' },
+      s06: { 'server/x': 'a file\n' },
+      s07: { 'server/x/y.py': 'a file in a folder\n' },
+    };
+    for (const n of names) {
+      gitIn(repo, 'checkout', '-q', '-b', `feature/${n}`, 'main');
+      commitFiles(repo, { [`server/${n}.py`]: `${n}\n`, ...(extra[n] ?? {}) }, n);
+    }
+    gitIn(repo, 'checkout', '-q', 'main');
+    commitFiles(repo, { 'ui/app.js': 'main\n' }, 'main moves');
+    const records = names.map((n) => record(n, n === 's49' ? 'ui' : 'server', ctx.root));
+    for (const r of records) writeSession(ctx.root, r);
+
+    const radar = await conflictRadar(ctx);
+    expect(radar.sessions).toHaveLength(50);
+    expect(radar.pairs.map((p) => [p.a, p.b, p.files, p.conflict])).toEqual([
+      ['s00', 's01', ['README.md'], true],
+      ['s02', 's03', ['docs/long.md'], false],
+      ['s06', 's07', [], true],
+    ]);
+    // Of 1225 pairs, 3 can clash; without --stdin the far-apart edits of s02/s03 are proven clean without git.
+    // And each session is merged against the moved base.
+    expect(radar.merges).toBe((radar.merge_tree === 'stdin' ? 3 : 2) + 50);
+    expect(radar.sessions.filter((s) => s.base_conflict).map((s) => s.name)).toEqual(['s04']);
+    expect(radar.sessions.find((s) => s.name === 's04')?.in_other_components).toEqual([{ session: 's49', component: 'ui', files: ['ui/app.js'] }]);
+    expect(radar.sessions.every((s) => s.error === null)).toBe(true);
+
+    const marks = await conflictMarks(ctx, records);
+    const marked = Object.fromEntries([...marks].filter(([, v]) => v.length));
+    expect(marked).toEqual({ s00: ['s01'], s01: ['s00'], s04: ['base'], s06: ['s07'], s07: ['s06'] });
+    expect(marks.get('s10')).toEqual([]);
+  });
+
+  it('mergeTreeMany gives the same answers through --stdin or, where git lacks it, one process per merge', async () => {
+    const repo = makeRepo();
+    gitIn(repo, 'checkout', '-q', '-b', 'x');
+    commitFiles(repo, { 'README.md': 'x\n' }, 'x');
+    gitIn(repo, 'checkout', '-q', '-b', 'y', 'main');
+    commitFiles(repo, { 'README.md': 'y\n' }, 'y');
+    gitIn(repo, 'checkout', '-q', '-b', 'z', 'main');
+    commitFiles(repo, { 'ui/app.js': 'z\n' }, 'z');
+    const scope = await scratchObjects(repo);
+    try {
+      const pairs = [['x', 'y'], ['x', 'z'], ['y', 'x']] as const;
+      const expected = [{ clean: false, files: ['README.md'] }, { clean: true, files: [] }, { clean: false, files: ['README.md'] }];
+      expect(await mergeTreeMany(repo, scope.env, pairs, false)).toEqual(expected);
+      // Asking for --stdin regardless: on git < 2.40 the process fails and every merge is redone one by one.
+      expect(await mergeTreeMany(repo, scope.env, pairs, true)).toEqual(expected);
+    } finally {
+      scope.dispose();
+    }
+    expect(readdirSync(join(repo, '.git/objects')).length).toBeGreaterThan(0);
+  });
+});
