@@ -22,7 +22,7 @@ describe('cross-process lock', () => {
     writeFileSync(counter, '0');
     const script = `
       import { readFileSync, writeFileSync } from 'node:fs';
-      import { withLockSync } from ${JSON.stringify(join(KIT_DIR, 'scripts/lib/lock.ts'))};
+      import { withLockSync } from ${JSON.stringify(join(KIT_DIR, 'scripts/lib/core/lock.ts'))};
       const [lock, file] = process.argv.slice(-2);
       for (let i = 0; i < 25; i++) withLockSync(lock, () => { const n = Number(readFileSync(file, 'utf8')); writeFileSync(file, String(n + 1)); });
     `;

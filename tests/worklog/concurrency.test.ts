@@ -41,7 +41,7 @@ describe('appendEntry across processes', () => {
     const script = join(dir, 'append.mts');
     writeFileSync(
       script,
-      `import { appendEntry, renderEntry } from ${JSON.stringify(join(KIT_DIR, 'scripts/lib/worklog.ts'))};
+      `import { appendEntry, renderEntry } from ${JSON.stringify(join(KIT_DIR, 'scripts/lib/worklog/entries.ts'))};
 const [main, root, json] = process.argv.slice(2);
 await appendEntry(main, root, renderEntry(JSON.parse(json)));
 `,
