@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compare, timeCommand, timeInterleaved, type Comparison } from './lib/dev/bench.ts';
 import { intOption, printJson, readOptions, renderTable, runCommand } from './lib/cli/options.ts';
-import { KIT_DIR } from './lib/session/create.ts';
+import { KIT_DIR } from './lib/core/kit-dir.ts';
 import { writeSession } from './lib/store/sessions.ts';
 import { isoWithOffset } from './lib/core/time.ts';
 

@@ -2,7 +2,8 @@
 import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
 import { loadContext } from './lib/config/context.ts';
 import { join } from 'node:path';
-import { createSession, KIT_DIR } from './lib/session/create.ts';
+import { KIT_DIR } from './lib/core/kit-dir.ts';
+import { createSession } from './lib/session/create.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 
 const OPTIONS = ['name', 'component', 'kind', 'base', 'mode', 'profile', 'shared', 'json', 'repo'] as const;

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WORKLOG_HEADER } from '../../scripts/lib/init/init.ts';
-import { renderEntry, type EntryData } from '../../scripts/lib/worklog/entries.ts';
+import { renderEntry, WORKLOG_HEADER, type EntryData } from '../../scripts/lib/worklog/entries.ts';
 import { KIT_DIR } from '../helpers/make.ts';
 import { tempDir } from '../helpers/repo.ts';
 

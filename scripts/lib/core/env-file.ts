@@ -1,36 +1,7 @@
-// The session's environment: port variables, profile variables, and where the session's state lives.
+// Environment files (`export KEY='value'` lines): the kit writes them for sessions and reads them back.
+import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './files.ts';
-import type { Config } from '../config/config.ts';
-
-export interface SessionEnvInput {
-  name: string;
-  workspace: string;
-  branch: string;
-  component: string;
-  port: number;
-  profile: string | null;
-  root: string;
-  main: string;
-  kitDir: string;
-}
-
-export function sessionEnv(config: Config, s: SessionEnvInput): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const v of config.ports.env) env[v] = String(s.port);
-  if (s.profile) Object.assign(env, config.profiles[s.profile] ?? {});
-  Object.assign(env, {
-    PARALLEL_SESSION: s.name,
-    PARALLEL_WORKSPACE: s.workspace,
-    PARALLEL_BRANCH: s.branch,
-    PARALLEL_COMPONENT: s.component,
-    PARALLEL_DIR: s.root,
-    PARALLEL_MAIN: s.main,
-    PARALLEL_KIT: s.kitDir,
-  });
-  return env;
-}
-
-const shellQuote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+import { shellQuote } from './shell.ts';
 
 /** `export KEY='value'` lines: loadable with `. ./file` in sh/bash/zsh and by dotenv readers that accept export. */
 export function renderEnvFile(env: Record<string, string>, header: string): string {
@@ -40,4 +11,24 @@ export function renderEnvFile(env: Record<string, string>, header: string): stri
 
 export function writeEnvFile(path: string, env: Record<string, string>, header: string): void {
   writeFileAtomic(path, renderEnvFile(env, header));
+}
+
+/** Reads KEY=VALUE lines (optionally `export KEY='value'`); a missing or unreadable file gives {}. */
+export function readEnvFile(path: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!m) continue;
+    let v = (m[2] ?? '').trim();
+    if (v.startsWith("'") && v.endsWith("'") && v.length >= 2) v = v.slice(1, -1).replace(/'\\''/g, "'");
+    else if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1);
+    out[m[1] as string] = v;
+  }
+  return out;
 }

@@ -36,6 +36,16 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   });
 }
 
+/**
+ * What a failed program said, in one line: its first `fatal:`/`error:` line, else its last line that is
+ * not a hint, else its exit code; the `fatal: ` or `error: ` prefix is dropped.
+ */
+export function lastLine(r: RunResult): string {
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('hint:'));
+  const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[lines.length - 1] ?? `exit code ${r.code}`;
+  return said.replace(/^(fatal|error): /, '');
+}
+
 /** Maps items through fn with at most `size` running at once (default: the CPU count). Keeps order. */
 export async function pool<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>, size = poolSize()): Promise<R[]> {
   const results = new Array<R>(items.length);

@@ -5,12 +5,11 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OperationError } from '../core/errors.ts';
-import { run } from '../core/exec.ts';
+import { lastLine, run } from '../core/exec.ts';
 import { SessionMonitor, type SessionView } from '../monitor/monitor.ts';
 import { DEMO_WORKERS, type DemoWorker } from './demo-workers.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 
-export { KIT_DIR };
 
 const CONFIG = `# The demo's sample configuration.
 base: main
@@ -59,7 +58,7 @@ export function makeDemoDir(): Demo {
 
 async function must(cmd: string, args: string[], cwd: string, env = cleanEnv()): Promise<string> {
   const r = await run(cmd, args, { cwd, env });
-  if (r.code !== 0) throw new OperationError(`${cmd} ${args.slice(0, 3).join(' ')}... failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-1)[0]}`);
+  if (r.code !== 0) throw new OperationError(`${cmd} ${args.slice(0, 3).join(' ')}... failed: ${lastLine(r)}`);
   return r.stdout;
 }
 

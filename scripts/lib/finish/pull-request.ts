@@ -1,5 +1,6 @@
 // Pull requests for finish-session: with gh when it is installed and logged in, else the exact command to run.
-import { run } from '../core/exec.ts';
+import { lastLine, run } from '../core/exec.ts';
+import { shellQuote } from '../core/shell.ts';
 
 export interface PullRequest {
   created: boolean;
@@ -11,12 +12,6 @@ export interface PullRequest {
   reason: string | null;
   /** True when gh ran and failed (not merely absent). */
   failed: boolean;
-}
-
-/** Quotes one word for a POSIX shell: bare when harmless, else in single quotes. */
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_\/.:=@%+,-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function prArgv(base: string, branch: string, title: string, body: string): string[] {
@@ -42,6 +37,5 @@ export async function openPullRequest(cwd: string, base: string, branch: string,
   if (gh === 'logged-out') return { ...pr, reason: 'gh is not logged in (gh auth login)' };
   const r = await run(argv[0] as string, argv.slice(1), { cwd, env: { ...process.env, GH_PROMPT_DISABLED: '1' } });
   if (r.code === 0) return { ...pr, created: true, url: r.stdout.trim().split('\n').filter(Boolean).slice(-1)[0] ?? null };
-  const said = (r.stderr || r.stdout).trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit code ${r.code}`;
-  return { ...pr, reason: `gh pr create failed: ${said}`, failed: true };
+  return { ...pr, reason: `gh pr create failed: ${lastLine(r)}`, failed: true };
 }

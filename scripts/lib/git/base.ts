@@ -1,5 +1,6 @@
 // Which commit sessions are brought onto: the base after a fetch, decided once per run in the main checkout.
 import { OperationError } from '../core/errors.ts';
+import { lastLine } from '../core/exec.ts';
 import { gitRaw, hasRemote, isAncestor, refExists, revParse } from './repo.ts';
 
 export interface SyncTarget {
@@ -20,8 +21,7 @@ export async function fetchOrigin(main: string): Promise<FetchOutcome> {
   if (!(await hasRemote(main, 'origin'))) return { remote: false, fetched: false, error: null };
   const r = await gitRaw(main, ['fetch', '--quiet', 'origin']);
   if (r.code === 0) return { remote: true, fetched: true, error: null };
-  const said = (r.stderr || r.stdout).trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit code ${r.code}`;
-  return { remote: true, fetched: false, error: said.replace(/^(fatal|error): /, '') };
+  return { remote: true, fetched: false, error: lastLine(r) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Rebasing or merging a checked-out branch so that a failure leaves it exactly as it was. Argument arrays only.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { run, type RunResult } from '../core/exec.ts';
+import { lastLine, run, type RunResult } from '../core/exec.ts';
 import { git, gitEnv, gitRaw } from './repo.ts';
 import { removeWorktree } from './worktrees.ts';
 import { withStoreLock } from '../store/paths.ts';
@@ -13,12 +13,6 @@ const PINNED = ['-c', 'rebase.updateRefs=false', '-c', 'rebase.autoStash=false',
 
 function gitNoEditor(cwd: string, args: readonly string[]): Promise<RunResult> {
   return run('git', args, { cwd, env: gitEnv({ GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: 'true', GIT_MERGE_AUTOEDIT: 'no' }), ownGroup: true });
-}
-
-function lastLine(r: RunResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('hint:'));
-  const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[lines.length - 1] ?? `exit code ${r.code}`;
-  return said.replace(/^(fatal|error): /, '');
 }
 
 /** Which multi-step operation is under way in the checkout (rebase, merge, cherry-pick, revert), or null. */

@@ -1,8 +1,9 @@
 // Git questions and actions: one small function each, argument arrays only, no shell.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { readEnvFile } from '../core/env-file.ts';
 import { OperationError, UsageError } from '../core/errors.ts';
-import { run, type RunResult } from '../core/exec.ts';
+import { lastLine, run, type RunResult } from '../core/exec.ts';
 import { SESSION_ENV_FILE } from '../store/paths.ts';
 
 const GIT_ENV_DROP = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
@@ -26,8 +27,7 @@ export async function git(cwd: string, args: readonly string[], input?: string):
 }
 
 export function gitFailure(args: readonly string[], r: RunResult): string {
-  const said = (r.stderr || r.stdout).trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit code ${r.code}`;
-  return `git ${args.filter((a) => !a.startsWith('-c') && !a.includes('=')).slice(0, 2).join(' ')} failed: ${said.replace(/^(fatal|error): /, '')}`;
+  return `git ${args.filter((a) => !a.startsWith('-c') && !a.includes('=')).slice(0, 2).join(' ')} failed: ${lastLine(r)}`;
 }
 
 export interface RepoLocation {
@@ -50,26 +50,6 @@ export async function locateRepo(start: string): Promise<RepoLocation> {
   if (fromClone && isAbsolute(fromClone) && existsSync(fromClone)) return { main: fromClone, toplevel, commonDir };
   const main = basename(commonDir) === '.git' ? dirname(commonDir) : toplevel;
   return { main, toplevel, commonDir };
-}
-
-/** Reads KEY=VALUE lines (optionally `export KEY='value'`) of a session environment file. */
-export function readEnvFile(path: string): Record<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!m) continue;
-    let v = (m[2] ?? '').trim();
-    if (v.startsWith("'") && v.endsWith("'") && v.length >= 2) v = v.slice(1, -1).replace(/'\\''/g, "'");
-    else if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1);
-    out[m[1] as string] = v;
-  }
-  return out;
 }
 
 export async function refExists(cwd: string, ref: string): Promise<boolean> {

@@ -4,16 +4,11 @@ import { basename, join } from 'node:path';
 import { CONFIG_FILE, parseConfigText } from '../config/config.ts';
 import { writeFileAtomic } from '../core/files.ts';
 import { defaultBranch, gitRaw } from '../git/repo.ts';
+import { WORKLOG_HEADER } from '../worklog/entries.ts';
 
 const SKIP = new Set(['node_modules', 'vendor', 'dist', 'build', 'target', 'out', 'coverage', '__pycache__']);
 export const CLAUDE_BEGIN = '<!-- parallel-kit:begin -->';
 export const CLAUDE_END = '<!-- parallel-kit:end -->';
-export const WORKLOG_HEADER = `# Work log
-
-One entry per parallel session, added by \`make new-session\`. Edit freely: the kit only rewrites the
-Status and Last sync lines inside its own entry markers.
-`;
-
 export const CLAUDE_SECTION = `${CLAUDE_BEGIN}
 ## Parallel sessions
 

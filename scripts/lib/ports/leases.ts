@@ -1,7 +1,7 @@
 // Port leases (the port of each live session) and whether a port is really free (tried by binding).
 import { createServer } from 'node:net';
 import { realpathSync } from 'node:fs';
-import { sep } from 'node:path';
+import { isInside } from '../core/paths.ts';
 import type { Context } from '../config/context.ts';
 import { OperationError } from '../core/errors.ts';
 import { portHoldersMany, type PortHolder } from './holders.ts';
@@ -66,13 +66,11 @@ function realOr(path: string): string {
   }
 }
 
-const inside = (dir: string, path: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-
 /** A holder belongs to the session when its cwd is inside the session's copy or it carries PARALLEL_SESSION=<name>. */
 export function holderIsOwn(h: PortHolder, r: Pick<SessionRecord, 'name' | 'path'>): boolean {
   if (h.env_session !== null && h.env_session === r.name) return true;
   if (!h.cwd || !r.path) return false;
-  return inside(r.path, h.cwd) || inside(realOr(r.path), h.cwd);
+  return isInside(r.path, h.cwd) || isInside(realOr(r.path), h.cwd);
 }
 
 const describe = (h: PortHolder) => `pid ${h.pid}${h.command ? ` (${h.command})` : ''}`;

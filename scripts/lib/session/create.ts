@@ -4,10 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
 import type { Context } from '../config/context.ts';
 import type { Mode } from '../config/config.ts';
-import { copyInto, copyPatterns, isInside, resolveCopies } from './untracked-copies.ts';
-import { sessionEnv, writeEnvFile } from '../core/env-file.ts';
+import { copyInto, copyPatterns, resolveCopies } from './untracked-copies.ts';
+import { isInside } from '../core/paths.ts';
+import { writeEnvFile } from '../core/env-file.ts';
+import { sessionEnv } from './environment.ts';
 import { OperationError, UsageError } from '../core/errors.ts';
-import { run } from '../core/exec.ts';
+import { lastLine, run } from '../core/exec.ts';
 import { describeName } from '../store/names.ts';
 import { claimConflict } from '../config/ownership.ts';
 import { portsLeasedElsewhere, rememberRoot } from '../ports/registry.ts';
@@ -23,7 +25,6 @@ import { initSessionStatus } from '../tracker/tracker.ts';
 import { appendEntry, branchFor, removeEntry, renderEntry } from '../worklog/entries.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 
-export { KIT_DIR };
 
 export interface NewSessionInput {
   name: string;
@@ -204,8 +205,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
         const r = await run('/bin/sh', ['-c', config.setup], { cwd: path, env: { ...process.env, ...env }, inherit: hooks.setupOutput !== 'capture' });
         if (r.code !== 0) {
           if (hooks.interrupted?.()) throw new OperationError('interrupted');
-          const last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0];
-          throw new OperationError(`exit code ${r.code}${last ? `: ${last}` : ''}`);
+          const said = lastLine(r);
+          throw new OperationError(said === `exit code ${r.code}` ? said : `exit code ${r.code}: ${said}`);
         }
       },
     });

@@ -1,7 +1,8 @@
 // Ending a session: say what would be lost and refuse, or remove the copy, release, and keep the logs.
 import { existsSync } from 'node:fs';
 import type { Context } from '../config/context.ts';
-import { editedCopies, isInside, isUnchangedCopy } from './untracked-copies.ts';
+import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
+import { isInside } from '../core/paths.ts';
 import { OperationError, UsageError } from '../core/errors.ts';
 import { run } from '../core/exec.ts';
 import { branchExists, git, gitRaw, hasRemote, isAncestor, revParse, worktreeStatus } from '../git/repo.ts';

@@ -1,6 +1,6 @@
 // Untracked files (.env and friends) copied from the main checkout into a new session copy.
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import { glob } from 'zx';
 
 export const WORKTREE_INCLUDE = '.worktreeinclude';
@@ -88,9 +88,4 @@ export function editedCopies(main: string, dest: string, copied: readonly string
   };
   for (const rel of copied) visit(rel);
   return edited;
-}
-
-export function isInside(parent: string, child: string): boolean {
-  const r = relative(parent, child);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }

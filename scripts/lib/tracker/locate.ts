@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.ts';
-import { readEnvFile } from '../git/repo.ts';
+import { readEnvFile } from '../core/env-file.ts';
 import { SESSION_ENV_FILE, STATE_DIR_NAME } from '../store/paths.ts';
 import { ID_RE, RESERVED_WORKSPACES } from '../store/constants.ts';
 

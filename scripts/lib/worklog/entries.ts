@@ -4,11 +4,17 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/files.ts';
-import { WORKLOG_HEADER } from '../init/init.ts';
 import { withStoreLock } from '../store/paths.ts';
 
 export { beginMarker, branchFor, endMarker, loadTemplate, renderEntry, STATUS_IN_PROGRESS, type EntryData, type Template, type TemplateMeta } from './template.ts';
 export type { Kind } from '../store/schemas.ts';
+
+/** What a new WORK_LOG.md starts with (make init, or the first entry). */
+export const WORKLOG_HEADER = `# Work log
+
+One entry per parallel session, added by \`make new-session\`. Edit freely: the kit only rewrites the
+Status and Last sync lines inside its own entry markers.
+`;
 
 export const WORKLOG_FILE = 'WORK_LOG.md';
 export const WORKLOG_LOCK = 'worklog';
