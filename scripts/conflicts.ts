@@ -13,7 +13,7 @@ function baseCell(s: RadarSession): string {
 
 await runCommand('conflicts', async () => {
   const opts = readOptions(['json', 'repo']);
-  const ctx = await loadContext(opts.repo);
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env });
   const radar = await conflictRadar(ctx);
   if (flag(opts, 'json')) return printJson(radar);
   if (!radar.sessions.length) {

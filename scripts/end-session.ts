@@ -3,13 +3,13 @@ import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/optio
 import { loadContext } from './lib/config/context.ts';
 import { endSession } from './lib/session/end.ts';
 import { UsageError } from './lib/core/errors.ts';
-import { catchInterrupts } from './lib/cli/interrupt.ts';
+import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 
 await runCommand('end-session', async () => {
   const opts = readOptions(['name', 'force', 'json', 'repo']);
   const json = flag(opts, 'json');
   if (!opts.name) throw new UsageError('name= is required, e.g. make end-session name=login-form (make list-sessions shows them)');
-  const ctx = await loadContext(opts.repo);
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env, interrupted });
   catchInterrupts(() => process.stderr.write('end-session: interrupted; finishing the step under way...\n'));
   const rep = await endSession(ctx, opts.name, { force: flag(opts, 'force') });
   if (json) return printJson(rep);

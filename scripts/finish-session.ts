@@ -2,7 +2,7 @@
 import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
 import { loadContext } from './lib/config/context.ts';
 import { UsageError } from './lib/core/errors.ts';
-import { catchInterrupts } from './lib/cli/interrupt.ts';
+import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { finishSession, type FinishReport } from './lib/finish/finish.ts';
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '-');
@@ -32,7 +32,7 @@ await runCommand('finish-session', async () => {
   const pr = flag(opts, 'pr');
   const merge = flag(opts, 'merge');
   if (pr && merge) throw new UsageError('pr=1 and merge=1 do not go together: merge=1 merges the branch itself and ends the session; pick one');
-  const ctx = await loadContext(opts.repo);
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env, interrupted });
   catchInterrupts(() => process.stderr.write('finish-session: interrupted; finishing the step under way, then stopping...\n'));
   const rep = await finishSession(ctx, opts.name, { pr, merge, onStep: (t) => !json && process.stderr.write(`  ${t}...\n`) });
   if (json) printJson(rep);

@@ -27,7 +27,7 @@ function cells(r: SessionRow): string[] {
 
 await runCommand('list-sessions', async () => {
   const opts = readOptions(['json', 'repo']);
-  const ctx = await loadContext(opts.repo);
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env });
   const rows = await listSessions(ctx);
   if (flag(opts, 'json')) return printJson(rows);
   if (!rows.length) {

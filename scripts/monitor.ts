@@ -24,7 +24,7 @@ await runCommand('monitor', async () => {
   if (opts.workspace) checkId('workspace', opts.workspace);
   if (opts.session) checkId('session', opts.session);
   if (opts.repo && !(existsSync(opts.repo) && statSync(opts.repo).isDirectory())) throw new UsageError(`repo=${opts.repo}: no such folder`);
-  const root = locate({ dir: opts.dir }, opts.repo ? resolve(opts.repo) : process.cwd()).root;
+  const root = locate({ dir: opts.dir }, opts.repo ? resolve(opts.repo) : process.cwd(), process.env).root;
   const timing = { heartbeatTimeoutS: intOption(opts, 'heartbeat_timeout', 300, 1), sessionTimeoutS: intOption(opts, 'session_timeout', 4 * 3600, 1) };
 
   let workspace = opts.workspace;

@@ -12,12 +12,12 @@ await runCommand('new-session', async () => {
   const opts = readOptions(OPTIONS);
   const json = flag(opts, 'json');
   const shared = flag(opts, 'shared');
-  const ctx = await loadContext(opts.repo);
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env, interrupted });
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
     { name: opts.name ?? '', component: opts.component ?? '', kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared },
-    { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), interrupted, setupOutput: json ? 'capture' : 'inherit' },
+    { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), setupOutput: json ? 'capture' : 'inherit' },
   );
   const r = result.record;
   if (json) {

@@ -21,7 +21,7 @@ function cells(r: PortRow): string[] {
 await runCommand('ports', async () => {
   const opts = readOptions(['json', 'repo']);
   const json = flag(opts, 'json');
-  const ctx = await loadContext(opts.repo);
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env });
   const rows = await portReport(ctx);
   if (json) return printJson(rows);
   if (!rows.length) {

@@ -2,7 +2,7 @@
 import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli/options.ts';
 import { loadContext } from './lib/config/context.ts';
 import { UsageError } from './lib/core/errors.ts';
-import { catchInterrupts } from './lib/cli/interrupt.ts';
+import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { parseStrategy, syncSessions, type SessionSync } from './lib/sync/sync.ts';
 
 const LABEL: Record<SessionSync['result'], [string, Color]> = {
@@ -30,7 +30,7 @@ await runCommand('sync', async () => {
   if (!opts.name && !all) throw new UsageError('name= is required, e.g. make sync name=login-form (or make sync-all for every session)');
   if (opts.name && all) throw new UsageError(`make sync-all takes no name=; to sync one session: make sync name=${opts.name}`);
   const strategy = parseStrategy(opts.strategy);
-  const ctx = await loadContext(opts.repo);
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env, interrupted });
   catchInterrupts(() => process.stderr.write('sync: interrupted; finishing the session under way and leaving the others as they are...\n'));
   const sum = await syncSessions(ctx, { name: opts.name, strategy, autostash: flag(opts, 'autostash') });
   if (flag(opts, 'json')) {

@@ -43,7 +43,7 @@ function eventOf(opts: Record<string, string>): TrackerEvent {
 await runCommand('track', async () => {
   const opts = readOptions(OPTIONS);
   const ev = eventOf(opts);
-  const where = locate({ dir: opts.dir, workspace: opts.workspace, session: opts.session });
+  const where = locate({ dir: opts.dir, workspace: opts.workspace, session: opts.session }, process.cwd(), process.env);
   if (!where.workspace || !where.sessionId) {
     const missing = [!where.workspace && 'workspace=', !where.sessionId && 'session='].filter(Boolean).join(' and ');
     throw new UsageError(`${missing} needed: pass them, set PARALLEL_WORKSPACE/PARALLEL_SESSION, or run inside a session copy made by make new-session`);

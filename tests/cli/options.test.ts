@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { flag, makeVariables, readOptions, renderTable } from '../../scripts/lib/cli/options.ts';
 import { UsageError } from '../../scripts/lib/core/errors.ts';
-import { describeName, NAME_RE } from '../../scripts/lib/store/names.ts';
+import { NAME_RE } from '../../scripts/lib/store/constants.ts';
+import { describeName } from '../../scripts/lib/store/names.ts';
 
 describe('options', () => {
   it('reads make command-line variables from MAKEFLAGS exactly as typed', () => {

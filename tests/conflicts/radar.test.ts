@@ -60,7 +60,7 @@ describe('make conflicts', () => {
   it('checks all pairs of 50 sessions, skipping the pairs that cannot clash', async () => {
     const long = Array.from({ length: 12 }, (_, i) => `line ${i}\n`);
     const repo = makeRepo({ files: { 'docs/long.md': long.join('') } });
-    const ctx = await loadContext(repo);
+    const ctx = await loadContext(repo, { cwd: process.cwd(), env: process.env });
     const names = Array.from({ length: 50 }, (_, i) => `s${String(i).padStart(2, '0')}`);
     const extra: Record<string, Record<string, string>> = {
       s00: { 'README.md': 'zero\n' },

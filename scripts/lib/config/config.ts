@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { YAML } from 'zx';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.ts';
+import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { envNameSchema, nameSchema } from '../store/names.ts';
 import { defaultBranch } from '../git/repo.ts';
 
@@ -29,7 +30,7 @@ const portRange = z
 export const configFileSchema = z
   .object({
     base: z.string().min(1).optional(),
-    workspace: nameSchema.refine((w) => !['locks', 'archive', 'tmp'].includes(w), "'locks', 'archive' and 'tmp' are reserved").default('sessions'),
+    workspace: nameSchema.refine((w) => !(RESERVED_WORKSPACES as readonly string[]).includes(w), `${RESERVED_WORKSPACES.slice(0, -1).map((w) => `'${w}'`).join(', ')} and '${RESERVED_WORKSPACES.at(-1)}' are reserved`).default('sessions'),
     worktree_root: z.string().min(1).default('../{repo}-sessions'),
     mode: z.enum(MODES).default('worktree'),
     ports: z

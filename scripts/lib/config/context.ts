@@ -1,8 +1,18 @@
-// Where a command works: the target repository's main checkout, its config and its state folder.
+// Where a command works: the target repository's main checkout, its config and its state folder, and
+// what the library must know of the process that called it (it never reads process-wide state itself).
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from './config.ts';
 import { locateRepo, type RepoLocation } from '../git/repo.ts';
 import { stateRoot } from '../store/paths.ts';
+
+export interface Caller {
+  /** The folder the command was called from; repo= is relative to it. */
+  cwd: string;
+  /** The caller's environment: PARALLEL_DIR, the port registry, and the base of what child commands get. */
+  env: NodeJS.ProcessEnv;
+  /** True once the user pressed Ctrl-C (or a SIGTERM came): stop at the next safe point. */
+  interrupted?: () => boolean;
+}
 
 export interface Context {
   loc: RepoLocation;
@@ -10,11 +20,15 @@ export interface Context {
   config: Config;
   /** The state folder (.parallel/ of the main checkout, or PARALLEL_DIR). */
   root: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  interrupted: () => boolean;
 }
 
-/** Resolves repo= (default: the current folder) to its main checkout, config and state folder. */
-export async function loadContext(repo?: string, cwd = process.cwd()): Promise<Context> {
-  const loc = await locateRepo(repo ? resolve(cwd, repo) : cwd);
+/** Resolves repo= (default: the caller's folder) to its main checkout, config and state folder. */
+export async function loadContext(repo: string | undefined, caller: Caller): Promise<Context> {
+  const loc = await locateRepo(repo ? resolve(caller.cwd, repo) : caller.cwd);
   const config = await loadConfig(loc.main);
-  return { loc, main: loc.main, config, root: stateRoot(loc.main) };
+  const root = stateRoot(loc.main, caller.env);
+  return { loc, main: loc.main, config, root, cwd: caller.cwd, env: caller.env, interrupted: caller.interrupted ?? (() => false) };
 }

@@ -1,11 +1,11 @@
 // Environment files (`export KEY='value'` lines): the kit writes them for sessions and reads them back.
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './files.ts';
-import { shellQuote } from './shell.ts';
+import { singleQuote } from './shell.ts';
 
 /** `export KEY='value'` lines: loadable with `. ./file` in sh/bash/zsh and by dotenv readers that accept export. */
 export function renderEnvFile(env: Record<string, string>, header: string): string {
-  const lines = Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+  const lines = Object.entries(env).map(([k, v]) => `export ${k}=${singleQuote(v)}`);
   return `# ${header}\n${lines.join('\n')}\n`;
 }
 

@@ -1,5 +1,5 @@
+// Running a program: an argument array (never a shell), its exit code and output as an answer, not a throw.
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
 
 export interface RunResult {
   code: number;
@@ -22,7 +22,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
-      env: opts.env ?? process.env,
+      env: opts.env, // default: the child inherits this process's environment
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', opts.inherit ? 2 : 'pipe', opts.inherit ? 2 : 'pipe'],
       detached: opts.ownGroup ?? false,
     });
@@ -44,22 +44,4 @@ export function lastLine(r: RunResult): string {
   const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('hint:'));
   const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[lines.length - 1] ?? `exit code ${r.code}`;
   return said.replace(/^(fatal|error): /, '');
-}
-
-/** Maps items through fn with at most `size` running at once (default: the CPU count). Keeps order. */
-export async function pool<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>, size = poolSize()): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
-  return results;
-}
-
-export function poolSize(): number {
-  return Math.max(1, cpus().length);
 }

@@ -1,7 +1,11 @@
-// Words for a POSIX shell, for commands the kit prints or writes for people (it never runs one itself).
+// Words for a POSIX shell, for commands and files the kit writes for people (it never runs a shell itself).
+
+/** Always in single quotes: the form of environment files, which dotenv readers also take. */
+export function singleQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
 
 /** Quotes one word for a POSIX shell: bare when harmless, else in single quotes. */
 export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_\/.:=@%+,-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_\/.:=@%+,-]+$/.test(word) ? word : singleQuote(word);
 }

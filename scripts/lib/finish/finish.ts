@@ -11,13 +11,11 @@ import { readEnvFile } from '../core/env-file.ts';
 import { hasRemote } from '../git/repo.ts';
 import { withDetachedWorktree } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { interrupted } from '../cli/interrupt.ts';
 import { findSession, withSessionLock } from '../store/sessions.ts';
-import { recordSync } from '../sync/sync.ts';
-import { syncSession, tempWorktreePath, uncommittedFiles, type SessionSync } from '../sync/session.ts';
-import { fetchOrigin, resolveTarget } from '../git/base.ts';
-import { isoWithOffset } from '../core/time.ts';
-import { appendEvent, sessionFolder } from '../tracker/files.ts';
+import { uncommittedFiles } from '../session/uncommitted.ts';
+import { scratchPath } from '../store/paths.ts';
+import { syncOne, type SessionSync } from '../sync/sync.ts';
+import { recordSessionEvent } from '../tracker/tracker.ts';
 import { readEntry, setEntryStatus } from '../worklog/entries.ts';
 
 export interface FinishOptions {
@@ -50,11 +48,11 @@ const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '-');
 async function runTests(ctx: Context, r: SessionRecord, head: string, opts: FinishOptions): Promise<FinishReport['test']> {
   const command = ctx.config.test.trim();
   if (!command) return { command: null, code: null, output: null };
-  const env = { ...process.env, ...readEnvFile(r.env_file) };
+  const env = { ...ctx.env, ...readEnvFile(r.env_file) };
   const capture = opts.testOutput === 'capture';
   // The test command comes from the repository's own config file, like a Makefile recipe: a shell runs it.
   const exec = (cwd: string) => run('/bin/sh', ['-c', command], { cwd, env, inherit: !capture });
-  const res = r.path ? await exec(r.path) : await withDetachedWorktree(ctx.main, tempWorktreePath(ctx, 'test', r.name), head, exec);
+  const res = r.path ? await exec(r.path) : await withDetachedWorktree(ctx.main, scratchPath(ctx.root, 'test', r.name), head, exec);
   return { command, code: res.code, output: capture ? `${res.stdout}${res.stderr}` : null };
 }
 
@@ -76,21 +74,17 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
   if (r.state !== 'active') throw new OperationError(`session '${name}' is ${r.state === 'creating' ? 'still being created' : 'ended'}`);
   if (r.path && !existsSync(r.path)) throw new OperationError(`the copy ${r.path} of session '${name}' is gone; nothing to finish (make end-session name=${name} cleans up)`);
   if (r.path) {
-    const st = await uncommittedFiles(ctx, r, r.path);
+    const st = await uncommittedFiles(ctx.main, r, r.path);
     if (st.dirty.length) throw new OperationError(`session '${name}' has ${st.dirty.length} uncommitted file(s) (${st.dirty.slice(0, 5).join(', ')}); commit them first, nothing was changed`);
   }
 
   say('fetch and rebase onto the base');
-  const fetch = await fetchOrigin(ctx.main);
-  const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); rebased onto what the main checkout has`] : [];
-  const target = await resolveTarget(ctx.main, r.base);
-  const sync = await syncSession(ctx, r, target, { strategy: 'rebase', autostash: false });
-  warnings.push(...(await recordSync(ctx, r, sync)));
+  const { target, sync, warnings } = await syncOne(ctx, r);
   if (!sync.ok) {
     const why = sync.result === 'conflict' ? `conflicts in ${sync.conflicts.join(', ')}; the session was left as it was` : (sync.message ?? sync.result);
     throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): ${why}. Resolve it in the copy (git rebase ${short(target.sha)}), then run make finish-session name=${name} again`);
   }
-  if (interrupted()) throw new OperationError(`interrupted after the rebase onto ${short(target.sha)}; nothing was tested or pushed`);
+  if (ctx.interrupted()) throw new OperationError(`interrupted after the rebase onto ${short(target.sha)}; nothing was tested or pushed`);
   const head = sync.after as string;
   const report: FinishReport = { name, branch: r.branch, base: r.base, sync, test: { command: null, code: null, output: null }, pushed_to: [], worklog_updated: false, pr: null, merged: null, ended: null, warnings };
 
@@ -100,7 +94,7 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     const moved = sync.before !== sync.after ? ` The branch was rebased (it was ${short(sync.before)}) but not pushed.` : '';
     throw new OperationError(`the test command failed with exit code ${report.test.code}: ${report.test.command}.${moved} Fix it and run make finish-session name=${name} again`);
   }
-  if (interrupted()) throw new OperationError('interrupted after the tests; nothing was pushed');
+  if (ctx.interrupted()) throw new OperationError('interrupted after the tests; nothing was pushed');
   if (opts.merge) {
     // merge=1 ends the session: find out now, before the base moves, whether ending it would lose anything.
     const risk = await workAtRisk(ctx, r);
@@ -114,12 +108,12 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
   report.pushed_to = await pushBranch(ctx, r);
   report.worklog_updated = await setEntryStatus(ctx.main, ctx.root, r.uid, 'READY FOR REVIEW');
   if (!report.worklog_updated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
-  appendEvent(sessionFolder(ctx.root, r.workspace, name), { at: isoWithOffset(), event: 'finish', session_id: name, workspace: r.workspace, message: `READY FOR REVIEW at ${short(head)}${report.pushed_to.length ? `, pushed to ${report.pushed_to.join(' and ')}` : ''}` });
+  recordSessionEvent(ctx.root, r.workspace, name, { event: 'finish', message: `READY FOR REVIEW at ${short(head)}${report.pushed_to.length ? `, pushed to ${report.pushed_to.join(' and ')}` : ''}` });
 
   if (opts.pr) {
     say('open a pull request');
     const { title, body } = entryText(ctx, r);
-    report.pr = await openPullRequest(ctx.main, r.base, r.branch, title, body, await hasRemote(ctx.main, 'origin'));
+    report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, await hasRemote(ctx.main, 'origin'));
   }
   if (opts.merge) {
     say(`fast-forward ${r.base} and end the session`);

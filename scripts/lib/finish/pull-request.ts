@@ -28,14 +28,14 @@ export async function ghState(cwd: string): Promise<'ready' | 'missing' | 'logge
   return (await run('gh', ['auth', 'status'], { cwd })).code === 0 ? 'ready' : 'logged-out';
 }
 
-export async function openPullRequest(cwd: string, base: string, branch: string, title: string, body: string, hasRemote: boolean): Promise<PullRequest> {
+export async function openPullRequest(cwd: string, env: NodeJS.ProcessEnv, base: string, branch: string, title: string, body: string, hasRemote: boolean): Promise<PullRequest> {
   const argv = prArgv(base, branch, title, body);
   const pr: PullRequest = { created: false, url: null, command: argv.map(shellQuote).join(' '), argv, reason: null, failed: false };
   if (!hasRemote) return { ...pr, reason: 'the repository has no remote origin to open a pull request on; add one and push the branch first' };
   const gh = await ghState(cwd);
   if (gh === 'missing') return { ...pr, reason: 'gh (GitHub CLI) is not installed' };
   if (gh === 'logged-out') return { ...pr, reason: 'gh is not logged in (gh auth login)' };
-  const r = await run(argv[0] as string, argv.slice(1), { cwd, env: { ...process.env, GH_PROMPT_DISABLED: '1' } });
+  const r = await run(argv[0] as string, argv.slice(1), { cwd, env: { ...env, GH_PROMPT_DISABLED: '1' } });
   if (r.code === 0) return { ...pr, created: true, url: r.stdout.trim().split('\n').filter(Boolean).slice(-1)[0] ?? null };
   return { ...pr, reason: `gh pr create failed: ${lastLine(r)}`, failed: true };
 }

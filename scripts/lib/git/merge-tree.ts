@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationError } from '../core/errors.ts';
-import { pool, run } from '../core/exec.ts';
+import { run } from '../core/exec.ts';
+import { pool } from '../core/pool.ts';
 import { git, gitEnv, gitFailure } from './repo.ts';
 
 export interface MergeOutcome {

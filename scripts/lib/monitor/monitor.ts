@@ -149,7 +149,8 @@ export class SessionMonitor {
   private readonly opts: ClassifyOptions;
 
   constructor(opts: MonitorOptions = {}) {
-    this.root = opts.root ?? locate().root;
+    // The public API's default: the state folder the calling process belongs to.
+    this.root = opts.root ?? locate({}, process.cwd(), process.env).root;
     this.workspace = opts.workspace ?? null;
     this.session = opts.session ?? null;
     this.opts = { heartbeatTimeoutS: opts.heartbeatTimeoutS, sessionTimeoutS: opts.sessionTimeoutS, now: opts.now };

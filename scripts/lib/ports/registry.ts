@@ -6,12 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';
 import { withLockSync } from '../core/lock.ts';
 import { liveSessions, readSessions } from '../store/sessions.ts';
+import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { listDirs } from '../store/paths.ts';
 
-const NOT_WORKSPACES = new Set(['locks', 'archive', 'tmp']);
 
 /** PARALLEL_PORT_REGISTRY, else $XDG_STATE_HOME (or ~/.local/state)/parallel-kit/roots. */
-export function registryFile(env: NodeJS.ProcessEnv = process.env): string {
+export function registryFile(env: NodeJS.ProcessEnv): string {
   if (env.PARALLEL_PORT_REGISTRY) return resolve(env.PARALLEL_PORT_REGISTRY);
   return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'parallel-kit', 'roots');
 }
@@ -25,11 +25,11 @@ function readRoots(file: string): string[] {
 }
 
 /** Ports of the live sessions of every other remembered state folder (folders that are gone are skipped). */
-export function portsLeasedElsewhere(root: string, env: NodeJS.ProcessEnv = process.env): Set<number> {
+export function portsLeasedElsewhere(root: string, env: NodeJS.ProcessEnv): Set<number> {
   const ports = new Set<number>();
   for (const other of readRoots(registryFile(env))) {
     if (other === resolve(root) || !existsSync(other)) continue;
-    for (const ws of listDirs(other).filter((w) => !NOT_WORKSPACES.has(w))) {
+    for (const ws of listDirs(other).filter((w) => !(RESERVED_WORKSPACES as readonly string[]).includes(w))) {
       for (const r of liveSessions(readSessions(other, ws).records)) ports.add(r.port);
     }
   }
@@ -37,7 +37,7 @@ export function portsLeasedElsewhere(root: string, env: NodeJS.ProcessEnv = proc
 }
 
 /** Adds this state folder to the machine-wide list (and drops folders that no longer exist). */
-export function rememberRoot(root: string, env: NodeJS.ProcessEnv = process.env): void {
+export function rememberRoot(root: string, env: NodeJS.ProcessEnv): void {
   const file = registryFile(env);
   try {
     mkdirSync(dirname(file), { recursive: true });

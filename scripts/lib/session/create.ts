@@ -46,7 +46,6 @@ export interface NewSessionResult {
 export interface CreateHooks {
   /** Called before each slow step, for progress lines. */
   onStep?: (title: string) => void;
-  interrupted?: () => boolean;
   /** Where the setup command's output goes: inherit (to our stderr) or capture. */
   setupOutput?: 'inherit' | 'capture';
 }
@@ -118,8 +117,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
           const live = liveSessions(existing);
           const owner = claimConflict(live, plan.component, plan.shared);
           if (owner) throw new OperationError(`component '${plan.component}' is claimed by session '${owner.name}' (${owner.branch}); pass shared=1 to share it knowingly`);
-          rememberRoot(root);
-          const leased = new Set([...live.map((r) => r.port), ...portsLeasedElsewhere(root)]);
+          rememberRoot(root, ctx.env);
+          const leased = new Set([...live.map((r) => r.port), ...portsLeasedElsewhere(root, ctx.env)]);
           const port = await pickPort(config.ports.low, config.ports.high, leased);
           if (port === null) throw new OperationError(`no free port in ${config.ports.low}-${config.ports.high} (${leased.size} leased to sessions, the rest in use); end a session or widen ports.range`);
           return {
@@ -202,9 +201,9 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
       run: async () => {
         say(`running setup: ${config.setup.trim()}`);
         // The setup command comes from the repository's own config file, like a Makefile recipe: a shell runs it.
-        const r = await run('/bin/sh', ['-c', config.setup], { cwd: path, env: { ...process.env, ...env }, inherit: hooks.setupOutput !== 'capture' });
+        const r = await run('/bin/sh', ['-c', config.setup], { cwd: path, env: { ...ctx.env, ...env }, inherit: hooks.setupOutput !== 'capture' });
         if (r.code !== 0) {
-          if (hooks.interrupted?.()) throw new OperationError('interrupted');
+          if (ctx.interrupted()) throw new OperationError('interrupted');
           const said = lastLine(r);
           throw new OperationError(said === `exit code ${r.code}` ? said : `exit code ${r.code}: ${said}`);
         }
@@ -234,7 +233,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
     },
   });
 
-  await runSteps(steps, hooks.interrupted);
+  await runSteps(steps, ctx.interrupted);
   return { record, envFile, env, copied };
 }
 

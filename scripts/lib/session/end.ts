@@ -6,7 +6,7 @@ import { isInside } from '../core/paths.ts';
 import { OperationError, UsageError } from '../core/errors.ts';
 import { run } from '../core/exec.ts';
 import { branchExists, git, gitRaw, hasRemote, isAncestor, revParse, worktreeStatus } from '../git/repo.ts';
-import { removeWorktree, withGitConfig } from '../git/worktrees.ts';
+import { deleteBranchAt, removeWorktree, worktreesOf } from '../git/worktrees.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { archiveSession, findSession, isInterrupted, updateSession, withSessionLock } from '../store/sessions.ts';
 import { isoWithOffset } from '../core/time.ts';
@@ -87,7 +87,7 @@ export interface EndOptions {
 
 export async function endSession(ctx: Context, name: string, opts: EndOptions): Promise<EndReport> {
   const r = findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
-  if (r.path && isInside(r.path, process.cwd())) throw new UsageError(`you are inside the copy of session '${name}', which end-session removes; cd ${ctx.main} and run it there`);
+  if (r.path && isInside(r.path, ctx.cwd)) throw new UsageError(`you are inside the copy of session '${name}', which end-session removes; cd ${ctx.main} and run it there`);
   return withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
 }
 
@@ -123,13 +123,10 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
   if (await branchExists(main, r.branch)) {
     const sha = await revParse(main, r.branch);
     const merged = (await branchExists(main, r.base)) && (await isAncestor(main, r.branch, r.base));
-    const checkedOut = (await gitRaw(main, ['worktree', 'list', '--porcelain'])).stdout.includes(`branch refs/heads/${r.branch}\n`);
+    const checkedOut = (await worktreesOf(main)).some((w) => w.branch === r.branch);
     if (checkedOut) keptReason = 'checked out in another worktree';
     else if (merged || opts.force) {
-      await withGitConfig(root, async () => {
-        await git(main, ['update-ref', '-d', `refs/heads/${r.branch}`, sha]);
-        await gitRaw(main, ['config', '--remove-section', `branch.${r.branch}`]);
-      });
+      await deleteBranchAt(main, root, r.branch, sha);
       deleted = true;
       if (!merged) warnings.push(`deleted unmerged branch ${r.branch} (was ${sha.slice(0, 10)}; recover with: git branch ${r.branch} ${sha.slice(0, 10)})`);
     } else keptReason = `not merged into ${r.base} (its commits are pushed)`;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Context } from '../config/context.ts';
 import { isUnchangedCopy } from './untracked-copies.ts';
 import { conflictMarks } from '../conflicts/radar.ts';
-import { pool } from '../core/exec.ts';
+import { pool } from '../core/pool.ts';
 import { inspectSession } from '../monitor/monitor.ts';
 import { aheadBehind, branchExists, worktreeStatus } from '../git/repo.ts';
 import type { SessionRecord } from '../store/schemas.ts';

@@ -13,8 +13,8 @@ export const SESSION_TIMEOUT_S = 4 * 60 * 60;
 /** Folders of the state root that are not workspaces. */
 export const RESERVED_WORKSPACES = ['locks', 'archive', 'tmp'] as const;
 
-/** Same rule as names.ts NAME_RE (which cannot be imported here: names.ts pulls in zod). */
-export const ID_RE = /^(?![-.])(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._-]{1,64}$/;
+/** Names of sessions and workspaces: letters, digits, '-', '_', '.'; no leading '-' or '.', no '..', at most 64. */
+export const NAME_RE = /^(?![-.])(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._-]{1,64}$/;
 
 export const STATUS_FILE = 'status.json';
 export const LOG_FILE = 'log.jsonl';

@@ -1,8 +1,6 @@
 // Names that become branch names, folder names and environment variable names.
 import { z } from 'zod';
-
-/** Letters, digits, '-', '_', '.'; no leading '-' or '.', no '..', at most 64 characters. */
-export const NAME_RE = /^(?![-.])(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._-]{1,64}$/;
+import { NAME_RE } from './constants.ts';
 
 export const nameSchema = z
   .string()

@@ -8,7 +8,7 @@ export const STATE_DIR_NAME = '.parallel';
 export const SESSION_ENV_FILE = '.parallel-session.env';
 
 /** The state folder of a main checkout; PARALLEL_DIR overrides it. */
-export function stateRoot(mainCheckout: string, env: NodeJS.ProcessEnv = process.env): string {
+export function stateRoot(mainCheckout: string, env: NodeJS.ProcessEnv): string {
   return env.PARALLEL_DIR ? env.PARALLEL_DIR : join(mainCheckout, STATE_DIR_NAME);
 }
 
@@ -22,6 +22,11 @@ export function sessionDir(root: string, workspace: string, sessionId: string): 
 
 export function archiveDir(root: string, workspace: string): string {
   return join(root, 'archive', workspace);
+}
+
+/** Where a throwaway worktree for `what` of a session goes: under the state folder, unique per process. */
+export function scratchPath(root: string, what: string, name: string): string {
+  return join(root, 'tmp', `${what}-${name}-${process.pid}`);
 }
 
 export function lockPath(root: string, name: string): string {

@@ -1,10 +1,10 @@
 // Bringing one session onto a target commit: its worktree, its clone, or (branch mode) a throwaway worktree.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
-import { isUnchangedCopy } from '../session/untracked-copies.ts';
+import { uncommittedFiles } from '../session/uncommitted.ts';
+import { scratchPath } from '../store/paths.ts';
 import { errorMessage } from '../core/errors.ts';
-import { branchExists, git, gitRaw, isAncestor, revParse, worktreeStatus } from '../git/repo.ts';
+import { branchExists, git, gitRaw, isAncestor, revParse } from '../git/repo.ts';
 import { worktreesOf } from '../git/worktrees.ts';
 import { integrate, operationInProgress, stashPush, stashRestore, withDetachedWorktree, type Strategy } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';
@@ -50,12 +50,6 @@ function mergeMessage(target: SyncTarget, branch: string): string {
   return `Merge ${target.ref} (${short(target.sha)}) into ${branch}`;
 }
 
-/** Uncommitted files of a copy, leaving out unchanged copies of .env and friends. */
-export async function uncommittedFiles(ctx: Context, r: SessionRecord, path: string): Promise<{ branch: string | null; head: string | null; dirty: string[] }> {
-  const st = await worktreeStatus(path);
-  return { branch: st.branch, head: st.head, dirty: st.changed.filter((p) => !isUnchangedCopy(ctx.main, path, r.copied, p)) };
-}
-
 /** A clone reaches the main checkout's commits through its origin; the target may need fetching by sha. */
 async function fetchIntoClone(path: string, sha: string): Promise<void> {
   await git(path, ['fetch', '--quiet', 'origin']);
@@ -64,7 +58,7 @@ async function fetchIntoClone(path: string, sha: string): Promise<void> {
 
 async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: SyncTarget, opts: SyncOptions, out: SessionSync): Promise<SessionSync> {
   if (r.mode === 'clone') await fetchIntoClone(path, target.sha);
-  const st = await uncommittedFiles(ctx, r, path);
+  const st = await uncommittedFiles(ctx.main, r, path);
   out.before = st.head;
   out.after = st.head;
   if (st.branch !== r.branch) return { ...out, message: `the copy has ${st.branch ?? 'a detached HEAD'} checked out, not ${r.branch}; check out ${r.branch} there first` };
@@ -106,16 +100,11 @@ async function syncBranch(ctx: Context, r: SessionRecord, target: SyncTarget, op
   const holder = (await worktreesOf(main)).find((w) => w.branch === r.branch);
   if (holder) return { ...out, message: `${r.branch} is checked out in ${holder.path}; sync it there (git rebase ${short(target.sha)})` };
 
-  return withDetachedWorktree(main, tempWorktreePath(ctx, 'sync', r.name), before, async (tmp) => {
+  return withDetachedWorktree(main, scratchPath(ctx.root, 'sync', r.name), before, async (tmp) => {
     const res = await integrate(tmp, target.sha, opts.strategy, before, null, mergeMessage(target, r.branch));
     if (res.ok) await git(main, ['update-ref', '-m', `parallel sync onto ${short(target.sha)}`, `refs/heads/${r.branch}`, res.head, before]);
     return finish(out, res, opts.strategy);
   });
-}
-
-/** Where a throwaway worktree for `what` of a session goes: under the state folder, unique per process. */
-export function tempWorktreePath(ctx: Context, what: string, name: string): string {
-  return join(ctx.root, 'tmp', `${what}-${name}-${process.pid}`);
 }
 
 /** Syncs one session; never throws (a failure is an `error` line). */

@@ -1,15 +1,14 @@
 // make sync / sync-all: fetch once, decide the target once, bring every session onto it in a pool.
 import type { Context } from '../config/context.ts';
 import { OperationError, UsageError, errorMessage } from '../core/errors.ts';
-import { pool } from '../core/exec.ts';
+import { pool } from '../core/pool.ts';
 import type { Strategy } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { interrupted } from '../cli/interrupt.ts';
 import { findSession, readSessions, updateSession, withSessionLock } from '../store/sessions.ts';
 import { emptySync, syncSession, type SessionSync, type SyncOptions } from './session.ts';
-import { fetchOrigin, resolveTargets, type FetchOutcome, type SyncTarget } from '../git/base.ts';
+import { fetchOrigin, resolveTarget, resolveTargets, type FetchOutcome, type SyncTarget } from '../git/base.ts';
 import { isoWithOffset } from '../core/time.ts';
-import { appendEvent, sessionFolder } from '../tracker/files.ts';
+import { recordSessionEvent } from '../tracker/tracker.ts';
 import { setEntryField } from '../worklog/entries.ts';
 
 export { SYNC_RESULTS, type SessionSync, type SyncResultKind } from './session.ts';
@@ -70,18 +69,28 @@ export function describeSync(s: SessionSync, at: string): string {
 }
 
 /** Writes the outcome to session.json (last_sync), the WORK_LOG entry and the session's log; returns warnings. */
-export async function recordSync(ctx: Context, r: SessionRecord, s: SessionSync): Promise<string[]> {
+async function recordSync(ctx: Context, r: SessionRecord, s: SessionSync): Promise<string[]> {
   const at = isoWithOffset();
   const warnings: string[] = [];
   const workspace = ctx.config.workspace;
   try {
     await updateSession(ctx.root, workspace, r.name, (rec) => ({ ...rec, last_sync: { at, result: s.result, ...(s.onto ? { onto: s.onto } : {}) } }));
     if (!(await setEntryField(ctx.main, ctx.root, r.uid, 'Last sync', describeSync(s, at)))) warnings.push(`no WORK_LOG.md entry found for ${r.name}; its Last sync line was not written`);
-    appendEvent(sessionFolder(ctx.root, workspace, r.name), { at, event: 'sync', session_id: r.name, workspace, message: describeSync(s, at).slice(17), result: s.result });
+    recordSessionEvent(ctx.root, workspace, r.name, { event: 'sync', message: describeSync(s, at).slice(17), result: s.result });
   } catch (err) {
     warnings.push(`${r.name}: could not record the sync: ${errorMessage(err)}`);
   }
   return warnings;
+}
+
+/** One session onto its base by rebase, recorded (finish-session's first step); the caller holds its lock. */
+export async function syncOne(ctx: Context, r: SessionRecord): Promise<{ target: SyncTarget; sync: SessionSync; warnings: string[] }> {
+  const fetch = await fetchOrigin(ctx.main);
+  const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); rebased onto what the main checkout has`] : [];
+  const target = await resolveTarget(ctx.main, r.base);
+  const sync = await syncSession(ctx, r, target, { strategy: 'rebase', autostash: false });
+  warnings.push(...(await recordSync(ctx, r, sync)));
+  return { target, sync, warnings };
 }
 
 export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise<SyncSummary> {
@@ -94,7 +103,7 @@ export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise
   const lines = await pool(records, async (r) => {
     const target = targets.get(r.base);
     if (!target || target instanceof Error) return { ...emptySync(r, null), message: target?.message ?? `unknown base ${r.base}` };
-    if (interrupted()) return { ...emptySync(r, target), message: 'interrupted before its turn; not synced' };
+    if (ctx.interrupted()) return { ...emptySync(r, target), message: 'interrupted before its turn; not synced' };
     return withSessionLock(ctx.root, r.workspace, r.name, async () => {
       const s = await syncSession(ctx, r, target, opts);
       warnings.push(...(await recordSync(ctx, r, s)));

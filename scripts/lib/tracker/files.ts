@@ -5,10 +5,6 @@ import { appendLine, writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
 import type { LogEvent, Status } from '../store/schemas.ts';
 import { LOG_FILE, MARKERS, STATUS_FILE, TRACKER_STATES } from '../store/constants.ts';
 
-export function sessionFolder(root: string, workspace: string, sessionId: string): string {
-  return join(root, workspace, sessionId);
-}
-
 export type StatusRead = { kind: 'ok'; status: Status } | { kind: 'missing' } | { kind: 'corrupt'; error: string };
 
 /**

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import { readEnvFile } from '../core/env-file.ts';
 import { SESSION_ENV_FILE, STATE_DIR_NAME } from '../store/paths.ts';
-import { ID_RE, RESERVED_WORKSPACES } from '../store/constants.ts';
+import { NAME_RE, RESERVED_WORKSPACES } from '../store/constants.ts';
 
 /** The nearest .parallel-session.env at or above `cwd`, up to the top of the checkout (the folder with .git). */
 export function findSessionEnv(cwd: string): Record<string, string> {
@@ -64,7 +64,7 @@ export interface LocateInput {
  * PARALLEL_WORKSPACE / PARALLEL_SESSION, then the session environment file above `cwd`; the state
  * folder falls back to <main checkout>/.parallel, or ./.parallel outside a repository.
  */
-export function locate(input: LocateInput = {}, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Located {
+export function locate(input: LocateInput, cwd: string, env: NodeJS.ProcessEnv): Located {
   let file: Record<string, string> | undefined;
   const fromFile = (key: string) => (file ??= findSessionEnv(cwd))[key] || undefined;
   const pick = (explicit: string | undefined, key: string) => explicit || env[key] || fromFile(key);
@@ -79,6 +79,6 @@ export function locate(input: LocateInput = {}, cwd = process.cwd(), env: NodeJS
 }
 
 export function checkId(kind: 'workspace' | 'session', value: string): void {
-  if (!ID_RE.test(value)) throw new UsageError(`${kind}=${JSON.stringify(value)} is not a valid name: use 1-64 letters, digits, '-', '_' or '.', not starting with '-' or '.'`);
+  if (!NAME_RE.test(value)) throw new UsageError(`${kind}=${JSON.stringify(value)} is not a valid name: use 1-64 letters, digits, '-', '_' or '.', not starting with '-' or '.'`);
   if (kind === 'workspace' && (RESERVED_WORKSPACES as readonly string[]).includes(value)) throw new UsageError(`workspace=${value} is reserved; pick another name`);
 }

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OperationError } from '../core/errors.ts';
 import { withLockSync } from '../core/lock.ts';
-import type { Status } from '../store/schemas.ts';
+import type { LogEvent, Status } from '../store/schemas.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { applyEnd, applyEvent, type Applied, type TrackerEvent } from './apply.ts';
 import { HEARTBEAT_TIMEOUT_S } from '../store/constants.ts';
-import { appendEvent, clearMarkers, lockFile, readStatusFile, sessionFolder, writeMarker, writeStatusFile } from './files.ts';
+import { appendEvent, clearMarkers, lockFile, readStatusFile, writeMarker, writeStatusFile } from './files.ts';
+import { sessionDir } from '../store/paths.ts';
 import { checkId, locate } from './locate.ts';
 import { processAlive } from './proc.ts';
 
@@ -41,8 +42,9 @@ export class SessionTracker {
     checkId('session', opts.sessionId);
     this.workspace = opts.workspace;
     this.sessionId = opts.sessionId;
-    this.root = opts.root ?? locate().root;
-    this.dir = sessionFolder(this.root, this.workspace, this.sessionId);
+    // The public API's default: the calling process's own session (PARALLEL_DIR, its session env file).
+    this.root = opts.root ?? locate({}, process.cwd(), process.env).root;
+    this.dir = sessionDir(this.root, this.workspace, this.sessionId);
     this.pid = opts.pid ?? process.pid;
     this.pinPid = opts.pinPid ?? false;
     this.heartbeatTimeoutS = opts.heartbeatTimeoutS ?? HEARTBEAT_TIMEOUT_S;
@@ -107,7 +109,7 @@ function write(dir: string, applied: Omit<Applied, 'status'> & { status: Status 
 
 /** new-session's first status: state `created` (no worker yet) and a `created` event. */
 export function initSessionStatus(root: string, workspace: string, sessionId: string, description: string, metadata: Record<string, unknown>): void {
-  const dir = sessionFolder(root, workspace, sessionId);
+  const dir = sessionDir(root, workspace, sessionId);
   withLockSync(lockFile(dir), () => {
     const at = isoWithOffset();
     const status: Status = { session_id: sessionId, workspace, state: 'created', task_description: description, progress_pct: 0, message: '', errors: [], started_at: null, last_heartbeat: null, completed_at: null, output_files: [], metadata, pid: null, host: null };
@@ -115,8 +117,13 @@ export function initSessionStatus(root: string, workspace: string, sessionId: st
   });
 }
 
+/** A coordinator's event in the session's log (sync, finish): appended, the status left as it is. */
+export function recordSessionEvent(root: string, workspace: string, sessionId: string, event: { event: LogEvent['event']; message: string; result?: string }): void {
+  appendEvent(sessionDir(root, workspace, sessionId), { at: isoWithOffset(), session_id: sessionId, workspace, ...event });
+}
+
 /** end-session's record: an `ended` event; completed (COMPLETED) or failed 'abandoned' (ABANDONED) unless already ended. */
 export function endSessionStatus(root: string, workspace: string, sessionId: string, outcome: 'COMPLETED' | 'ABANDONED'): void {
-  const dir = sessionFolder(root, workspace, sessionId);
+  const dir = sessionDir(root, workspace, sessionId);
   withLockSync(lockFile(dir), () => write(dir, applyEnd(readStatusFile(dir), workspace, sessionId, outcome, isoWithOffset()), false));
 }

@@ -1,0 +1,16 @@
+// What a session's copy holds that no commit has: git's view, less the unchanged copies of .env and friends.
+import { worktreeStatus } from '../git/repo.ts';
+import type { SessionRecord } from '../store/schemas.ts';
+import { isUnchangedCopy } from './untracked-copies.ts';
+
+export interface CopyState {
+  branch: string | null;
+  head: string | null;
+  dirty: string[];
+}
+
+/** Uncommitted files of a copy, leaving out unchanged copies of .env and friends (one git process). */
+export async function uncommittedFiles(main: string, r: Pick<SessionRecord, 'copied'>, path: string): Promise<CopyState> {
+  const st = await worktreeStatus(path);
+  return { branch: st.branch, head: st.head, dirty: st.changed.filter((p) => !isUnchangedCopy(main, path, r.copied, p)) };
+}
