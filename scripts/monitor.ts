@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { flag, intOption, printJson, readOptions, runCommand, useColor } from './lib/cli/options.ts';
-import { UsageError } from './lib/core/errors.ts';
+import { OperationError, UsageError } from './lib/core/errors.ts';
 import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.ts';
 import { follow } from './lib/monitor/follow.ts';
 import { eraseRows, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';
@@ -38,7 +38,8 @@ await runCommand('monitor', async () => {
 
   if (log) {
     if (!existsSync(join(root, workspace as string, opts.session as string))) throw new UsageError(`no session ${workspace}/${opts.session} in ${root}; make monitor lists them`);
-    const { events, bad_lines } = monitor.log(workspace as string, opts.session as string);
+    const { events, bad_lines, error } = monitor.log(workspace as string, opts.session as string);
+    if (error) throw new OperationError(error);
     if (json) return printJson(events);
     process.stdout.write(`${renderLog(events)}\n`);
     if (bad_lines) process.stderr.write(`monitor: skipped ${bad_lines} line${bad_lines > 1 ? 's' : ''} of the log that did not parse\n`);

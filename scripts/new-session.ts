@@ -3,6 +3,7 @@ import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/optio
 import { loadContext } from './lib/config/context.ts';
 import { join } from 'node:path';
 import { KIT_DIR } from './lib/core/kit-dir.ts';
+import { shellQuote } from './lib/core/shell.ts';
 import { createSession } from './lib/session/create.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 
@@ -21,11 +22,12 @@ await runCommand('new-session', async () => {
   );
   const r = result.record;
   if (json) {
-    printJson({ ...r, env_file: result.envFile, env: result.env });
+    printJson({ ...r, env_file: result.envFile, env: result.env, warnings: result.warnings });
     return;
   }
   const where = r.path ?? `(branch only, no copy)`;
-  const load = r.path ? `cd ${r.path} && set -a && . ./.parallel-session.env && set +a` : `set -a && . ${result.envFile} && set +a`;
+  for (const w of result.warnings) process.stderr.write(`new-session: warning: ${w}\n`);
+  const load = r.path ? `cd ${shellQuote(r.path)} && set -a && . ./.parallel-session.env && set +a` : `set -a && . ${shellQuote(result.envFile)} && set +a`;
   const lines = [
     `${paint('green', '✓')} session ${paint('bold', r.name)} is ready`,
     `  branch     ${r.branch} (from ${r.base})`,
@@ -36,7 +38,7 @@ await runCommand('new-session', async () => {
     `  env file   ${result.envFile}`,
     '',
     `Load its environment:  ${load}`,
-    `Report progress:       make -f ${join(KIT_DIR, 'Makefile')} track event=heartbeat progress=50 message='...'   (inside the copy)`,
+    `Report progress:       make -f ${shellQuote(join(KIT_DIR, 'Makefile'))} track event=heartbeat progress=50 message='...'   (inside the copy)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 });

@@ -189,12 +189,14 @@ export class SessionMonitor {
   }
 
   /** The session's event log; lines that do not parse are counted, not thrown. */
-  log(workspace: string, sessionId: string): { events: LogEvent[]; bad_lines: number } {
+  /** The session's events; `error` says why the log could not be read (a missing log is just empty). */
+  log(workspace: string, sessionId: string): { events: LogEvent[]; bad_lines: number; error: string | null } {
     let text = '';
     try {
       text = readFileSync(join(this.root, workspace, sessionId, LOG_FILE), 'utf8');
-    } catch {
-      return { events: [], bad_lines: 0 };
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      return { events: [], bad_lines: 0, error: missing ? null : `cannot read the log of ${workspace}/${sessionId}: ${(err as Error).message}` };
     }
     const events: LogEvent[] = [];
     let bad = 0;
@@ -208,6 +210,6 @@ export class SessionMonitor {
         bad++;
       }
     }
-    return { events, bad_lines: bad };
+    return { events, bad_lines: bad, error: null };
   }
 }

@@ -1,10 +1,10 @@
-// Ports leased by the other repositories' sessions on this machine: each state folder that leases a port
-// is remembered in one machine-wide list, and their live sessions' ports count as taken.
+// Ports leased on this machine: each state folder that leases a port is remembered in one machine-wide
+// list, whose lock is held from reading every live session's port to writing the new lease.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';
-import { withLockSync } from '../core/lock.ts';
+import { withLock } from '../core/lock.ts';
 import { liveSessions, readSessions } from '../store/sessions.ts';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { listDirs } from '../store/paths.ts';
@@ -24,31 +24,49 @@ function readRoots(file: string): string[] {
   }
 }
 
-/** Ports of the live sessions of every other remembered state folder (folders that are gone are skipped). */
-export function portsLeasedElsewhere(root: string, env: NodeJS.ProcessEnv): Set<number> {
+/** Ports of the live sessions of every remembered state folder, this one included, in every workspace. */
+function portsLeasedOnMachine(roots: readonly string[]): Set<number> {
   const ports = new Set<number>();
-  for (const other of readRoots(registryFile(env))) {
-    if (other === resolve(root) || !existsSync(other)) continue;
-    for (const ws of listDirs(other).filter((w) => !(RESERVED_WORKSPACES as readonly string[]).includes(w))) {
-      for (const r of liveSessions(readSessions(other, ws).records)) ports.add(r.port);
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    for (const ws of listDirs(root).filter((w) => !(RESERVED_WORKSPACES as readonly string[]).includes(w))) {
+      for (const r of liveSessions(readSessions(root, ws).records)) ports.add(r.port);
     }
   }
   return ports;
 }
 
-/** Adds this state folder to the machine-wide list (and drops folders that no longer exist). */
-export function rememberRoot(root: string, env: NodeJS.ProcessEnv): void {
+export interface MachineLease<T> {
+  value: T;
+  /** Set when the machine-wide registry could not be used: ports are then unique within this state folder only. */
+  warning: string | null;
+}
+
+/**
+ * Runs fn while holding the machine-wide lease lock, with the ports that live sessions hold on this
+ * machine (every remembered state folder, every workspace, this one included); this state folder is
+ * remembered first. fn must write its lease before it returns: the next leaser, in any repository,
+ * waits for the lock and then sees it. Keep fn short (bind tests, a record write).
+ */
+export async function withMachineLease<T>(root: string, env: NodeJS.ProcessEnv, fn: (leased: Set<number>) => Promise<T>): Promise<MachineLease<T>> {
   const file = registryFile(env);
+  const me = resolve(root);
   try {
     mkdirSync(dirname(file), { recursive: true });
-    withLockSync(`${file}.lock`, () => {
-      const roots = readRoots(file);
-      const me = resolve(root);
-      const kept = roots.filter((r) => r === me || existsSync(r));
-      if (!kept.includes(me)) kept.push(me);
-      if (kept.join('\n') !== roots.join('\n')) writeFileAtomic(file, `${kept.join('\n')}\n`);
-    }, { timeoutMs: 5000 });
-  } catch {
-    /* a read-only home: leases stay per repository, the bind test still guards running servers */
+  } catch (err) {
+    const warning = `could not use the machine-wide port registry ${file} (${(err as Error).message}); ports are unique within this repository only`;
+    return { value: await fn(portsLeasedOnMachine([me])), warning };
   }
+  return withLock(`${file}.lock`, async () => {
+    const roots = readRoots(file);
+    const kept = roots.filter((r) => r === me || existsSync(r));
+    if (!kept.includes(me)) kept.push(me);
+    let warning: string | null = null;
+    try {
+      if (kept.join('\n') !== roots.join('\n')) writeFileAtomic(file, `${kept.join('\n')}\n`);
+    } catch (err) {
+      warning = `could not write the machine-wide port registry ${file} (${(err as Error).message}); other repositories will not see this session's port`;
+    }
+    return { value: await fn(portsLeasedOnMachine(kept)), warning };
+  });
 }

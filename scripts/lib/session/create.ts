@@ -6,13 +6,14 @@ import type { Context } from '../config/context.ts';
 import type { Mode } from '../config/config.ts';
 import { copyInto, copyPatterns, resolveCopies } from './untracked-copies.ts';
 import { isInside } from '../core/paths.ts';
+import { shellQuote } from '../core/shell.ts';
 import { writeEnvFile } from '../core/env-file.ts';
 import { sessionEnv } from './environment.ts';
-import { OperationError, UsageError } from '../core/errors.ts';
+import { errorMessage, OperationError, UsageError } from '../core/errors.ts';
 import { lastLine, run } from '../core/exec.ts';
 import { describeName } from '../store/names.ts';
 import { claimConflict } from '../config/ownership.ts';
-import { portsLeasedElsewhere, rememberRoot } from '../ports/registry.ts';
+import { withMachineLease } from '../ports/registry.ts';
 import { pickPort } from '../ports/leases.ts';
 import { branchExists, isValidBranchName, refExists } from '../git/repo.ts';
 import { addWorktree, createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile, makeClone, removeWorktree } from '../git/worktrees.ts';
@@ -41,6 +42,8 @@ export interface NewSessionResult {
   envFile: string;
   env: Record<string, string>;
   copied: string[];
+  /** Things the user should know that did not stop the session (a machine registry that could not be used). */
+  warnings: string[];
 }
 
 export interface CreateHooks {
@@ -105,20 +108,20 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   let copied: string[] = [];
   const envFile = plan.path ? join(plan.path, SESSION_ENV_FILE) : join(sessionDir(root, workspace, plan.name), 'session.env');
   let env: Record<string, string> = {};
+  const warnings: string[] = [];
   const say = (t: string) => hooks.onStep?.(t);
 
   const steps: Step[] = [
     {
       title: 'reserve the name, a port and the component',
       run: async () => {
-        record = await reserveSession(root, workspace, async (existing) => {
+        const lease = await withMachineLease(root, ctx.env, (onMachine) => reserveSession(root, workspace, async (existing) => {
           const taken = existing.find((r) => r.name === plan.name);
           if (taken) throw new OperationError(`a session named '${plan.name}' already exists (state ${taken.state}); end it first with make end-session name=${plan.name}`);
           const live = liveSessions(existing);
           const owner = claimConflict(live, plan.component, plan.shared);
           if (owner) throw new OperationError(`component '${plan.component}' is claimed by session '${owner.name}' (${owner.branch}); pass shared=1 to share it knowingly`);
-          rememberRoot(root, ctx.env);
-          const leased = new Set([...live.map((r) => r.port), ...portsLeasedElsewhere(root, ctx.env)]);
+          const leased = new Set([...live.map((r) => r.port), ...onMachine]);
           const port = await pickPort(config.ports.low, config.ports.high, leased);
           if (port === null) throw new OperationError(`no free port in ${config.ports.low}-${config.ports.high} (${leased.size} leased to sessions, the rest in use); end a session or widen ports.range`);
           return {
@@ -140,7 +143,9 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
             copied: [],
             env_file: envFile,
           };
-        });
+        }));
+        record = lease.value;
+        if (lease.warning) warnings.push(lease.warning);
       },
       undo: () => dropSession(root, workspace, plan.name),
     },
@@ -173,8 +178,12 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
         if (isInside(main, root)) await ensureExcluded(root, await excludeFile(main), `/${relative(main, root)}/`);
         } catch (err) {
           // The folder did not exist before (planSession checked): whatever git left of it is ours to remove.
-          if (existsSync(path)) await removeCopy().catch(() => undefined);
-          else if (plan.mode !== 'clone') await removeWorktree(main, path).catch(() => undefined);
+          try {
+            if (existsSync(path)) await removeCopy();
+            else if (plan.mode !== 'clone') await removeWorktree(main, path);
+          } catch (cleanup) {
+            throw new OperationError(`${errorMessage(err)}; and what git left in ${path} could not be removed (${errorMessage(cleanup)}): remove it by hand`);
+          }
           throw err;
         }
       },
@@ -191,7 +200,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
     title: 'write the session environment',
     run: async () => {
       env = sessionEnv(config, { name: plan.name, workspace, branch: plan.branch, component: plan.component, port: record.port, profile: plan.profile, root, main, kitDir: KIT_DIR });
-      writeEnvFile(envFile, env, `session ${plan.name}: load with  set -a; . ${envFile}; set +a`);
+      writeEnvFile(envFile, env, `session ${plan.name}: load with  set -a; . ${shellQuote(envFile)}; set +a`);
     },
   });
   if (plan.path && config.setup.trim()) {
@@ -234,6 +243,6 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   });
 
   await runSteps(steps, ctx.interrupted);
-  return { record, envFile, env, copied };
+  return { record, envFile, env, copied, warnings };
 }
 

@@ -45,6 +45,12 @@ interface Region {
   end: number | null;
 }
 
+/** The file's own line ending (from its first line), so that a CRLF WORK_LOG.md gets CRLF entries. */
+function eolOf(text: string | null): string {
+  const nl = text?.indexOf('\n') ?? -1;
+  return text && nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+}
+
 function lineEnd(text: string, at: number): number {
   const nl = text.indexOf('\n', at);
   return nl < 0 ? text.length : nl + 1;
@@ -87,14 +93,15 @@ function uidOf(entry: string): string {
 /** Appends an entry (from renderEntry) to WORK_LOG.md in `main`, after a blank line; creates the file when missing. */
 export async function appendEntry(main: string, root: string, entry: string): Promise<void> {
   const uid = uidOf(entry);
-  const text = entry.endsWith('\n') ? entry : `${entry}\n`;
   const path = worklogPath(main);
   await withStoreLock(root, WORKLOG_LOCK, () => {
     const current = readText(path);
     if (current !== null && locate(current, uid)) throw new OperationError(`${path} already has an entry with uid ${uid}`);
     const before = current ?? WORKLOG_HEADER;
+    const eol = eolOf(current);
+    const text = `${entry.replace(/\r?\n/g, eol).replace(/\r?\n$/, '')}${eol}`;
     const addedEol = before.length > 0 && !before.endsWith('\n');
-    writeFileAtomic(path, `${before}${addedEol ? '\n' : ''}${before.length ? '\n' : ''}${text}`);
+    writeFileAtomic(path, `${before}${addedEol ? eol : ''}${before.length ? eol : ''}${text}`);
     appended.set(uid, { addedEol });
     if (current === null) created.set(path, before);
   });
@@ -108,9 +115,10 @@ export async function removeEntry(main: string, root: string, uid: string): Prom
     const at = text === null ? null : locate(text, uid);
     if (text === null || !at || at.end === null) return false;
     const memo = appended.get(uid);
+    const eol = eolOf(text);
     let start = at.start;
-    if (start >= 2 && text.slice(start - 2, start) === '\n\n') start -= 1;
-    if (memo?.addedEol && text[start - 1] === '\n') start -= 1;
+    if (text.slice(Math.max(0, start - 2 * eol.length), start) === eol + eol) start -= eol.length;
+    if (memo?.addedEol && text.slice(start - eol.length, start) === eol) start -= eol.length;
     const next = text.slice(0, start) + text.slice(at.end);
     appended.delete(uid);
     if (created.get(path) === next) {
