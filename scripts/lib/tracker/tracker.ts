@@ -1,7 +1,7 @@
 // SessionTracker: writes one session's status.json and log.jsonl. Node built-ins only (bundled into dist/track.mjs).
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { OperationError } from '../core/errors.ts';
+import { OperationError, UsageError } from '../core/errors.ts';
 import { withLockSync } from '../core/lock.ts';
 import type { LogEvent, Status } from '../store/schemas.ts';
 import { isoWithOffset } from '../core/time.ts';
@@ -26,6 +26,8 @@ export interface TrackerOptions {
 }
 
 const HOST = hostname();
+/** The largest pid_t: no process id is larger on any system. */
+const MAX_PID = 2 ** 31 - 1;
 
 export class SessionTracker {
   readonly root: string;
@@ -46,6 +48,7 @@ export class SessionTracker {
     this.root = opts.root ?? locate({}, process.cwd(), process.env).root;
     this.dir = sessionDir(this.root, this.workspace, this.sessionId);
     this.pid = opts.pid ?? process.pid;
+    if (!Number.isSafeInteger(this.pid) || this.pid < 1 || this.pid > MAX_PID) throw new UsageError(`pid=${this.pid}: expected a process id from 1 to ${MAX_PID}`);
     this.pinPid = opts.pinPid ?? false;
     this.heartbeatTimeoutS = opts.heartbeatTimeoutS ?? HEARTBEAT_TIMEOUT_S;
   }
