@@ -81,6 +81,97 @@ describe('templates', () => {
     expect(() => loadTemplate('refactor', join(dir, 'missing'))).toThrow(/cannot read the template .*refactor\.md\.hbs/);
     expect(loadTemplate('refactor', dir).meta.branch).toBe('refactor/{{name}}');
   });
+
+  // tests/worklog/rendered/<kind>.md were written by the templates before strict mode and the yaml
+  // front matter parser: the shipped templates must still give exactly these entries.
+  it.each(KINDS)('renders the shipped %s template exactly as before, in a worktree and in branch mode', (kind) => {
+    const worktree = renderEntry(data({ kind }));
+    const branchMode = renderEntry(data({ kind, mode: 'branch', path: null, profile: 'local', status: 'MERGED', component: 'a&b <c>', componentPaths: [] }));
+    expect(`${worktree}\n${branchMode}`).toBe(read(join(import.meta.dirname, 'rendered', `${kind}.md`)));
+  });
+
+  function templateCopy(): string {
+    const dir = tempDir('kit-tpl-');
+    for (const k of KINDS) copyFileSync(join(TEMPLATES_DIR, `${k}.md.hbs`), join(dir, `${k}.md.hbs`));
+    return dir;
+  }
+
+  it('reports a misspelt field as an OperationError naming the file, the line and the field', () => {
+    const dir = templateCopy();
+    const file = join(dir, 'feature.md.hbs');
+    const shipped = read(file);
+    const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const cases: [string, string, string][] = [
+      ['{{fields.ETA}}', '{{fields.ETAA}}', 'fields.ETAA'],
+      ['{{component}}', '{{compnent}}', 'compnent'],
+      ['{{#if profile}}', '{{#if profil}}', 'profil'],
+      ['{{#each files}}', '{{#each file}}', 'file'],
+      ['- [ ] {{this}}', '- [ ] {{this}} {{../nam}}', '../nam'],
+      ['- [ ] {{this}}', '- [ ] {{nam}}', 'nam'],
+    ];
+    for (const [good, bad, field] of cases) {
+      const text = shipped.replace(good, bad);
+      expect(text).not.toBe(shipped);
+      writeFileSync(file, text);
+      expect(() => loadTemplate('feature', dir)).not.toThrow();
+      expect(() => renderEntry(data(), dir)).toThrow(OperationError);
+      expect(() => renderEntry(data(), dir)).toThrow(`${file}: line ${lineOf(text, bad)}: unknown field '${field}'`);
+    }
+    writeFileSync(file, shipped.replace('  - "{{component_paths}}"', '  - "{{component_paths}}"\n  - "docs/{{nme}}.md"'));
+    expect(() => renderEntry(data(), dir)).toThrow(`${file}: front matter files.1: unknown field 'nme'`);
+    writeFileSync(file, shipped.replace('ETA: TBD', 'ETA: "{{strated}}"'));
+    expect(() => renderEntry(data(), dir)).toThrow(`${file}: front matter fields.ETA: unknown field 'strated'`);
+    writeFileSync(file, shipped.replace('"feature/{{name}}"', '"feature/{{component}}-{{name}}"'));
+    expect(() => branchFor('feature', 'login', dir)).toThrow(`${file}: front matter branch: unknown field 'component'`);
+    writeFileSync(file, shipped);
+    expect(renderEntry(data(), dir)).toBe(renderEntry(data()));
+  });
+
+  it('checks the front matter: every key named in the error, unknown keys refused, YAML read by the yaml package', () => {
+    const dir = templateCopy();
+    const file = join(dir, 'bugfix.md.hbs');
+    const shipped = read(file);
+    const cases: [string, string, string][] = [
+      ['kind: bugfix', 'kind: feature', "front matter kind: expected 'bugfix', found \"feature\""],
+      ['kind: bugfix\n', '', "front matter kind: expected 'bugfix', found null"],
+      ['branch: "fix/{{name}}"', 'branch: 3', 'front matter branch: expected a pattern containing {{name}}'],
+      ['files:\n  - "{{component_paths}}"', 'files: "{{component_paths}}"', 'front matter files: expected a list of strings'],
+      ['files:\n  - "{{component_paths}}"', 'files:\n  - [a, b]', 'front matter files.0: expected a string'],
+      ['fields:\n  ETA: TBD', 'fields: [ETA]\nx:\n  ETA: TBD', 'front matter fields: expected a mapping of field names to default values'],
+      ['Issue: "TBD"', 'Issue: [TBD]', 'front matter fields.Issue: expected a string, number or boolean'],
+      ['fields:', 'feilds:', "front matter: unknown key 'feilds'; expected kind, branch, files, fields"],
+      ['Issue: "TBD"', 'Issue: TBD\n  Issue: again', 'the front matter is not valid YAML: Map keys must be unique'],
+    ];
+    for (const [good, bad, message] of cases) {
+      const text = shipped.replace(good, bad);
+      expect(text).not.toBe(shipped);
+      writeFileSync(file, text);
+      expect(() => loadTemplate('bugfix', dir)).toThrow(OperationError);
+      expect(() => loadTemplate('bugfix', dir)).toThrow(`${file}: ${message}`);
+    }
+    // YAML 1.2 as in parallel.config.yaml: a date stays text (gray-matter's js-yaml made it a Date)
+    writeFileSync(file, shipped.replace('ETA: TBD', 'ETA: 2025-01-31\n  Budget: 3'));
+    expect(loadTemplate('bugfix', dir).meta.fields).toMatchObject({ ETA: '2025-01-31', Budget: '3' });
+    expect(renderEntry(data({ kind: 'bugfix' }), dir)).toContain('- **ETA:** 2025-01-31\n');
+    // gray-matter would eval a ---js front matter
+    writeFileSync(file, `---js\n{ kind: 'bugfix', branch: 'fix/{{name}}', files: [String(globalThis.kitEvaluated = 1)] }\n---\nbody\n`);
+    expect(() => loadTemplate('bugfix', dir)).toThrow(`${file}: the front matter is not valid YAML: the front matter must be YAML (---)`);
+    expect((globalThis as { kitEvaluated?: number }).kitEvaluated).toBeUndefined();
+  });
+
+  it('compiles a template once, and again only when its file changes', () => {
+    const dir = templateCopy();
+    const file = join(dir, 'debug.md.hbs');
+    const first = loadTemplate('debug', dir);
+    expect(loadTemplate('debug', dir)).toBe(first);
+    renderEntry(data({ kind: 'debug' }), dir);
+    expect(loadTemplate('debug', dir)).toBe(first);
+    expect(Object.isFrozen(first.meta)).toBe(true);
+    writeFileSync(file, read(file).replace('## {{name}} ({{kind}})', '## {{name}}, a {{kind}} session'));
+    const second = loadTemplate('debug', dir);
+    expect(second).not.toBe(first);
+    expect(renderEntry(data({ kind: 'debug' }), dir)).toContain('## login, a debug session\n');
+  });
 });
 
 describe('WORK_LOG.md editing', () => {

@@ -1,7 +1,7 @@
 // parallel.config.yaml -> a typed, validated Config with defaults applied.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { YAML } from 'zx';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.ts';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
@@ -75,7 +75,7 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): string {
 export function parseConfigText(text: string, file: string): z.infer<typeof configFileSchema> {
   let raw: unknown;
   try {
-    raw = YAML.parse(text);
+    raw = parseYaml(text);
   } catch (err) {
     throw new UsageError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

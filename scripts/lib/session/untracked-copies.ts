@@ -1,9 +1,11 @@
 // Untracked files (.env and friends) copied from the main checkout into a new session copy.
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { glob } from 'zx';
+import { globSync, hasMagic } from '../core/glob.ts';
 
 export const WORKTREE_INCLUDE = '.worktreeinclude';
+/** Never copied from, never walked into: git's own folder, installed packages, the kit's state. */
+const NEVER_COPIED = ['.git', 'node_modules', '.parallel'];
 
 function safeRelative(p: string): string | null {
   const n = normalize(p.replace(/\/+$/, ''));
@@ -26,9 +28,8 @@ export function copyPatterns(main: string, configured: readonly string[]): strin
 export async function resolveCopies(main: string, patterns: readonly string[]): Promise<string[]> {
   const out = new Set<string>();
   for (const p of patterns) {
-    if (/[*?[\]{}]/.test(p)) {
-      const found = await glob(p, { cwd: main, dot: true, onlyFiles: false, ignore: ['.git/**', 'node_modules/**', '.parallel/**'] });
-      for (const f of found) {
+    if (hasMagic(p)) {
+      for (const f of globSync(main, p, { skip: NEVER_COPIED })) {
         const rel = safeRelative(f);
         if (rel) out.add(rel);
       }
