@@ -1,6 +1,6 @@
 // The JSON Schema of the tracker's files, generated from the zod schemas (docs/schemas/ holds the committed copy).
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logEventSchema, statusSchema, sessionRecordSchema } from './schemas.ts';
 
 export const SCHEMA_DOCS: readonly { file: string; schema: z.ZodType; title: string }[] = [

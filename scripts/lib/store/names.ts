@@ -1,5 +1,5 @@
 // Names that become branch names, folder names and environment variable names.
-import { z } from 'zod';
+import * as z from 'zod';
 import { NAME_RE } from './constants.ts';
 
 export const nameSchema = z

@@ -1,5 +1,5 @@
 // zod schemas of every file the kit keeps under .parallel/ (docs/schemas/ holds their JSON Schema).
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOG_EVENTS, TRACKER_STATES } from './constants.ts';
 
 const iso = z.iso.datetime({ offset: true });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import matter from 'gray-matter';
 import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OperationError } from '../core/errors.ts';
 import { describeName } from '../store/names.ts';
 import { KINDS, type Kind } from '../store/schemas.ts';
