@@ -209,12 +209,14 @@ describe('case 6: clone mode checks every ref of the clone against the main repo
     const tagged = commitFiles(path, { 'server/t.py': 't\n' }, 'tagged only');
     gitIn(path, 'tag', '-a', '-m', 'mark', 'v-local');
     gitIn(path, 'reset', '-q', '--hard', 'HEAD~1');
+    gitIn(path, 'notes', 'add', '-m', 'a note', 'HEAD');
+    const notes = gitIn(path, 'rev-parse', 'refs/notes/commits');
     writeFileSync(join(path, 'server/app.py'), 'stashed\n');
     gitIn(path, 'stash', '-q');
     const stash = gitIn(path, 'rev-parse', 'refs/stash');
     const mainRefs = refs(repo);
     const r = make(repo, 'end-session', { name: 'tags' });
-    refusedOneLine(r, /1 commit neither merged nor pushed \([0-9a-f]+ tagged only\) and 1 stash entry/);
+    refusedOneLine(r, /2 commits neither merged nor pushed \((?=[^)]*tagged only)(?=[^)]*Notes added)[^)]*\) and 1 stash entry/);
     expect(refs(repo)).toBe(mainRefs);
     expect(gitIn(path, 'rev-parse', 'v-local^{commit}')).toBe(tagged);
 
@@ -222,6 +224,7 @@ describe('case 6: clone mode checks every ref of the clone against the main repo
     expect(f.code, f.stderr).toBe(0);
     expect(reachable(repo, tagged)).toEqual([expect.stringMatching(/\/tags\/v-local$/)]);
     expect(reachable(repo, stash)).toEqual([expect.stringMatching(/\/stash\/0$/)]);
+    expect(reachable(repo, notes)).toEqual([expect.stringMatching(/\/notes\/commits$/)]);
   });
 
   it('a clone whose commits cannot be read is a refusal, not a pass', () => {

@@ -1,5 +1,5 @@
 // Git actions that make and remove a session's branch and working copy. Argument arrays only.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { OperationError } from '../core/errors.ts';
 import { git, gitFailure, gitRaw } from './repo.ts';
@@ -120,6 +120,16 @@ export function isAdminDirOf(gitDir: string, registered: string): boolean {
   }
 }
 
+/** The same folder, also when one of the two names goes through a symbolic link. */
+export function samePath(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
 export interface WorktreeLocation {
   /** What git has registered for the copy: at its path, or (moved with git worktree move) holding its branch. */
   entry: WorktreeEntry | null;
@@ -133,7 +143,7 @@ export interface WorktreeLocation {
  */
 export async function locateWorktree(main: string, path: string, branch: string): Promise<WorktreeLocation> {
   const all = await worktreesOf(main);
-  const entry = all.find((w) => w.path === path) ?? all.slice(1).find((w) => w.branch === branch) ?? null;
+  const entry = all.find((w) => samePath(w.path, path)) ?? all.slice(1).find((w) => w.branch === branch) ?? null;
   if (!entry) return { entry: null, at: existsSync(path) ? path : null };
   if (existsSync(entry.path)) return { entry, at: entry.path };
   let siblings: string[] = [];

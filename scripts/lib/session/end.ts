@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
-import { keepFiles, planKeep, size, type KeepPlan } from './ignored-files.ts';
+import { KEEP_LIMIT, keepFiles, planKeep, size, type KeepPlan } from './ignored-files.ts';
 import { isInside } from '../core/paths.ts';
 import { OperationError, UsageError } from '../core/errors.ts';
 import { run } from '../core/exec.ts';
@@ -13,7 +13,7 @@ import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, hasRemote, isAncestor, revParse } from '../git/repo.ts';
 import { readCopy, type CopyIdentity } from '../git/copy-state.ts';
 import { cloneTips, fetchTips, keepUnderRefs, orphanedCommits, stashTips, type Tip } from '../git/orphans.ts';
-import { deleteBranchAt, locateWorktree, removeWorktree, worktreesOf } from '../git/worktrees.ts';
+import { deleteBranchAt, locateWorktree, removeWorktree, samePath, worktreesOf } from '../git/worktrees.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { archiveSession, archiveStamp, findSession, isInterrupted, keptDir, updateSession, withSessionLock } from '../store/sessions.ts';
 import { isoWithOffset } from '../core/time.ts';
@@ -109,7 +109,7 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
       identity = { kind: 'worktree', commonDir, registered: ins.registered ?? r.path };
     }
     risk.copyMissing = ins.at === null;
-    if (ins.at && ins.at !== r.path) risk.movedTo = ins.at;
+    if (ins.at && !samePath(ins.at, r.path)) risk.movedTo = ins.at;
     if (ins.at) {
       const read = await readCopy(ins.at, identity);
       if (!read.ok) {
@@ -157,7 +157,7 @@ function describeRisk(risk: AtRisk, r: SessionRecord, plan: KeepPlan): string {
   if (risk.unpushed.length) parts.push(`${risk.unpushed.length} commit${risk.unpushed.length > 1 ? 's' : ''} neither merged nor pushed (${list(risk.unpushed)})`);
   if (risk.stashes.length) parts.push(`${risk.stashes.length} stash entr${risk.stashes.length > 1 ? 'ies' : 'y'} in the clone (${list(risk.stashes)})`);
   if (plan.tooBig.length) {
-    const big = plan.tooBig.map((e) => `${e.entry} ${e.over ? 'over ' : ''}${size(e.bytes)}`);
+    const big = plan.tooBig.map((e) => `${e.entry} ${e.over ? 'at least ' : ''}${e.files.length > KEEP_LIMIT.files ? `${e.files.length} files` : size(e.bytes)}`);
     parts.push(`${big.length} git-ignored path${big.length > 1 ? 's' : ''} too big to keep in the archive (${list(big)})`);
   }
   return parts.join(' and ');
@@ -217,7 +217,7 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
     if (ins.at) await run('rm', ['-rf', '--', ins.at]);
   } else if (ins.registered) {
     // Moved by hand: git learns where the folder is, so that it removes that folder and its own files.
-    if (ins.at && ins.at !== ins.registered) await git(main, ['worktree', 'repair', ins.at]);
+    if (ins.at && !samePath(ins.at, ins.registered)) await git(main, ['worktree', 'repair', ins.at]);
     await removeWorktree(main, ins.at ?? ins.registered, opts.force || risk.anyChange);
   }
   const removed = ins.at;
