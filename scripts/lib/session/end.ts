@@ -69,19 +69,10 @@ interface Inspection {
 
 const lines = (out: string) => out.split('\n').filter(Boolean);
 
-/** One label per commit and one commit per label, first come first kept. */
+/** One ref per commit, the first label that names it. */
 function distinct(tips: readonly Tip[]): Tip[] {
   const commits = new Set<string>();
-  const labels = new Set<string>();
-  const out: Tip[] = [];
-  for (const t of tips) {
-    if (commits.has(t.commit)) continue;
-    const label = labels.has(t.label) ? `main/${t.label}` : t.label;
-    commits.add(t.commit);
-    labels.add(label);
-    out.push({ ...t, label });
-  }
-  return out;
+  return tips.filter((t) => !commits.has(t.commit) && commits.add(t.commit));
 }
 
 /**
@@ -93,8 +84,7 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
   const risk: AtRisk = { anyChange: false, uncommitted: [], unpushed: [], stashes: [], ignored: [], copyMissing: false, movedTo: null, unreadable: null };
   const ins: Inspection = { risk, at: null, registered: null, keep: { keep: [], tooBig: [] }, orphans: [] };
   const branchTip = (await branchExists(main, r.branch)) ? await revParse(main, r.branch) : null;
-  // The branch comes first: kept under its own name when HEAD is on it.
-  const tips: Tip[] = force && branchTip ? [{ label: `heads/${r.branch}`, object: branchTip, commit: branchTip }] : [];
+  const copyTips: Tip[] = [];
   let stashed: Tip[] = [];
   if (r.path) {
     let identity: CopyIdentity = { kind: 'clone' };
@@ -104,7 +94,7 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
       ins.at = loc.at;
       ins.registered = loc.entry?.path ?? null;
       // Read from the main repository: a detached HEAD's commits are known even when the folder is away.
-      if (loc.entry?.head) tips.push({ label: 'HEAD', object: loc.entry.head, commit: loc.entry.head });
+      if (loc.entry?.head) copyTips.push({ label: 'HEAD', object: loc.entry.head, commit: loc.entry.head });
       const commonDir = (await git(main, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
       identity = { kind: 'worktree', commonDir, registered: ins.registered ?? r.path };
     }
@@ -128,12 +118,16 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
         const own = await cloneTips(at, c.head);
         const stash = await stashTips(at);
         await fetchTips(main, at, [...own, ...stash.tips]);
-        tips.push(...own);
+        copyTips.push(...own);
         stashed = stash.tips;
         risk.stashes = stash.lines;
       }
     }
   }
+  // With force=1 the branch goes even unmerged. A worktree's HEAD on it is kept under the branch's name;
+  // a clone's own branch of that name may differ from the one it pushed to the main repository.
+  const branchTips: Tip[] = force && branchTip ? [{ label: `${r.mode === 'clone' ? 'main/' : ''}heads/${r.branch}`, object: branchTip, commit: branchTip }] : [];
+  const tips = r.mode === 'clone' ? [...copyTips, ...branchTips] : [...branchTips, ...copyTips];
   const orphaned = await orphanedCommits(main, tips.map((t) => t.commit), force && branchTip ? r.branch : null);
   const orphanCommits = new Set(orphaned.map((o) => o.sha));
   ins.orphans = [...distinct(tips.filter((t) => orphanCommits.has(t.commit))), ...stashed];
