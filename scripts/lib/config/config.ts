@@ -21,6 +21,13 @@ const componentSchema = z
   })
   .strict();
 
+/** Git-ignored build output that end-session deletes with the copy; any other ignored file is kept in the archive. */
+export const DEFAULT_DISPOSABLE = [
+  'node_modules/', '__pycache__/', '*.pyc', '*.pyo', '.venv/', 'venv/', '*.egg-info/', '.pytest_cache/', '.mypy_cache/', '.ruff_cache/',
+  '.tox/', '.nox/', 'htmlcov/', '.coverage', 'coverage/', 'dist/', 'build/', 'target/', '.next/', '.nuxt/', '.svelte-kit/', '.turbo/',
+  '.parcel-cache/', '.cache/', '.gradle/', '*.class', '*.o', '*.tsbuildinfo', '.eslintcache', '.DS_Store',
+];
+
 const portRange = z
   .string()
   .regex(/^\d{1,5}-\d{1,5}$/, "expected a range like '8001-8099'")
@@ -42,6 +49,7 @@ export const configFileSchema = z
       .record(nameSchema, componentSchema)
       .default({ server: { paths: ['internal_assistant/server/'], description: 'Backend API' } }),
     copy: z.array(z.string().min(1)).default(['.env']),
+    disposable: z.array(z.string().min(1)).default([...DEFAULT_DISPOSABLE]),
     setup: z.string().nullable().default('').transform((s) => s ?? ''),
     test: z.string().nullable().default('').transform((s) => s ?? ''),
   })
@@ -59,6 +67,8 @@ export interface Config {
   profiles: Record<string, Record<string, string>>;
   components: Record<string, { paths: string[]; description: string }>;
   copy: string[];
+  /** gitignore-style patterns of ignored files that are build output (see DEFAULT_DISPOSABLE). */
+  disposable: string[];
   setup: string;
   test: string;
 }
@@ -66,7 +76,7 @@ export interface Config {
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, setup, test`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -103,6 +113,7 @@ export async function loadConfig(main: string): Promise<Config> {
     profiles: Object.assign(Object.create(null) as Config['profiles'], data.profiles),
     components: Object.assign(Object.create(null) as Config['components'], data.components),
     copy: data.copy,
+    disposable: data.disposable,
     setup: data.setup,
     test: data.test,
   };

@@ -1,6 +1,6 @@
 // Git actions that make and remove a session's branch and working copy. Argument arrays only.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { OperationError } from '../core/errors.ts';
 import { git, gitFailure, gitRaw } from './repo.ts';
 import { withStoreLock } from '../store/paths.ts';
@@ -44,18 +44,16 @@ export async function addWorktree(main: string, path: string, branch: string): P
 }
 
 /**
- * Removes a worktree and its administrative files; `git worktree prune` when its folder is already gone.
- * Without `force`, git itself refuses at the moment of removal if anything changed since the caller looked.
+ * Removes a worktree and its administrative files; only that worktree's files when its folder is
+ * already gone (never a `git worktree prune`, which would drop every other worktree whose folder is
+ * away too). Without `force`, git itself refuses at the moment of removal if anything changed since the
+ * caller looked. A folder git cannot remove stays where it is: git's refusal is the error.
  */
 export async function removeWorktree(main: string, path: string, force = true): Promise<void> {
-  if (existsSync(path)) {
-    const r = await gitRaw(main, ['worktree', 'remove', ...(force ? ['--force'] : []), path]);
-    if (r.code !== 0) {
-      if (existsSync(join(path, '.git'))) throw new OperationError(gitFailure(['worktree', 'remove'], r));
-      rmSync(path, { recursive: true, force: true });
-    }
-  }
-  await gitRaw(main, ['worktree', 'prune']);
+  const present = existsSync(path);
+  const r = await gitRaw(main, ['worktree', 'remove', ...(force || !present ? ['--force'] : []), path]);
+  if (r.code === 0 || (!present && /is not a working tree/.test(r.stderr))) return;
+  throw new OperationError(`${gitFailure(['worktree', 'remove'], r)}; ${path} was left as it was`);
 }
 
 /** A clone of the main checkout (origin = main), on a new branch from origin/<base>. */
@@ -81,16 +79,84 @@ export async function ensureExcluded(root: string, file: string, pattern: string
   });
 }
 
+export interface WorktreeEntry {
+  path: string;
+  /** The commit its HEAD is at, read from the main repository: known even when the folder is gone. */
+  head: string | null;
+  branch: string | null;
+  prunable: boolean;
+}
+
 /** Where a branch is checked out (worktree paths), from `git worktree list --porcelain`. */
-export async function worktreesOf(main: string): Promise<{ path: string; branch: string | null; prunable: boolean }[]> {
+export async function worktreesOf(main: string): Promise<WorktreeEntry[]> {
   const out = await git(main, ['worktree', 'list', '--porcelain']);
   return out
     .split('\n\n')
     .filter((b) => b.trim())
     .map((block) => {
       const lines = block.split('\n');
-      const path = lines.find((l) => l.startsWith('worktree '))?.slice(9) ?? '';
-      const ref = lines.find((l) => l.startsWith('branch '))?.slice(7) ?? null;
-      return { path, branch: ref ? ref.replace(/^refs\/heads\//, '') : null, prunable: lines.some((l) => l.startsWith('prunable')) };
+      const field = (key: string) => lines.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? null;
+      const ref = field('branch');
+      return { path: field('worktree') ?? '', head: field('HEAD'), branch: ref ? ref.replace(/^refs\/heads\//, '') : null, prunable: lines.some((l) => l.startsWith('prunable')) };
     });
+}
+
+/** The git folder a checkout's `.git` file links to, or null when it has no such link. */
+export function linkedGitDir(folder: string): string | null {
+  try {
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(join(folder, '.git'), 'utf8'));
+    return m ? resolve(folder, (m[1] as string).trim()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when `gitDir` is the administrative folder of the worktree git has registered at `registered`. */
+export function isAdminDirOf(gitDir: string, registered: string): boolean {
+  try {
+    return resolve(readFileSync(join(gitDir, 'gitdir'), 'utf8').trim()) === join(registered, '.git');
+  } catch {
+    return false;
+  }
+}
+
+/** The same folder, also when one of the two names goes through a symbolic link. */
+export function samePath(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+export interface WorktreeLocation {
+  /** What git has registered for the copy: at its path, or (moved with git worktree move) holding its branch. */
+  entry: WorktreeEntry | null;
+  /** Where its folder is now: the registered path, a folder beside it that links to it (moved by hand), or null. */
+  at: string | null;
+}
+
+/**
+ * Finds a session's worktree even when its folder was moved: with `git worktree move` git knows the new
+ * place; moved by hand, the folder that still links to its administrative files is looked for beside it.
+ */
+export async function locateWorktree(main: string, path: string, branch: string): Promise<WorktreeLocation> {
+  const all = await worktreesOf(main);
+  const entry = all.find((w) => samePath(w.path, path)) ?? all.slice(1).find((w) => w.branch === branch) ?? null;
+  if (!entry) return { entry: null, at: existsSync(path) ? path : null };
+  if (existsSync(entry.path)) return { entry, at: entry.path };
+  let siblings: string[] = [];
+  try {
+    siblings = readdirSync(dirname(entry.path), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => join(dirname(entry.path), d.name));
+  } catch {
+    /* the folder of copies is gone too */
+  }
+  const moved = siblings.find((d) => {
+    const gitDir = linkedGitDir(d);
+    return gitDir !== null && isAdminDirOf(gitDir, entry.path);
+  });
+  return { entry, at: moved ?? null };
 }

@@ -1,14 +1,21 @@
-// Ending a session: say what would be lost and refuse, or remove the copy, release, and keep the logs.
+// Ending a session: say what would be lost and refuse, or keep what nothing else holds (ignored files in
+// the archive; with force=1 also commits, under refs/parallel/archive/), remove the copy, release, and
+// keep the logs. A copy git cannot read is never removed.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
+import { KEEP_LIMIT, keepFiles, planKeep, size, type KeepPlan } from './ignored-files.ts';
 import { isInside } from '../core/paths.ts';
 import { OperationError, UsageError } from '../core/errors.ts';
 import { run } from '../core/exec.ts';
-import { branchExists, git, gitRaw, hasRemote, isAncestor, revParse, worktreeStatus } from '../git/repo.ts';
-import { deleteBranchAt, removeWorktree, worktreesOf } from '../git/worktrees.ts';
+import { shellQuote } from '../core/shell.ts';
+import { branchExists, git, hasRemote, isAncestor, revParse } from '../git/repo.ts';
+import { readCopy, type CopyIdentity } from '../git/copy-state.ts';
+import { cloneTips, fetchTips, keepUnderRefs, orphanedCommits, stashTips, type Tip } from '../git/orphans.ts';
+import { deleteBranchAt, locateWorktree, removeWorktree, samePath, worktreesOf } from '../git/worktrees.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { archiveSession, findSession, isInterrupted, updateSession, withSessionLock } from '../store/sessions.ts';
+import { archiveSession, archiveStamp, findSession, isInterrupted, keptDir, updateSession, withSessionLock } from '../store/sessions.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { endSessionStatus } from '../tracker/tracker.ts';
 import { setEntryStatus } from '../worklog/entries.ts';
@@ -18,11 +25,17 @@ export interface AtRisk {
   anyChange: boolean;
   /** Uncommitted files in the copy (modified, staged, untracked), copies of .env and friends excepted. */
   uncommitted: string[];
-  /** Commits neither in the base nor on any remote-tracking branch: "abbrev subject". */
+  /** Commits that ending would leave in neither the base nor on a remote nor under any other ref: "abbrev subject". */
   unpushed: string[];
   /** Stash entries of a clone (a worktree's stashes live in the main repository and stay). */
   stashes: string[];
+  /** Git-ignored paths, not disposable, too big to keep in the archive (the smaller ones are kept). */
+  ignored: string[];
   copyMissing: boolean;
+  /** Where the copy's folder is when it is not where the session put it (moved by hand or with git worktree move). */
+  movedTo: string | null;
+  /** Why git could not read the copy: nothing of it is removed then, not even with force=1. */
+  unreadable: string | null;
 }
 
 export interface EndReport {
@@ -33,49 +46,133 @@ export interface EndReport {
   branch_deleted: boolean;
   branch_kept_reason: string | null;
   discarded: AtRisk;
+  /** The folder of the archive that holds the copy's ignored files (kept_files lists them as git did). */
+  kept_in: string | null;
+  kept_files: string[];
+  /** Refs that keep commits nothing else held (force=1). */
+  kept_refs: string[];
   worklog_updated: boolean;
   archived_to: string;
   warnings: string[];
 }
 
-/** What ending the session would throw away. Clones are fetched first so that pushed work counts as pushed. */
-export async function workAtRisk(ctx: Context, r: SessionRecord): Promise<AtRisk> {
-  const copyMissing = r.path !== null && !existsSync(r.path);
-  let uncommitted: string[] = [];
-  let unpushed: string[] = [];
-  let stashes: string[] = [];
-  let anyChange = false;
-  const lines = (out: string) => out.split('\n').filter(Boolean);
-  if (r.path && !copyMissing) {
-    const path = r.path;
-    const st = await worktreeStatus(path);
-    anyChange = st.changed.length > 0;
-    // Copies of .env and friends are usually ignored, so git status does not show them: compare them too.
-    uncommitted = [...new Set([...st.changed.filter((p) => !isUnchangedCopy(ctx.main, path, r.copied, p)), ...editedCopies(ctx.main, path, r.copied)])];
-    if (r.mode === 'clone') {
-      await gitRaw(path, ['fetch', '--quiet', 'origin']);
-      // The whole clone goes: commits on any of its branches or on a detached HEAD, and its stashes.
-      const head = (await gitRaw(path, ['rev-parse', '--verify', '--quiet', 'HEAD'])).code === 0 ? ['HEAD'] : [];
-      unpushed = lines(await git(path, ['log', '--format=%h %s', ...head, '--branches', '--not', '--remotes', '--']));
-      stashes = lines(await git(path, ['stash', 'list', '--format=%gd %s']));
-    } else {
-      // A detached HEAD in the worktree may hold commits no branch has.
-      unpushed = lines(await git(path, ['log', '--format=%h %s', 'HEAD', '--not', '--branches', '--remotes', '--']));
-    }
-  }
-  if (r.mode !== 'clone' && (await branchExists(ctx.main, r.branch))) {
-    unpushed.push(...lines(await git(ctx.main, ['log', '--format=%h %s', r.branch, '--not', r.base, '--remotes', '--'])));
-  }
-  return { anyChange: anyChange || uncommitted.length > 0, uncommitted, unpushed: [...new Set(unpushed)], stashes, copyMissing };
+interface Inspection {
+  risk: AtRisk;
+  /** The copy's folder as found (moved or not); null when it is gone. */
+  at: string | null;
+  /** The path git has the session's worktree registered at (worktree mode). */
+  registered: string | null;
+  keep: KeepPlan;
+  /** What would be left without a ref, to keep under refs/parallel/archive/ when force=1 goes ahead. */
+  orphans: Tip[];
 }
 
-function describeRisk(risk: AtRisk): string {
+const lines = (out: string) => out.split('\n').filter(Boolean);
+
+/** One ref per commit, the first label that names it. */
+function distinct(tips: readonly Tip[]): Tip[] {
+  const commits = new Set<string>();
+  return tips.filter((t) => !commits.has(t.commit) && commits.add(t.commit));
+}
+
+/**
+ * Everything ending would throw away or could not account for. `force` says whether the session's branch
+ * will then be deleted even unmerged, so that its commits do not count as kept by it.
+ */
+async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<Inspection> {
+  const { main } = ctx;
+  const risk: AtRisk = { anyChange: false, uncommitted: [], unpushed: [], stashes: [], ignored: [], copyMissing: false, movedTo: null, unreadable: null };
+  const ins: Inspection = { risk, at: null, registered: null, keep: { keep: [], tooBig: [] }, orphans: [] };
+  const branchTip = (await branchExists(main, r.branch)) ? await revParse(main, r.branch) : null;
+  const copyTips: Tip[] = [];
+  let stashed: Tip[] = [];
+  if (r.path) {
+    let identity: CopyIdentity = { kind: 'clone' };
+    if (r.mode === 'clone') ins.at = existsSync(r.path) ? r.path : null;
+    else {
+      const loc = await locateWorktree(main, r.path, r.branch);
+      ins.at = loc.at;
+      ins.registered = loc.entry?.path ?? null;
+      // Read from the main repository: a detached HEAD's commits are known even when the folder is away.
+      if (loc.entry?.head) copyTips.push({ label: 'HEAD', object: loc.entry.head, commit: loc.entry.head });
+      const commonDir = (await git(main, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+      identity = { kind: 'worktree', commonDir, registered: ins.registered ?? r.path };
+    }
+    risk.copyMissing = ins.at === null;
+    if (ins.at && !samePath(ins.at, r.path)) risk.movedTo = ins.at;
+    if (ins.at) {
+      const read = await readCopy(ins.at, identity);
+      if (!read.ok) {
+        risk.unreadable = read.why;
+        return ins;
+      }
+      const c = read.contents;
+      const at = ins.at;
+      risk.anyChange = c.changed.length > 0;
+      // Copies of .env and friends are usually ignored, so git status does not show them: compare them too.
+      risk.uncommitted = [...new Set([...c.changed.filter((p) => !isUnchangedCopy(main, at, r.copied, p)), ...editedCopies(main, at, r.copied)])];
+      ins.keep = planKeep(at, c.ignored, r.copied, ctx.config.disposable);
+      risk.ignored = ins.keep.tooBig.map((e) => e.entry);
+      if (r.mode === 'clone') {
+        // The whole clone goes: every ref of its own counts, checked against the main repository's refs.
+        const own = await cloneTips(at, c.head);
+        const stash = await stashTips(at);
+        await fetchTips(main, at, [...own, ...stash.tips]);
+        copyTips.push(...own);
+        stashed = stash.tips;
+        risk.stashes = stash.lines;
+      }
+    }
+  }
+  // With force=1 the branch goes even unmerged. A worktree's HEAD on it is kept under the branch's name;
+  // a clone's own branch of that name may differ from the one it pushed to the main repository.
+  const branchTips: Tip[] = force && branchTip ? [{ label: `${r.mode === 'clone' ? 'main/' : ''}heads/${r.branch}`, object: branchTip, commit: branchTip }] : [];
+  const tips = r.mode === 'clone' ? [...copyTips, ...branchTips] : [...branchTips, ...copyTips];
+  const orphaned = await orphanedCommits(main, tips.map((t) => t.commit), force && branchTip ? r.branch : null);
+  const orphanCommits = new Set(orphaned.map((o) => o.sha));
+  ins.orphans = [...distinct(tips.filter((t) => orphanCommits.has(t.commit))), ...stashed];
+  // The branch itself must be in the base or pushed, even when another local branch holds its commits.
+  const strict = r.mode !== 'clone' && branchTip ? lines(await git(main, ['log', '--format=%h %s', r.branch, '--not', r.base, '--remotes', '--'])) : [];
+  risk.unpushed = [...new Set([...strict, ...orphaned.map((o) => o.line)])];
+  risk.anyChange ||= risk.uncommitted.length > 0;
+  return ins;
+}
+
+/** What ending the session would throw away. Clone refs are checked against the main repository's refs. */
+export async function workAtRisk(ctx: Context, r: SessionRecord): Promise<AtRisk> {
+  return (await inspect(ctx, r, false)).risk;
+}
+
+function describeRisk(risk: AtRisk, r: SessionRecord, plan: KeepPlan): string {
   const parts: string[] = [];
   const list = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
+  if (risk.movedTo) parts.push(`a copy that was moved by hand to ${risk.movedTo} (git expects it at ${r.path})`);
   if (risk.uncommitted.length) parts.push(`${risk.uncommitted.length} uncommitted file${risk.uncommitted.length > 1 ? 's' : ''} (${list(risk.uncommitted)})`);
   if (risk.unpushed.length) parts.push(`${risk.unpushed.length} commit${risk.unpushed.length > 1 ? 's' : ''} neither merged nor pushed (${list(risk.unpushed)})`);
   if (risk.stashes.length) parts.push(`${risk.stashes.length} stash entr${risk.stashes.length > 1 ? 'ies' : 'y'} in the clone (${list(risk.stashes)})`);
+  if (plan.tooBig.length) {
+    const big = plan.tooBig.map((e) => `${e.entry} ${e.over ? 'at least ' : ''}${e.files.length > KEEP_LIMIT.files ? `${e.files.length} files` : size(e.bytes)}`);
+    parts.push(`${big.length} git-ignored path${big.length > 1 ? 's' : ''} too big to keep in the archive (${list(big)})`);
+  }
   return parts.join(' and ');
+}
+
+function refusal(risk: AtRisk, r: SessionRecord, lost: string, push: string): string {
+  const advice: string[] = [];
+  if (risk.movedTo) advice.push(`move it back (mv ${shellQuote(risk.movedTo)} ${shellQuote(r.path ?? '')})`);
+  if (risk.uncommitted.length) advice.push(`commit it, then ${push ? 'push or ' : ''}merge it`);
+  else if (risk.unpushed.length) advice.push(`${push}merge it into ${r.base}`);
+  else if (risk.stashes.length) advice.push('apply or drop the stashes');
+  if (risk.ignored.length) advice.push('list them under disposable: in parallel.config.yaml, or move them out of the copy');
+  return `session '${r.name}' has ${lost}; nothing was changed. To keep it: ${advice.join('; ')}. To throw it away: make end-session name=${r.name} force=1`;
+}
+
+function unreadable(ctx: Context, r: SessionRecord, at: string, why: string): string {
+  const fix =
+    r.mode === 'clone'
+      ? `move what you want to keep out of it and delete the folder yourself`
+      : `if it is the session's worktree, relink it with: git -C ${shellQuote(ctx.main)} worktree repair; if not, move it out of the way`;
+  return `cannot read the copy ${at} of session '${r.name}': ${why}; nothing was changed, not even with force=1. To go on: ${fix}, then run make end-session name=${r.name} again`;
 }
 
 /** Ends a session while holding its lock, so that two ends (or an end and a sync) never interleave. */
@@ -97,26 +194,28 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
   const workspace = ctx.config.workspace;
   const r = findSession(root, workspace, name);
   if (r.state === 'creating' && !isInterrupted(r)) throw new OperationError(`session '${name}' is still being created (pid ${r.creator?.pid}); wait for it to finish`);
-  const risk = await workAtRisk(ctx, r);
-  const lost = describeRisk(risk);
-  if (lost && !opts.force) {
-    const push = (await hasRemote(main)) ? `push it (git push origin ${r.branch}) or ` : '';
-    const advice = risk.uncommitted.length ? `commit it, then ${push ? 'push or ' : ''}merge it` : risk.unpushed.length ? `${push}merge it into ${r.base}` : 'apply or drop the stashes';
-    throw new OperationError(`session '${name}' has ${lost}; nothing was changed. To keep it: ${advice}. To throw it away: make end-session name=${name} force=1`);
-  }
+  const ins = await inspect(ctx, r, opts.force);
+  const risk = ins.risk;
+  if (risk.unreadable) throw new OperationError(unreadable(ctx, r, ins.at ?? '', risk.unreadable));
+  const lost = describeRisk(risk, r, ins.keep);
+  if (lost && !opts.force) throw new OperationError(refusal(risk, r, lost, (await hasRemote(main)) ? `push it (git push origin ${r.branch}) or ` : ''));
   const warnings: string[] = [];
   const outcome = opts.force ? 'ABANDONED' : 'COMPLETED';
 
-  let removed: string | null = null;
-  if (r.path) {
-    if (r.mode === 'clone') {
-      if (existsSync(r.path)) await run('rm', ['-rf', '--', r.path]);
-    } else {
-      await removeWorktree(main, r.path, risk.anyChange);
-    }
-    removed = risk.copyMissing ? null : r.path;
-    if (risk.copyMissing) warnings.push(`the copy ${r.path} was already gone`);
+  // Keep first, remove after: what nothing else holds is safe before anything is deleted.
+  const stamp = archiveStamp();
+  const keptRefs = opts.force ? await keepUnderRefs(main, `refs/parallel/archive/${workspace}/${name}-${stamp}/`, ins.orphans) : [];
+  if (ins.at && ins.keep.keep.length) keepFiles(ins.at, keptDir(root, workspace, name), ins.keep);
+
+  if (r.mode === 'clone') {
+    if (ins.at) await run('rm', ['-rf', '--', ins.at]);
+  } else if (ins.registered) {
+    // Moved by hand: git learns where the folder is, so that it removes that folder and its own files.
+    if (ins.at && !samePath(ins.at, ins.registered)) await git(main, ['worktree', 'repair', ins.at]);
+    await removeWorktree(main, ins.at ?? ins.registered, opts.force || risk.anyChange);
   }
+  const removed = ins.at;
+  if (r.path && risk.copyMissing) warnings.push(`the copy ${r.path} was already gone`);
 
   let deleted = false;
   let keptReason: string | null = null;
@@ -136,6 +235,20 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
   const worklogUpdated = await setEntryStatus(main, root, r.uid, opts.status ?? outcome);
   if (!worklogUpdated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
   await updateSession(root, workspace, name, (rec) => ({ ...rec, state: 'ended', ended_at: isoWithOffset(), outcome, creator: null }));
-  const archived = await archiveSession(root, workspace, name);
-  return { name, outcome, removed_copy: removed, branch: r.branch, branch_deleted: deleted, branch_kept_reason: keptReason, discarded: opts.force ? risk : { ...risk, uncommitted: [], unpushed: [], stashes: [] }, worklog_updated: worklogUpdated, archived_to: archived, warnings };
+  const archived = await archiveSession(root, workspace, name, stamp);
+  return {
+    name,
+    outcome,
+    removed_copy: removed,
+    branch: r.branch,
+    branch_deleted: deleted,
+    branch_kept_reason: keptReason,
+    discarded: opts.force ? risk : { ...risk, uncommitted: [], unpushed: [], stashes: [], ignored: [] },
+    kept_in: ins.keep.keep.length && ins.at ? join(archived, 'kept') : null,
+    kept_files: ins.at ? ins.keep.keep.map((e) => e.entry) : [],
+    kept_refs: keptRefs,
+    worklog_updated: worklogUpdated,
+    archived_to: archived,
+    warnings,
+  };
 }

@@ -93,10 +93,20 @@ export async function dropSession(root: string, workspace: string, name: string)
   await withStoreLock(root, SESSIONS_LOCK, () => rmSync(sessionDir(root, workspace, name), { recursive: true, force: true }));
 }
 
-/** Moves an ended session's folder (record, status, log) to .parallel/archive/<workspace>/ and returns where. */
-export async function archiveSession(root: string, workspace: string, name: string): Promise<string> {
+/** The moment an end archives a session under: names its archive folder and its kept refs alike. */
+export function archiveStamp(): string {
+  return new Date().toISOString().replace(/[-:.]/g, '');
+}
+
+/** Where end-session keeps a session's ignored files until the folder moves to the archive with them. */
+export function keptDir(root: string, workspace: string, name: string): string {
+  return join(sessionDir(root, workspace, name), 'kept');
+}
+
+/** Moves an ended session's folder (record, status, log, kept files) to .parallel/archive/<workspace>/<name>-<stamp> and returns where. */
+export async function archiveSession(root: string, workspace: string, name: string, stamp = archiveStamp()): Promise<string> {
   return withStoreLock(root, SESSIONS_LOCK, () => {
-    const dest = join(archiveDir(root, workspace), `${name}-${new Date().toISOString().replace(/[-:.]/g, '')}`);
+    const dest = join(archiveDir(root, workspace), `${name}-${stamp}`);
     mkdirSync(archiveDir(root, workspace), { recursive: true });
     renameSync(sessionDir(root, workspace, name), dest);
     return dest;
