@@ -58,4 +58,20 @@ describe('make sync-all autostash=1 and the agents\' own stashes', () => {
     expect(stashList(repo)).toBe(agents);
     expect(gitIn(repo, 'for-each-ref', '--format=%(refname)', 'refs/parallel/')).toBe('refs/parallel/autostash/st');
   });
+
+  it('a file saved while the kit takes the changes aside ends up in the copy, not lost', () => {
+    const repo = makeRepo();
+    const s = newSession(repo, 'race');
+    commitFiles(s.path!, { 'server/extra.py': 'extra\n' }, 'race work');
+    writeFileSync(join(s.path!, 'ui/app.js'), 'first save\n');
+    commitFiles(repo, { 'docs/more.md': 'more\n' }, 'main moves');
+    const app = join(s.path!, 'ui/app.js');
+    const agent = agentGit({ during: 'stash', with: 'create', at: 'after' }, { write: { [app]: 'second save\n' } });
+    const r = makeJson<{ sessions: Line[] }>(repo, 'sync', { name: 'race', autostash: 1 }, agent.env);
+    expect(agent.acted()).toBe(true);
+    expect(r.exit, JSON.stringify(r.data)).toBe(0);
+    expect(r.data.sessions[0]).toMatchObject({ result: 'rebased', stash_kept: null });
+    expect(readFileSync(app, 'utf8')).toBe('second save\n');
+    expect(gitIn(repo, 'for-each-ref', 'refs/parallel/')).toBe('');
+  });
 });

@@ -37,7 +37,7 @@ describe('sync and files the base starts tracking', () => {
       const r = makeJson<{ sessions: Line[] }>(repo, 'sync', { name: 'keep', strategy }, {});
       expect(r.exit).toBe(1);
       expect(r.data.sessions[0]).toMatchObject({ result: 'dirty', ok: false, dirty: ['.env', 'logs/run.log'] });
-      expect(r.data.sessions[0]!.message).toMatch(/the base now tracks \.env, logs\/run\.log, which this copy has as its own files; .*move them aside/);
+      expect(r.data.sessions[0]!.message).toMatch(/the base now tracks \.env, logs\/run\.log, which this copy has as files of its own .*; move them aside/);
       expect(snapshot(s.path!)).toEqual(before);
       expect(readFileSync(join(s.path!, '.env'), 'utf8')).toBe('TOKEN=the-agents-secret\n');
     });
