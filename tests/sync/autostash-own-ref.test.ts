@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeJson } from '../helpers/make.ts';
+import { make, makeJson } from '../helpers/make.ts';
 import { commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
 import { newSession } from '../helpers/sync.ts';
 import { agentGit } from './agent-git.ts';
@@ -73,5 +73,20 @@ describe('make sync-all autostash=1 and the agents\' own stashes', () => {
     expect(r.data.sessions[0]).toMatchObject({ result: 'rebased', stash_kept: null });
     expect(readFileSync(app, 'utf8')).toBe('second save\n');
     expect(gitIn(repo, 'for-each-ref', 'refs/parallel/')).toBe('');
+  });
+
+  it('a clone keeps a stash that did not apply under its own ref, and end-session refuses to delete it', () => {
+    const repo = makeRepo();
+    const s = newSession(repo, 'cl', { mode: 'clone' });
+    writeFileSync(join(s.path!, 'server/app.py'), 'print("uncommitted in the clone")\n');
+    commitFiles(repo, { 'server/app.py': 'print("main")\n' }, 'main moves');
+    const r = makeJson<{ sessions: Line[] }>(repo, 'sync', { name: 'cl', autostash: 1 });
+    expect(r.data.sessions[0]).toMatchObject({ result: 'rebased', ok: false, stash_kept: 'refs/parallel/autostash/cl' });
+    gitIn(s.path!, 'reset', '-q', '--hard'); // the half-applied stash thrown away: only the ref still holds it
+
+    const end = make(repo, 'end-session', { name: 'cl' });
+    expect(end.exit).toBe(1);
+    expect(end.stderr).toMatch(/refs\/parallel\/autostash\/cl/);
+    expect(gitIn(s.path!, 'show', 'refs/parallel/autostash/cl:server/app.py')).toBe('print("uncommitted in the clone")');
   });
 });

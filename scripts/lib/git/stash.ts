@@ -55,3 +55,9 @@ export async function stashBack(cwd: string, ref: string, sha: string): Promise<
   await git(cwd, ['update-ref', '-d', ref, sha]);
   return { ok: true };
 }
+
+/** The kit's stashes kept in a repository (autostashes that did not apply), as "ref (what)" lines. */
+export async function keptAutostashes(cwd: string): Promise<string[]> {
+  const out = await git(cwd, ['for-each-ref', '--format=%(refname) (kept by sync autostash=1)', 'refs/parallel/autostash/']);
+  return out.split('\n').filter(Boolean);
+}

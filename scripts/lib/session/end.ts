@@ -7,6 +7,7 @@ import { OperationError, UsageError } from '../core/errors.ts';
 import { run } from '../core/exec.ts';
 import { branchExists, git, gitRaw, hasRemote, isAncestor, revParse, worktreeStatus } from '../git/repo.ts';
 import { deleteBranchAt, removeWorktree, worktreesOf } from '../git/worktrees.ts';
+import { keptAutostashes } from '../git/stash.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { archiveSession, findSession, isInterrupted, updateSession, withSessionLock } from '../store/sessions.ts';
 import { isoWithOffset } from '../core/time.ts';
@@ -57,7 +58,7 @@ export async function workAtRisk(ctx: Context, r: SessionRecord): Promise<AtRisk
       // The whole clone goes: commits on any of its branches or on a detached HEAD, and its stashes.
       const head = (await gitRaw(path, ['rev-parse', '--verify', '--quiet', 'HEAD'])).code === 0 ? ['HEAD'] : [];
       unpushed = lines(await git(path, ['log', '--format=%h %s', ...head, '--branches', '--not', '--remotes', '--']));
-      stashes = lines(await git(path, ['stash', 'list', '--format=%gd %s']));
+      stashes = [...lines(await git(path, ['stash', 'list', '--format=%gd %s'])), ...(await keptAutostashes(path))];
     } else {
       // A detached HEAD in the worktree may hold commits no branch has.
       unpushed = lines(await git(path, ['log', '--format=%h %s', 'HEAD', '--not', '--branches', '--remotes', '--']));
