@@ -86,4 +86,14 @@ describe('an agent saving files while sync stands at a conflict', () => {
     expectKept(s.path!, before, saved);
     expect(gitIn(repo, 'rev-parse', 'main')).not.toBe(before.head);
   });
+
+  it('make sync: an agent\'s git holding index.lock for a moment does not leave the copy half put back', () => {
+    const { repo, s, before } = conflicting();
+    const hold = 'L=$("$GIT" rev-parse --path-format=absolute --git-path index.lock); : > "$L"; (sleep 0.5; rm -f "$L") >/dev/null 2>&1 &';
+    const agent = agentGit({ afterFailed: 'rebase' }, { run: [{ cwd: s.path!, sh: hold }] });
+    const r = makeJson<{ sessions: Line[] }>(repo, 'sync', { name: 'busy' }, agent.env);
+    expect(agent.acted()).toBe(true);
+    expect(r.data.sessions[0]).toMatchObject({ result: 'conflict', message: 'rebase aborted, session left as it was' });
+    expect(snapshot(s.path!)).toEqual(before);
+  });
 });

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from '
 import { dirname, join } from 'node:path';
 import { lastLine, run, type RunResult } from '../core/exec.ts';
 import { git, gitEnv, gitRaw } from './repo.ts';
-import { fingerprint, nul, restoreUnchanged, type Seen } from './restore.ts';
+import { fingerprint, gitIndex, nul, restoreUnchanged, type Seen } from './restore.ts';
 import { removeWorktree } from './worktrees.ts';
 
 export type Strategy = 'rebase' | 'merge';
@@ -139,7 +139,7 @@ async function undoFailed(cwd: string, before: string, branchRef: string | null,
   else if (op === 'merge') await git(cwd, ['merge', '--quit']);
   // --quit leaves the conflicted merge result that git's abort would have removed.
   if ((await gitRaw(cwd, ['rev-parse', '--verify', '--quiet', 'AUTO_MERGE'])).code === 0) await git(cwd, ['update-ref', '-d', 'AUTO_MERGE']);
-  await git(cwd, ['read-tree', '--reset', before]);
+  await gitIndex(cwd, ['read-tree', '--reset', before]);
   if (branchRef) {
     // The branch is moved back only from where the operation itself put it; anyone else's move stays.
     if (branchNow && branchNow !== before && branchNow === head.sha) await git(cwd, ['update-ref', '-m', 'parallel: restore after failed sync', branchRef, before, branchNow]);

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { git } from './repo.ts';
+import { OperationError } from '../core/errors.ts';
+import { git, gitFailure, gitRaw } from './repo.ts';
 
 /** What the kit saw at each path: see `fingerprint`. */
 export type Seen = Map<string, string>;
@@ -28,6 +29,19 @@ export function look(root: string, paths: Iterable<string>): Seen {
   const seen: Seen = new Map();
   for (const p of paths) seen.set(p, fingerprint(root, p));
   return seen;
+}
+
+/**
+ * git for a step that writes the index of a copy an agent works in: the agent's own git (an editor
+ * refreshing its status) holds index.lock for a moment now and then, and this step must not fail half-way.
+ */
+export async function gitIndex(cwd: string, args: readonly string[], input?: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await gitRaw(cwd, args, input);
+    if (r.code === 0) return r.stdout;
+    if (attempt >= 60 || !/index\.lock/.test(r.stderr)) throw new OperationError(gitFailure(args, r));
+    await new Promise((done) => setTimeout(done, 50));
+  }
 }
 
 /** NUL-separated git output as a list. */
@@ -86,6 +100,6 @@ export async function restoreUnchanged(cwd: string, paths: readonly string[], se
     if (blocked) kept.push(p);
     return !blocked;
   });
-  if (safe.length) await git(cwd, ['checkout-index', '--force', '--quiet', '-z', '--stdin'], `${safe.join('\0')}\0`);
+  if (safe.length) await gitIndex(cwd, ['checkout-index', '--force', '--quiet', '-z', '--stdin'], `${safe.join('\0')}\0`);
   return kept.sort();
 }

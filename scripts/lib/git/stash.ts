@@ -4,7 +4,7 @@
 import { OperationError } from '../core/errors.ts';
 import { lastLine } from '../core/exec.ts';
 import { git, gitRaw, refExists } from './repo.ts';
-import { look, nul, restoreUnchanged } from './restore.ts';
+import { gitIndex, look, nul, restoreUnchanged } from './restore.ts';
 
 export const autostashRef = (session: string): string => `refs/parallel/autostash/${session}`;
 
@@ -35,7 +35,7 @@ export async function stashAside(cwd: string, ref: string, message: string): Pro
     if (!sameFiles || !sameIndex) continue;
     // An empty old value: the ref is created, never overwritten.
     await git(cwd, ['update-ref', '-m', message, ref, sha, '']);
-    await git(cwd, ['read-tree', '--reset', 'HEAD']);
+    await gitIndex(cwd, ['read-tree', '--reset', 'HEAD']);
     await restoreUnchanged(cwd, paths, seen);
     return sha;
   }
