@@ -1,10 +1,10 @@
 // Rebasing or merging a checked-out branch so that a failure leaves it as it was, with every file someone
 // else wrote meanwhile. Argument arrays only.
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lastLine, run, type RunResult } from '../core/exec.ts';
 import { git, gitEnv, gitRaw } from './repo.ts';
-import { fingerprint, gitIndex, nul, restoreUnchanged, type Seen } from './restore.ts';
+import { blockedParent, fingerprint, gitIndex, isEmptyDir, kindOf, nul, restoreUnchanged, type Seen } from './restore.ts';
 import { removeWorktree } from './worktrees.ts';
 
 export type Strategy = 'rebase' | 'merge';
@@ -49,19 +49,10 @@ export async function filesInTheWay(cwd: string, head: string, onto: string, str
   const replayed = strategy === 'rebase' ? nul(await git(cwd, ['log', '--format=', '--name-only', '-z', '--no-renames', '--diff-filter=AD', `${onto}..${head}`, '--'])) : [];
   const hits = new Set<string>();
   for (const p of new Set([...added, ...replayed])) {
-    const f = fingerprint(cwd, p);
-    if (f === 'd') {
-      if (readdirSync(join(cwd, p)).length) hits.add(p);
-    } else if (f !== '-') hits.add(p);
-    else {
-      const parts = p.split('/');
-      for (let i = 1; i < parts.length; i++) {
-        const up = parts.slice(0, i).join('/');
-        const g = fingerprint(cwd, up);
-        if (g === '-') break;
-        if (g !== 'd') hits.add(up);
-      }
-    }
+    const k = kindOf(cwd, p);
+    if (k === 'x' || (k === 'd' && !isEmptyDir(join(cwd, p)))) hits.add(p);
+    const up = k === '-' ? blockedParent(cwd, p) : null;
+    if (up) hits.add(up);
   }
   if (!hits.size) return [];
   // A path of the index is the copy's own tracked work (dirty or about to be stashed), not in the way.

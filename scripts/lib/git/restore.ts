@@ -10,6 +10,15 @@ import { git, gitFailure, gitRaw } from './repo.ts';
 /** What the kit saw at each path: see `fingerprint`. */
 export type Seen = Map<string, string>;
 
+/** Whether anything is at `rel`, without reading it: absent (-), a folder (d), or something else (x). */
+export function kindOf(root: string, rel: string): '-' | 'd' | 'x' {
+  try {
+    return lstatSync(join(root, rel)).isDirectory() ? 'd' : 'x';
+  } catch {
+    return '-';
+  }
+}
+
 /** What is at `rel` now: absent (-), a folder (d), a symlink and its target, or a file's exec bit and bytes. */
 export function fingerprint(root: string, rel: string): string {
   const abs = join(root, rel);
@@ -48,18 +57,18 @@ export async function gitIndex(cwd: string, args: readonly string[], input?: str
 export const nul = (out: string): string[] => out.split('\0').filter(Boolean);
 
 /** A parent folder of `rel` that is not a folder on disk (a file or link where git would need a folder), or null. */
-function blockedParent(root: string, rel: string): string | null {
+export function blockedParent(root: string, rel: string): string | null {
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const p = parts.slice(0, i).join('/');
-    const f = fingerprint(root, p);
-    if (f === '-') return null;
-    if (f !== 'd') return p;
+    const k = kindOf(root, p);
+    if (k === '-') return null;
+    if (k === 'x') return p;
   }
   return null;
 }
 
-function isEmptyDir(abs: string): boolean {
+export function isEmptyDir(abs: string): boolean {
   try {
     return readdirSync(abs).length === 0;
   } catch {
@@ -95,8 +104,7 @@ export async function restoreUnchanged(cwd: string, paths: readonly string[], se
     }
   }
   const safe = checkout.filter((p) => {
-    const f = fingerprint(cwd, p);
-    const blocked = blockedParent(cwd, p) !== null || (f === 'd' && !isEmptyDir(join(cwd, p)));
+    const blocked = blockedParent(cwd, p) !== null || (kindOf(cwd, p) === 'd' && !isEmptyDir(join(cwd, p)));
     if (blocked) kept.push(p);
     return !blocked;
   });
