@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { candidatePairs, strays } from '../../scripts/lib/conflicts/overlap.ts';
 import { prArgv } from '../../scripts/lib/finish/pull-request.ts';
 import { shellQuote } from '../../scripts/lib/core/shell.ts';
 import { hasMergeTreeStdin, parseGitVersion, parseMergeTreeStdin } from '../../scripts/lib/git/merge-tree.ts';
-import { integrate, stashPush, stashRestore } from '../../scripts/lib/git/rebase.ts';
+import { integrate } from '../../scripts/lib/git/rebase.ts';
+import { stashAside, stashBack } from '../../scripts/lib/git/stash.ts';
 import { describeSync } from '../../scripts/lib/sync/sync.ts';
 import { emptySync } from '../../scripts/lib/sync/session.ts';
 import { commitFiles, gitIn, makeRepo, tempDir } from '../helpers/repo.ts';
@@ -30,7 +31,7 @@ describe('integrate', () => {
       const { repo, base, head } = diverged();
       const before = snapshot(repo);
       const r = await integrate(repo, base, strategy, head, 'refs/heads/topic');
-      expect(r).toEqual({ ok: false, conflicts: ['server/app.py'], message: expect.any(String), restored: true });
+      expect(r).toEqual({ ok: false, conflicts: ['server/app.py'], message: expect.any(String), restored: true, kept: [] });
       expect(snapshot(repo)).toEqual(before);
     });
   }
@@ -40,32 +41,33 @@ describe('integrate', () => {
     gitIn(repo, 'reset', '-q', '--hard', 'HEAD~1'); // topic no longer touches server/app.py: the rebase succeeds
     const head = gitIn(repo, 'rev-parse', 'HEAD');
     writeFileSync(join(repo, 'server/app.py'), 'print("uncommitted")\n');
-    const root = join(repo, '.parallel');
-    mkdirSync(root, { recursive: true });
-    const stash = await stashPush(repo, root, 'test');
+    const ref = 'refs/parallel/autostash/topic';
+    const stash = await stashAside(repo, ref, 'test');
     expect(stash).toMatch(/^[0-9a-f]{40}$/);
     expect(gitIn(repo, 'status', '--porcelain')).toBe('');
     const r = await integrate(repo, 'main', 'rebase', head, 'refs/heads/topic');
     expect(r.ok).toBe(true);
-    const back = await stashRestore(repo, root, stash!);
+    const back = await stashBack(repo, ref, stash!);
     expect(back.ok).toBe(false);
-    expect(gitIn(repo, 'stash', 'list', '--format=%H')).toBe(stash);
-    expect(gitIn(repo, 'show', `${stash}:server/app.py`)).toBe('print("uncommitted")');
+    expect(gitIn(repo, 'rev-parse', ref)).toBe(stash);
+    expect(gitIn(repo, 'stash', 'list')).toBe('');
+    expect(gitIn(repo, 'show', `${ref}:server/app.py`)).toBe('print("uncommitted")');
   });
 
   it('autostash: a stash is re-applied with its index and dropped', async () => {
     const repo = makeRepo();
-    const root = join(repo, '.parallel');
-    mkdirSync(root, { recursive: true });
-    expect(await stashPush(repo, root, 'nothing')).toBeNull();
+    const ref = 'refs/parallel/autostash/main';
+    expect(await stashAside(repo, ref, 'nothing')).toBeNull();
     writeFileSync(join(repo, 'server/app.py'), 'staged\n');
     gitIn(repo, 'add', 'server/app.py');
     writeFileSync(join(repo, 'loose.txt'), 'untracked\n');
-    const stash = await stashPush(repo, root, 'test');
-    expect(await stashRestore(repo, root, stash!)).toEqual({ ok: true });
+    const stash = await stashAside(repo, ref, 'test');
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('?? loose.txt');
+    expect(await stashBack(repo, ref, stash!)).toEqual({ ok: true });
     expect(gitIn(repo, 'diff', '--cached', '--name-only')).toBe('server/app.py');
     expect(readFileSync(join(repo, 'loose.txt'), 'utf8')).toBe('untracked\n');
     expect(gitIn(repo, 'stash', 'list')).toBe('');
+    expect(gitIn(repo, 'for-each-ref', 'refs/parallel/')).toBe('');
   });
 });
 

@@ -3,12 +3,12 @@
 import { existsSync } from 'node:fs';
 import type { Context } from '../config/context.ts';
 import { endSessionLocked, workAtRisk, type EndReport } from '../session/end.ts';
-import { OperationError } from '../core/errors.ts';
+import { errorMessage, OperationError } from '../core/errors.ts';
 import { run } from '../core/exec.ts';
 import { openPullRequest, type PullRequest } from './pull-request.ts';
 import { fastForwardBase, pushBranch } from './push.ts';
 import { readEnvFile } from '../core/env-file.ts';
-import { hasRemote } from '../git/repo.ts';
+import { gitRaw, hasRemote, isAncestor } from '../git/repo.ts';
 import { withDetachedWorktree } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { findSession, withSessionLock } from '../store/sessions.ts';
@@ -95,14 +95,7 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     throw new OperationError(`the test command failed with exit code ${report.test.code}: ${report.test.command}.${moved} Fix it and run make finish-session name=${name} again`);
   }
   if (ctx.interrupted()) throw new OperationError('interrupted after the tests; nothing was pushed');
-  if (opts.merge) {
-    // merge=1 ends the session: find out now, before the base moves, whether ending it would lose anything.
-    const risk = await workAtRisk(ctx, r);
-    const left = [...risk.uncommitted, ...risk.stashes];
-    if (left.length) {
-      throw new OperationError(`merge=1 would end the session, but its copy has ${left.slice(0, 5).join(', ')} (left by the tests?); commit or remove them, or finish without merge=1. The base was not moved`);
-    }
-  }
+  if (opts.merge) await refuseLossOnEnd(ctx, r, head, 'The base was not moved');
 
   say('push the branch');
   report.pushed_to = await pushBranch(ctx, r);
@@ -116,10 +109,42 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, await hasRemote(ctx.main, 'origin'));
   }
   if (opts.merge) {
+    // Again, right before the base moves: the push took a while, and the agent may still be saving.
+    const done = `${r.branch} is READY FOR REVIEW${report.pushed_to.length ? ` and pushed to ${report.pushed_to.join(' and ')}` : ''}`;
+    await refuseLossOnEnd(ctx, r, head, `${done}; the base was not moved`);
     say(`fast-forward ${r.base} and end the session`);
-    report.merged = await fastForwardBase(ctx, r.base, r.branch);
-    if (report.merged.pushed === false) warnings.push(`could not push ${r.base} to origin; push it yourself`);
-    report.ended = await endSessionLocked(ctx, name, { force: false, status: 'MERGED' });
+    const merged = await fastForwardBase(ctx, r.base, r.branch);
+    report.merged = merged;
+    if (merged.pushed === false) warnings.push(`could not push ${r.base} to origin; push it yourself`);
+    try {
+      report.ended = await endSessionLocked(ctx, name, { force: false, status: 'MERGED' });
+    } catch (err) {
+      // Only a file saved in the last instant gets here: say what did happen, never "nothing was changed".
+      const pushed = merged.pushed === null ? '' : merged.pushed ? ' and pushed to origin' : ' (not pushed to origin)';
+      const why = errorMessage(err).replace(/;? nothing was changed\.?/i, '.');
+      throw new OperationError(`${r.base} was fast-forwarded to ${r.branch} (${short(merged.from)} -> ${short(merged.to)})${pushed}, but ending the session failed: ${why}`);
+    }
   }
   return report;
+}
+
+/**
+ * merge=1 ends the session after the base moves, so whatever would make ending it refuse is checked
+ * before: the work at risk, less the session's own commits (the fast-forward brings them into the base).
+ */
+async function refuseLossOnEnd(ctx: Context, r: SessionRecord, head: string, outcome: string): Promise<void> {
+  const risk = await workAtRisk(ctx, r);
+  const repo = r.path ?? ctx.main;
+  const unpushed: string[] = [];
+  for (const line of risk.unpushed) {
+    const sha = await gitRaw(repo, ['rev-parse', '--verify', '--quiet', `${line.split(' ')[0]}^{commit}`]);
+    if (sha.code === 0 && (await isAncestor(repo, sha.stdout.trim(), head))) continue;
+    unpushed.push(line);
+  }
+  if (risk.unreadable) throw new OperationError(`merge=1 would end the session, but ${risk.unreadable}. ${outcome}`);
+  if (risk.movedTo) throw new OperationError(`merge=1 would end the session, but its copy was moved to ${risk.movedTo}; move it back to ${r.path} first. ${outcome}`);
+  const left = [...risk.uncommitted, ...unpushed, ...risk.stashes, ...risk.ignored];
+  if (!left.length) return;
+  const list = left.slice(0, 5).join(', ') + (left.length > 5 ? `, and ${left.length - 5} more` : '');
+  throw new OperationError(`merge=1 would end the session, but its copy has ${list}, which ending it would lose; commit, push or remove them, or finish without merge=1. ${outcome}`);
 }

@@ -4,9 +4,11 @@ import type { Context } from '../config/context.ts';
 import { uncommittedFiles } from '../session/uncommitted.ts';
 import { scratchPath } from '../store/paths.ts';
 import { errorMessage } from '../core/errors.ts';
+import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, gitRaw, isAncestor, revParse } from '../git/repo.ts';
 import { worktreesOf } from '../git/worktrees.ts';
-import { integrate, operationInProgress, stashPush, stashRestore, withDetachedWorktree, type Strategy } from '../git/rebase.ts';
+import { filesInTheWay, integrate, operationInProgress, withDetachedWorktree, type IntegrateResult, type Strategy } from '../git/rebase.ts';
+import { autostashRef, stashAside, stashBack } from '../git/stash.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import type { SyncTarget } from '../git/base.ts';
 
@@ -28,9 +30,9 @@ export interface SessionSync {
   after: string | null;
   /** Files that conflicted (result conflict); the session was left as it was. */
   conflicts: string[];
-  /** Uncommitted files (result dirty). */
+  /** Uncommitted files, or files git does not track that the sync would overwrite (result dirty). */
   dirty: string[];
-  /** A stash that could not be re-applied after autostash (kept, nothing lost). */
+  /** The ref of the kit's own stash when autostash could not re-apply it (kept, nothing lost). */
   stash_kept: string | null;
   message: string | null;
 }
@@ -67,22 +69,34 @@ async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: Sy
   if (!st.head) return { ...out, message: `${r.branch} has no commit` };
   if (await isAncestor(path, target.sha, st.head)) return { ...out, result: 'up-to-date', ok: true };
   if (st.dirty.length && !opts.autostash) return { ...out, result: 'dirty', dirty: st.dirty, message: 'commit the changes first, or pass autostash=1' };
+  const inTheWay = await filesInTheWay(path, st.head, target.sha, opts.strategy);
+  if (inTheWay.length) {
+    const what = `${list(inTheWay)}, which this copy has as files of its own (ignored or untracked) that the sync would overwrite`;
+    return { ...out, result: 'dirty', dirty: inTheWay, message: `the base now tracks ${what}; move them aside (mv ${shellQuote(inTheWay[0] as string)} ${shellQuote(`${inTheWay[0]}.mine`)}), sync, then bring your changes back` };
+  }
 
-  const stash = st.dirty.length ? await stashPush(path, ctx.root, `parallel sync of ${r.name}`) : null;
+  const ref = autostashRef(r.name);
+  const stash = st.dirty.length ? await stashAside(path, ref, `parallel sync of ${r.name}`) : null;
   const res = await integrate(path, target.sha, opts.strategy, st.head, `refs/heads/${r.branch}`, mergeMessage(target, r.branch));
   if (stash) {
-    const back = await stashRestore(path, ctx.root, stash);
-    if (!back.ok) out.stash_kept = stash;
-    if (!back.ok) out.message = `your uncommitted changes did not apply cleanly after the sync; they are kept in the stash (git stash list, ${short(stash)}): ${back.message}`;
+    const back = await stashBack(path, ref, stash);
+    if (!back.ok) {
+      out.stash_kept = ref;
+      out.message = `your uncommitted changes did not apply cleanly after the sync; they are kept in ${ref} (git stash apply ${ref}); delete it once applied (git update-ref -d ${ref}): ${back.message}`;
+    }
   }
   return finish(out, res, opts.strategy);
 }
 
-function finish(out: SessionSync, res: Awaited<ReturnType<typeof integrate>>, strategy: Strategy): SessionSync {
+const list = (xs: string[]) => xs.slice(0, 6).join(', ') + (xs.length > 6 ? `, and ${xs.length - 6} more` : '');
+
+function finish(out: SessionSync, res: IntegrateResult, strategy: Strategy): SessionSync {
   if (res.ok) return { ...out, result: strategy === 'rebase' ? 'rebased' : 'merged', ok: !out.stash_kept, after: res.head };
   const restored = res.restored ? '' : ` and it could NOT be restored to ${out.before}; check it by hand`;
-  if (res.conflicts.length) return { ...out, result: 'conflict', conflicts: res.conflicts, message: `${strategy} aborted, session left as it was${restored}` };
-  return { ...out, message: `${res.message}${restored}` };
+  const kept = res.kept.length ? `; files written meanwhile were kept as written: ${list(res.kept)}` : '';
+  const stash = out.message ? `; ${out.message}` : '';
+  if (res.conflicts.length) return { ...out, result: 'conflict', conflicts: res.conflicts, message: `${strategy} aborted, session left as it was${restored}${kept}${stash}` };
+  return { ...out, message: `${res.message}${restored}${kept}${stash}` };
 }
 
 /**
