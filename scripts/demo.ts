@@ -1,6 +1,6 @@
 // make demo [keep=1]: the kit's main job on a built-in sample, start to finish, then cleaned away.
 import { flag, paint, readOptions, runCommand } from './lib/cli/options.ts';
-import { OperationError } from './lib/core/errors.ts';
+import { OperationError } from './lib/core/errors.mjs';
 import { cleanUp, DEMO_WORKERS, makeDemoDir, makeSampleRepo, newDemoSession, runKitCommand, startWorker, unexpectedEndings } from './lib/dev/demo.ts';
 
 await runCommand('demo', async () => {

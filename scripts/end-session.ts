@@ -2,7 +2,7 @@
 import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
 import { loadContext } from './lib/config/context.ts';
 import { endSession } from './lib/session/end.ts';
-import { UsageError } from './lib/core/errors.ts';
+import { UsageError } from './lib/core/errors.mjs';
 import { catchInterrupts } from './lib/cli/interrupt.ts';
 
 await runCommand('end-session', async () => {

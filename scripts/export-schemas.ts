@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { flag, readOptions, runCommand } from './lib/cli/options.ts';
-import { OperationError } from './lib/core/errors.ts';
+import { OperationError } from './lib/core/errors.mjs';
 import { writeFileAtomic } from './lib/core/files.ts';
 import { renderSchemaDocs } from './lib/store/json-schema.ts';
 import { KIT_DIR } from './lib/core/kit-dir.ts';

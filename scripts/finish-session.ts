@@ -1,7 +1,7 @@
 // make finish-session name=NAME [pr=1 merge=1 json=1 repo=PATH]
 import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
 import { loadContext } from './lib/config/context.ts';
-import { UsageError } from './lib/core/errors.ts';
+import { UsageError } from './lib/core/errors.mjs';
 import { catchInterrupts } from './lib/cli/interrupt.ts';
 import { finishSession, type FinishReport } from './lib/finish/finish.ts';
 

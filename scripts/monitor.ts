@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { flag, intOption, printJson, readOptions, runCommand, useColor } from './lib/cli/options.ts';
-import { UsageError } from './lib/core/errors.ts';
+import { UsageError } from './lib/core/errors.mjs';
 import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.ts';
 import { follow } from './lib/monitor/follow.ts';
 import { eraseRows, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';

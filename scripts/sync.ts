@@ -1,7 +1,7 @@
 // make sync name=NAME | make sync-all  [strategy=rebase|merge autostash=1 json=1 repo=PATH]
 import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli/options.ts';
 import { loadContext } from './lib/config/context.ts';
-import { UsageError } from './lib/core/errors.ts';
+import { UsageError } from './lib/core/errors.mjs';
 import { catchInterrupts } from './lib/cli/interrupt.ts';
 import { parseStrategy, syncSessions, type SessionSync } from './lib/sync/sync.ts';
 

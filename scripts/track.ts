@@ -1,7 +1,7 @@
 // make track event=start|heartbeat|error|complete|fail [workspace= session= progress= message= output= pid= dir= json=1]
 // Prebuilt into dist/track.mjs (Node built-ins only): sessions call it on every step.
 import { flag, printJson, readOptions, runCommand } from './lib/cli/options.ts';
-import { UsageError } from './lib/core/errors.ts';
+import { UsageError } from './lib/core/errors.mjs';
 import { SessionTracker } from './lib/tracker/tracker.ts';
 import type { TrackerEvent } from './lib/tracker/apply.ts';
 import { locate } from './lib/tracker/locate.ts';

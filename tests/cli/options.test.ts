@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flag, makeVariables, readOptions, renderTable } from '../../scripts/lib/cli/options.ts';
-import { UsageError } from '../../scripts/lib/core/errors.ts';
+import { UsageError } from '../../scripts/lib/core/errors.mjs';
 import { describeName, NAME_RE } from '../../scripts/lib/store/names.ts';
 
 describe('options', () => {

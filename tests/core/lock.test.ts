@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withLock, withLockSync } from '../../scripts/lib/core/lock.ts';
+import { withLock, withLockSync } from '../../scripts/lib/core/lock.mjs';
 import { KIT_DIR } from '../helpers/make.ts';
 import { tempDir } from '../helpers/repo.ts';
 
@@ -22,7 +22,7 @@ describe('cross-process lock', () => {
     writeFileSync(counter, '0');
     const script = `
       import { readFileSync, writeFileSync } from 'node:fs';
-      import { withLockSync } from ${JSON.stringify(join(KIT_DIR, 'scripts/lib/core/lock.ts'))};
+      import { withLockSync } from ${JSON.stringify(join(KIT_DIR, 'scripts/lib/core/lock.mjs'))};
       const [lock, file] = process.argv.slice(-2);
       for (let i = 0; i < 25; i++) withLockSync(lock, () => { const n = Number(readFileSync(file, 'utf8')); writeFileSync(file, String(n + 1)); });
     `;

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OperationError } from '../../scripts/lib/core/errors.ts';
+import { OperationError } from '../../scripts/lib/core/errors.mjs';
 import { WORKLOG_HEADER } from '../../scripts/lib/init/init.ts';
 import { KINDS, type Kind } from '../../scripts/lib/store/schemas.ts';
 import { TEMPLATES_DIR } from '../../scripts/lib/worklog/template.ts';

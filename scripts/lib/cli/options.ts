@@ -1,5 +1,5 @@
 // What every command script shares: options from make or argv, one-line errors, tables and JSON.
-import { KitError, UsageError } from '../core/errors.ts';
+import { KitError, UsageError } from '../core/errors.mjs';
 
 /**
  * Options come as `key=value` arguments, or from make's command line. Make keeps command-line variables

@@ -1,7 +1,7 @@
 // Git questions and actions: one small function each, argument arrays only, no shell.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { OperationError, UsageError } from '../core/errors.ts';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import { run, type RunResult } from '../core/exec.ts';
 import { SESSION_ENV_FILE } from '../store/paths.ts';
 

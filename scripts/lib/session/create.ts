@@ -6,7 +6,7 @@ import type { Context } from '../config/context.ts';
 import type { Mode } from '../config/config.ts';
 import { copyInto, copyPatterns, isInside, resolveCopies } from './untracked-copies.ts';
 import { sessionEnv, writeEnvFile } from '../core/env-file.ts';
-import { OperationError, UsageError } from '../core/errors.ts';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { describeName } from '../store/names.ts';
 import { claimConflict } from '../config/ownership.ts';

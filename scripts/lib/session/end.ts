@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Context } from '../config/context.ts';
 import { editedCopies, isInside, isUnchangedCopy } from './untracked-copies.ts';
-import { OperationError, UsageError } from '../core/errors.ts';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { branchExists, git, gitRaw, hasRemote, isAncestor, revParse, worktreeStatus } from '../git/repo.ts';
 import { removeWorktree, withGitConfig } from '../git/worktrees.ts';

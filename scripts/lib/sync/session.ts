@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { isUnchangedCopy } from '../session/untracked-copies.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.mjs';
 import { branchExists, git, gitRaw, isAncestor, revParse, worktreeStatus } from '../git/repo.ts';
 import { worktreesOf } from '../git/worktrees.ts';
 import { integrate, operationInProgress, stashPush, stashRestore, withDetachedWorktree, type Strategy } from '../git/rebase.ts';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
 import Handlebars from 'handlebars';
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { describeName } from '../store/names.ts';
 import { KINDS, type Kind } from '../store/schemas.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';

@@ -1,33 +1,33 @@
 // Cross-process locks made of one file created with O_EXCL. Node built-ins only: the tracker bundle uses it.
+// Plain JavaScript (typed with JSDoc) because the install and build steps take the same lock, on plain Node, before anything is installed or built.
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { OperationError } from './errors.ts';
+import { OperationError } from './errors.mjs';
 
-export interface LockOptions {
-  /** Give up after this many milliseconds (default 20 s). */
-  timeoutMs?: number;
-  /** A lock older than this whose owner cannot be checked (no owner yet, another host) is taken as abandoned (default 60 s). */
-  staleMs?: number;
-}
+/**
+ * @typedef {object} LockOptions
+ * @property {number} [timeoutMs] Give up after this many milliseconds (default 20 s).
+ * @property {number} [staleMs] A lock older than this whose owner cannot be checked (no owner yet, another host) is taken as abandoned (default 60 s).
+ */
 
-interface Owner {
-  pid: number;
-  host: string;
-  token: string;
-  at: number;
-}
+/** @typedef {{ pid: number, host: string, token: string, at: number }} Owner */
 
 const HOST = hostname();
 
-function tryCreate(path: string, owner: Owner): boolean {
-  let fd: number;
+/**
+ * @param {string} path
+ * @param {Owner} owner
+ * @returns {boolean}
+ */
+function tryCreate(path, owner) {
+  let fd;
   try {
     fd = openSync(path, 'wx');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (/** @type {NodeJS.ErrnoException} */ (err).code === 'EEXIST') return false;
+    if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ENOENT') {
       mkdirSync(dirname(path), { recursive: true });
       return tryCreate(path, owner);
     }
@@ -41,26 +41,39 @@ function tryCreate(path: string, owner: Owner): boolean {
   return true;
 }
 
-function readOwner(path: string): Owner | undefined {
+/**
+ * @param {string} path
+ * @returns {Owner | undefined}
+ */
+function readOwner(path) {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Owner;
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
 }
 
-export function pidAlive(pid: number): boolean {
+/**
+ * @param {number} pid
+ * @returns {boolean}
+ */
+export function pidAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
   }
 }
 
-function isStale(path: string, staleMs: number): Owner | 'no-owner' | undefined {
+/**
+ * @param {string} path
+ * @param {number} staleMs
+ * @returns {Owner | 'no-owner' | undefined}
+ */
+function isStale(path, staleMs) {
   const owner = readOwner(path);
-  let age: number;
+  let age;
   try {
     age = Date.now() - statSync(path).mtimeMs;
   } catch {
@@ -71,8 +84,12 @@ function isStale(path: string, staleMs: number): Owner | 'no-owner' | undefined 
   return undefined;
 }
 
-/** Moves a stale lock aside; puts it back when another process replaced it in the meantime. */
-function breakStale(path: string, seen: Owner | 'no-owner'): void {
+/**
+ * Moves a stale lock aside; puts it back when another process replaced it in the meantime.
+ * @param {string} path
+ * @param {Owner | 'no-owner'} seen
+ */
+function breakStale(path, seen) {
   const aside = `${path}.stale.${randomBytes(4).toString('hex')}`;
   try {
     renameSync(path, aside);
@@ -95,14 +112,24 @@ function breakStale(path: string, seen: Owner | 'no-owner'): void {
   }
 }
 
-function attempt(path: string, owner: Owner, staleMs: number): boolean {
+/**
+ * @param {string} path
+ * @param {Owner} owner
+ * @param {number} staleMs
+ * @returns {boolean}
+ */
+function attempt(path, owner, staleMs) {
   if (tryCreate(path, owner)) return true;
   const stale = isStale(path, staleMs);
   if (stale) breakStale(path, stale);
   return false;
 }
 
-function release(path: string, token: string): void {
+/**
+ * @param {string} path
+ * @param {string} token
+ */
+function release(path, token) {
   if (readOwner(path)?.token !== token) return;
   try {
     unlinkSync(path);
@@ -111,20 +138,32 @@ function release(path: string, token: string): void {
   }
 }
 
-function timeoutError(path: string): OperationError {
+/**
+ * @param {string} path
+ * @returns {OperationError}
+ */
+function timeoutError(path) {
   const owner = readOwner(path);
   const who = owner ? ` (held by pid ${owner.pid} on ${owner.host})` : '';
   return new OperationError(`timed out waiting for the lock ${path}${who}; try again, or remove the file if that process is gone`);
 }
 
-function newOwner(): Owner {
+/** @returns {Owner} */
+function newOwner() {
   return { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex'), at: Date.now() };
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Runs fn while holding the lock file at `path` (blocking wait). */
-export function withLockSync<T>(path: string, fn: () => T, opts: LockOptions = {}): T {
+/**
+ * Runs fn while holding the lock file at `path` (blocking wait).
+ * @template T
+ * @param {string} path
+ * @param {() => T} fn
+ * @param {LockOptions} [opts]
+ * @returns {T}
+ */
+export function withLockSync(path, fn, opts = {}) {
   const owner = newOwner();
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let delay = 2;
@@ -140,8 +179,15 @@ export function withLockSync<T>(path: string, fn: () => T, opts: LockOptions = {
   }
 }
 
-/** Runs fn while holding the lock file at `path`; fn may be async but should not do slow work. */
-export async function withLock<T>(path: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
+/**
+ * Runs fn while holding the lock file at `path`; fn may be async but should not do slow work.
+ * @template T
+ * @param {string} path
+ * @param {() => Promise<T> | T} fn
+ * @param {LockOptions} [opts]
+ * @returns {Promise<T>}
+ */
+export async function withLock(path, fn, opts = {}) {
   const owner = newOwner();
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let delay = 2;
