@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { withFileLock } from './file-lock.mjs';
+import { withLock } from './lib/core/lock.mjs';
 
 const kit = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(kit, 'dist');
@@ -16,7 +16,7 @@ const lockFile = join(kit, '.build.lock');
 const COMMANDS = ['init', 'new-session', 'list-sessions', 'ports', 'end-session', 'monitor', 'demo', 'sync', 'conflicts', 'finish-session', 'bench'];
 const REQUIRE_SHIM = "import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);";
 
-const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+const mtime = (/** @type {string} */ p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const sources = () => [
   ...readdirSync(join(kit, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|mjs)$/.test(f)).map((f) => join(kit, 'scripts', f)),
   join(kit, 'package-lock.json'),
@@ -27,6 +27,7 @@ async function buildAll() {
   mkdirSync(dist, { recursive: true });
   const tmp = join(dist, `.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
+  /** @type {import('esbuild').BuildOptions} */
   const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' };
   await build({ ...common, entryPoints: [join(kit, 'scripts/track.ts')], outfile: join(tmp, 'track.mjs') });
   await build({ ...common, entryPoints: [join(kit, 'scripts/lib/index.ts')], outfile: join(tmp, 'index.mjs'), packages: 'external' });
@@ -54,4 +55,11 @@ async function buildAll() {
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
-if (!fresh()) await withFileLock(lockFile, 120_000, async () => fresh() || (await buildAll()));
+const TWO_MINUTES = 120_000;
+try {
+  if (!fresh()) await withLock(lockFile, async () => fresh() || (await buildAll()), { timeoutMs: TWO_MINUTES, staleMs: TWO_MINUTES });
+} catch (err) {
+  // esbuild has already printed what failed to compile; a lock or file error gets its one line here.
+  process.stderr.write(`build: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+  process.exit(1);
+}

@@ -153,6 +153,24 @@ function newOwner() {
   return { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex'), at: Date.now() };
 }
 
+/**
+ * The one wait loop of both forms: each value it yields is how long to sleep before the next attempt
+ * (the caller sleeps blocking or not); it returns once the lock is held, or throws on the deadline.
+ * @param {string} path
+ * @param {Owner} owner
+ * @param {LockOptions} opts
+ * @returns {Generator<number, void, void>}
+ */
+function* acquire(path, owner, opts) {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  let delay = 2;
+  while (!attempt(path, owner, opts.staleMs ?? 60_000)) {
+    if (Date.now() > deadline) throw timeoutError(path);
+    yield delay + Math.random() * delay;
+    delay = Math.min(delay * 2, 50);
+  }
+}
+
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
@@ -165,13 +183,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  */
 export function withLockSync(path, fn, opts = {}) {
   const owner = newOwner();
-  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
-  let delay = 2;
-  while (!attempt(path, owner, opts.staleMs ?? 60_000)) {
-    if (Date.now() > deadline) throw timeoutError(path);
-    Atomics.wait(sleeper, 0, 0, delay + Math.random() * delay);
-    delay = Math.min(delay * 2, 50);
-  }
+  for (const ms of acquire(path, owner, opts)) Atomics.wait(sleeper, 0, 0, ms);
   try {
     return fn();
   } finally {
@@ -180,7 +192,7 @@ export function withLockSync(path, fn, opts = {}) {
 }
 
 /**
- * Runs fn while holding the lock file at `path`; fn may be async but should not do slow work.
+ * Runs fn while holding the lock file at `path`; fn may be async. Hold a lock only for the step that needs it.
  * @template T
  * @param {string} path
  * @param {() => Promise<T> | T} fn
@@ -189,13 +201,7 @@ export function withLockSync(path, fn, opts = {}) {
  */
 export async function withLock(path, fn, opts = {}) {
   const owner = newOwner();
-  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
-  let delay = 2;
-  while (!attempt(path, owner, opts.staleMs ?? 60_000)) {
-    if (Date.now() > deadline) throw timeoutError(path);
-    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-    delay = Math.min(delay * 2, 50);
-  }
+  for (const ms of acquire(path, owner, opts)) await new Promise((r) => setTimeout(r, ms));
   try {
     return await fn();
   } finally {
