@@ -4,7 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compare, timeCommand, timeInterleaved, type Comparison } from './lib/dev/bench.ts';
-import { intOption, printJson, readOptions, renderTable, runCommand } from './lib/cli/options.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { renderTable } from './lib/cli/table.ts';
+import { printJson } from './lib/cli/output.ts';
 import { KIT_DIR } from './lib/core/kit-dir.ts';
 import { writeSession } from './lib/store/sessions.ts';
 import { isoWithOffset } from './lib/core/time.ts';
@@ -66,10 +68,9 @@ function radarOf50(root: string, env: NodeJS.ProcessEnv, runs: number): Comparis
   return compare('conflicts-50', 'conflicts radar, 50 sessions, all 1225 pairs overlapping', t.subject, '1225 x git merge-tree, one after another', t.baseline);
 }
 
-await runCommand('bench', async () => {
-  const opts = readOptions(['runs', 'files', 'json']);
-  const runs = intOption(opts, 'runs', 9, 3, 1000);
-  const files = intOption(opts, 'files', 3000, 10, 200_000);
+await runCommand('bench', async (opts) => {
+  const runs = opts.runs ?? 9;
+  const files = opts.files ?? 3000;
   const root = mkdtempSync(join(tmpdir(), 'kit-bench-'));
   const results: Comparison[] = [];
   try {
@@ -112,7 +113,7 @@ await runCommand('bench', async () => {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  if (opts.json === '1') return printJson(results);
+  if (opts.json) return printJson(results);
   const rows = results.map((r) => [r.name, `${r.subject_ms} ms`, `${r.baseline_ms} ms`, `${r.ratio}x`, r.subject, r.baseline]);
   process.stdout.write(`${renderTable(['BENCH', 'MEDIAN', 'BASELINE', 'RATIO', 'SUBJECT', 'BASELINE COMMAND'], rows)}\n(medians of ${runs} runs; track and node of ${runs * 3})\n`);
 });

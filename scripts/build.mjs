@@ -1,22 +1,27 @@
 // Builds the prebuilt bundles with esbuild, so that no command pays for tsx at run time:
-//   dist/track.mjs  the tracker command: Node built-ins only (sessions call it on every step)
-//   dist/index.mjs  the package entry (dependencies left to node_modules)
-//   dist/cmd/*.mjs  every command script, dependencies bundled, shared code split into chunks
+//   dist/<script>.mjs  a command the registry marks `alone` (the tracker): built by itself, Node built-ins only
+//   dist/index.mjs     the package entry (dependencies left to node_modules)
+//   dist/cmd/*.mjs     every other command's script, dependencies bundled, shared code split into chunks
+// The commands are those of the registry, scripts/lib/cli/commands.mjs.
 // Concurrent make runs take turns on a lock; the one that gets it second finds the work done.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { withFileLock } from './file-lock.mjs';
+import { COMMANDS } from './lib/cli/commands.mjs';
+import { withLock } from './lib/core/lock.mjs';
 
 const kit = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(kit, 'dist');
 const stamp = join(dist, '.built');
 const lockFile = join(kit, '.build.lock');
-const COMMANDS = ['init', 'new-session', 'list-sessions', 'ports', 'end-session', 'monitor', 'demo', 'sync', 'conflicts', 'finish-session', 'bench'];
+/** @type {readonly import('./lib/cli/commands.mjs').CommandSpec[]} */
+const commands = COMMANDS;
+const alone = [...new Set(commands.filter((c) => c.alone).map((c) => c.script))];
+const split = [...new Set(commands.filter((c) => !c.alone).map((c) => c.script))];
 const REQUIRE_SHIM = "import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);";
 
-const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+const mtime = (/** @type {string} */ p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const sources = () => [
   ...readdirSync(join(kit, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|mjs)$/.test(f)).map((f) => join(kit, 'scripts', f)),
   join(kit, 'package-lock.json'),
@@ -27,12 +32,13 @@ async function buildAll() {
   mkdirSync(dist, { recursive: true });
   const tmp = join(dist, `.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
+  /** @type {import('esbuild').BuildOptions} */
   const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' };
-  await build({ ...common, entryPoints: [join(kit, 'scripts/track.ts')], outfile: join(tmp, 'track.mjs') });
+  for (const s of alone) await build({ ...common, entryPoints: [join(kit, 'scripts', `${s}.ts`)], outfile: join(tmp, `${s}.mjs`) });
   await build({ ...common, entryPoints: [join(kit, 'scripts/lib/index.ts')], outfile: join(tmp, 'index.mjs'), packages: 'external' });
   await build({
     ...common,
-    entryPoints: COMMANDS.map((c) => ({ in: join(kit, 'scripts', `${c}.ts`), out: c })),
+    entryPoints: split.map((s) => ({ in: join(kit, 'scripts', `${s}.ts`), out: s })),
     outdir: join(tmp, 'cmd'),
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
@@ -42,7 +48,7 @@ async function buildAll() {
   // Swap in the new files one rename at a time: chunk names carry a content hash, so new chunks land
   // beside the old ones, then each entry file is replaced atomically; a command starting meanwhile
   // always finds a whole bundle. Chunks no entry refers to any more are removed last.
-  renameSync(join(tmp, 'track.mjs'), join(dist, 'track.mjs'));
+  for (const s of alone) renameSync(join(tmp, `${s}.mjs`), join(dist, `${s}.mjs`));
   renameSync(join(tmp, 'index.mjs'), join(dist, 'index.mjs'));
   const chunks = join(dist, 'cmd', 'chunks');
   mkdirSync(chunks, { recursive: true });
@@ -54,4 +60,11 @@ async function buildAll() {
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
-if (!fresh()) await withFileLock(lockFile, 120_000, async () => fresh() || (await buildAll()));
+const TWO_MINUTES = 120_000;
+try {
+  if (!fresh()) await withLock(lockFile, async () => fresh() || (await buildAll()), { timeoutMs: TWO_MINUTES, staleMs: TWO_MINUTES });
+} catch (err) {
+  // esbuild has already printed what failed to compile; a lock or file error gets its one line here.
+  process.stderr.write(`build: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+  process.exit(1);
+}

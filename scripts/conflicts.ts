@@ -1,5 +1,7 @@
 // make conflicts [json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli/options.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { paint, renderTable } from './lib/cli/table.ts';
+import { printJson } from './lib/cli/output.ts';
 import { conflictRadar, type RadarSession } from './lib/conflicts/radar.ts';
 import { loadContext } from './lib/config/context.ts';
 
@@ -11,11 +13,10 @@ function baseCell(s: RadarSession): string {
   return s.changed.length ? 'merges cleanly' : 'no changes yet';
 }
 
-await runCommand('conflicts', async () => {
-  const opts = readOptions(['json', 'repo']);
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env });
+await runCommand('conflicts', async (opts, { env }) => {
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
   const radar = await conflictRadar(ctx);
-  if (flag(opts, 'json')) return printJson(radar);
+  if (opts.json) return printJson(radar);
   if (!radar.sessions.length) {
     process.stdout.write(`no active sessions in ${ctx.main} (workspace ${ctx.config.workspace})\n`);
     return;

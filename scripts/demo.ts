@@ -1,11 +1,11 @@
 // make demo [keep=1]: the kit's main job on a built-in sample, start to finish, then cleaned away.
-import { flag, paint, readOptions, runCommand } from './lib/cli/options.ts';
-import { OperationError } from './lib/core/errors.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { paint } from './lib/cli/table.ts';
+import { OperationError } from './lib/core/errors.mjs';
 import { cleanUp, DEMO_WORKERS, makeDemoDir, makeSampleRepo, newDemoSession, runKitCommand, startWorker, unexpectedEndings } from './lib/dev/demo.ts';
 
-await runCommand('demo', async () => {
-  const opts = readOptions(['keep']);
-  const keep = flag(opts, 'keep');
+await runCommand('demo', async (opts) => {
+  const keep = opts.keep;
   const say = (text: string) => process.stdout.write(`${text}\n`);
   const demo = makeDemoDir();
   const interrupt = () => {

@@ -1,17 +1,16 @@
 // make end-session name=NAME [force=1 json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { paint } from './lib/cli/table.ts';
+import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
 import { endSession } from './lib/session/end.ts';
-import { UsageError } from './lib/core/errors.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 
-await runCommand('end-session', async () => {
-  const opts = readOptions(['name', 'force', 'json', 'repo']);
-  const json = flag(opts, 'json');
-  if (!opts.name) throw new UsageError('name= is required, e.g. make end-session name=login-form (make list-sessions shows them)');
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env, interrupted });
+await runCommand('end-session', async (opts, { env }) => {
+  const json = opts.json;
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
   catchInterrupts(() => process.stderr.write('end-session: interrupted; finishing the step under way...\n'));
-  const rep = await endSession(ctx, opts.name, { force: flag(opts, 'force') });
+  const rep = await endSession(ctx, opts.name, { force: opts.force });
   if (json) return printJson(rep);
   const out = [`${paint('green', '✓')} ended session ${rep.name}: ${rep.outcome}`];
   if (rep.removed_copy) out.push(`  removed    ${rep.removed_copy}`);

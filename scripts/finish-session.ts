@@ -1,7 +1,9 @@
 // make finish-session name=NAME [pr=1 merge=1 json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { paint } from './lib/cli/table.ts';
+import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
-import { UsageError } from './lib/core/errors.ts';
+import { UsageError } from './lib/core/errors.mjs';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { finishSession, type FinishReport } from './lib/finish/finish.ts';
 
@@ -25,14 +27,12 @@ function render(rep: FinishReport, main: string): string {
   return out.join('\n');
 }
 
-await runCommand('finish-session', async () => {
-  const opts = readOptions(['name', 'pr', 'merge', 'json', 'repo']);
-  const json = flag(opts, 'json');
-  if (!opts.name) throw new UsageError('name= is required, e.g. make finish-session name=login-form (make list-sessions shows them)');
-  const pr = flag(opts, 'pr');
-  const merge = flag(opts, 'merge');
+await runCommand('finish-session', async (opts, { env }) => {
+  const json = opts.json;
+  const pr = opts.pr;
+  const merge = opts.merge;
   if (pr && merge) throw new UsageError('pr=1 and merge=1 do not go together: merge=1 merges the branch itself and ends the session; pick one');
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env, interrupted });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
   catchInterrupts(() => process.stderr.write('finish-session: interrupted; finishing the step under way, then stopping...\n'));
   const rep = await finishSession(ctx, opts.name, { pr, merge, onStep: (t) => !json && process.stderr.write(`  ${t}...\n`) });
   if (json) printJson(rep);

@@ -1,5 +1,7 @@
 // make list-sessions [json=1 repo=PATH]
-import { flag, formatAge, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli/options.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { paint, renderTable } from './lib/cli/table.ts';
+import { formatAge, printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
 import { listSessions, type SessionRow } from './lib/session/list.ts';
 
@@ -25,11 +27,10 @@ function cells(r: SessionRow): string[] {
   ];
 }
 
-await runCommand('list-sessions', async () => {
-  const opts = readOptions(['json', 'repo']);
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env });
+await runCommand('list-sessions', async (opts, { env }) => {
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
   const rows = await listSessions(ctx);
-  if (flag(opts, 'json')) return printJson(rows);
+  if (opts.json) return printJson(rows);
   if (!rows.length) {
     process.stdout.write(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}\n`);
     return;

@@ -1,31 +1,29 @@
 // make monitor [workspace= session= log=1 json=1 watch=1 poll= wait=1 timeout= heartbeat_timeout= session_timeout= repo= dir=]
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { flag, intOption, printJson, readOptions, runCommand, useColor } from './lib/cli/options.ts';
-import { OperationError, UsageError } from './lib/core/errors.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { printJson } from './lib/cli/output.ts';
+import { OperationError, UsageError } from './lib/core/errors.mjs';
 import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.ts';
 import { follow } from './lib/monitor/follow.ts';
 import { eraseRows, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';
 import { checkId, locate } from './lib/tracker/locate.ts';
 
-const OPTIONS = ['workspace', 'session', 'log', 'json', 'watch', 'poll', 'wait', 'timeout', 'heartbeat_timeout', 'session_timeout', 'repo', 'dir'] as const;
-
-await runCommand('monitor', async () => {
-  const opts = readOptions(OPTIONS);
-  const json = flag(opts, 'json');
-  const watchMode = flag(opts, 'watch');
-  const wait = flag(opts, 'wait');
-  const log = flag(opts, 'log');
-  const pollS = intOption(opts, 'poll', 30, 1);
-  const timeoutS = opts.timeout ? intOption(opts, 'timeout', 0, 1) : undefined;
+await runCommand('monitor', async (opts, { color, env }) => {
+  const json = opts.json;
+  const watchMode = opts.watch;
+  const wait = opts.wait;
+  const log = opts.log;
+  const pollS = opts.poll ?? 30;
+  const timeoutS = opts.timeout;
   if (timeoutS !== undefined && !wait) throw new UsageError('timeout= goes with wait=1');
   if (log && !opts.session) throw new UsageError('log=1 needs session=NAME');
   if (json && watchMode) throw new UsageError('json=1 prints one snapshot; use it without watch=1 (with wait=1 it prints the final one)');
   if (opts.workspace) checkId('workspace', opts.workspace);
   if (opts.session) checkId('session', opts.session);
   if (opts.repo && !(existsSync(opts.repo) && statSync(opts.repo).isDirectory())) throw new UsageError(`repo=${opts.repo}: no such folder`);
-  const root = locate({ dir: opts.dir }, opts.repo ? resolve(opts.repo) : process.cwd(), process.env).root;
-  const timing = { heartbeatTimeoutS: intOption(opts, 'heartbeat_timeout', 300, 1), sessionTimeoutS: intOption(opts, 'session_timeout', 4 * 3600, 1) };
+  const root = locate({ dir: opts.dir }, opts.repo ? resolve(opts.repo) : process.cwd(), env).root;
+  const timing = { heartbeatTimeoutS: opts.heartbeat_timeout ?? 300, sessionTimeoutS: opts.session_timeout ?? 4 * 3600 };
 
   let workspace = opts.workspace;
   if (opts.session && !workspace) {
@@ -48,12 +46,11 @@ await runCommand('monitor', async () => {
   if (!watchMode && !wait) {
     const snap = monitor.snapshot();
     if (json) return printJson(snap);
-    process.stdout.write(`${renderDashboard(snap, useColor())}\n`);
+    process.stdout.write(`${renderDashboard(snap, color)}\n`);
     return;
   }
 
   const tty = Boolean(process.stdout.isTTY);
-  const color = useColor();
   let printedSig = '';
   let drawnRows = 0;
   const draw = (snap: Snapshot, why: string) => {

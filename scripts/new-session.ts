@@ -1,5 +1,7 @@
 // make new-session name=NAME component=C [kind= base= mode= profile= shared=1 json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, runCommand } from './lib/cli/options.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { paint } from './lib/cli/table.ts';
+import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
 import { join } from 'node:path';
 import { KIT_DIR } from './lib/core/kit-dir.ts';
@@ -7,17 +9,14 @@ import { shellQuote } from './lib/core/shell.ts';
 import { createSession } from './lib/session/create.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 
-const OPTIONS = ['name', 'component', 'kind', 'base', 'mode', 'profile', 'shared', 'json', 'repo'] as const;
-
-await runCommand('new-session', async () => {
-  const opts = readOptions(OPTIONS);
-  const json = flag(opts, 'json');
-  const shared = flag(opts, 'shared');
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env, interrupted });
+await runCommand('new-session', async (opts, { env }) => {
+  const json = opts.json;
+  const shared = opts.shared;
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
-    { name: opts.name ?? '', component: opts.component ?? '', kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared },
+    { name: opts.name, component: opts.component, kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared },
     { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), setupOutput: json ? 'capture' : 'inherit' },
   );
   const r = result.record;

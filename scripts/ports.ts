@@ -1,5 +1,7 @@
 // make ports [json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli/options.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { paint, renderTable, type Color } from './lib/cli/table.ts';
+import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
 import { portReport, type PortFlag, type PortRow } from './lib/ports/leases.ts';
 
@@ -18,10 +20,9 @@ function cells(r: PortRow): string[] {
   ];
 }
 
-await runCommand('ports', async () => {
-  const opts = readOptions(['json', 'repo']);
-  const json = flag(opts, 'json');
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env });
+await runCommand('ports', async (opts, { env }) => {
+  const json = opts.json;
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
   const rows = await portReport(ctx);
   if (json) return printJson(rows);
   if (!rows.length) {

@@ -1,7 +1,9 @@
 // make sync name=NAME | make sync-all  [strategy=rebase|merge autostash=1 json=1 repo=PATH]
-import { flag, paint, printJson, readOptions, renderTable, runCommand, type Color } from './lib/cli/options.ts';
+import { runCommand } from './lib/cli/run.ts';
+import { paint, renderTable, type Color } from './lib/cli/table.ts';
+import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
-import { UsageError } from './lib/core/errors.ts';
+import { UsageError } from './lib/core/errors.mjs';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { parseStrategy, syncSessions, type SessionSync } from './lib/sync/sync.ts';
 
@@ -24,16 +26,15 @@ function detail(s: SessionSync): string {
   return [move, s.message].filter(Boolean).join('; ');
 }
 
-await runCommand('sync', async () => {
-  const opts = readOptions(['name', 'all', 'strategy', 'autostash', 'json', 'repo']);
-  const all = flag(opts, 'all');
+await runCommand('sync', async (opts, { env }) => {
+  const all = opts.all;
   if (!opts.name && !all) throw new UsageError('name= is required, e.g. make sync name=login-form (or make sync-all for every session)');
   if (opts.name && all) throw new UsageError(`make sync-all takes no name=; to sync one session: make sync name=${opts.name}`);
   const strategy = parseStrategy(opts.strategy);
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env: process.env, interrupted });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
   catchInterrupts(() => process.stderr.write('sync: interrupted; finishing the session under way and leaving the others as they are...\n'));
-  const sum = await syncSessions(ctx, { name: opts.name, strategy, autostash: flag(opts, 'autostash') });
-  if (flag(opts, 'json')) {
+  const sum = await syncSessions(ctx, { name: opts.name, strategy, autostash: opts.autostash });
+  if (opts.json) {
     printJson(sum);
     return sum.ok ? 0 : 1;
   }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText } from '../../scripts/lib/config/config.ts';
-import { UsageError } from '../../scripts/lib/core/errors.ts';
+import { UsageError } from '../../scripts/lib/core/errors.mjs';
 import { makeRepo } from '../helpers/repo.ts';
 
 describe('config', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../scripts/lib/core/errors.ts';
+import { UsageError } from '../../scripts/lib/core/errors.mjs';
 import { expandBraces, globSync, hasMagic, segmentRegExp } from '../../scripts/lib/core/glob.ts';
 import { tempDir, writeFiles } from '../helpers/repo.ts';
 

@@ -16,7 +16,7 @@ describe('track pid=', () => {
       const r = kit(root, 'track', { ...vars, event: 'heartbeat', pid });
       expect(r.exit, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/pid=.*expected a process id/);
+      expect(r.stderr).toMatch(/pid=\d+: expected (a process id|a whole number from 1 to 2147483647)/);
     }
     const view = new SessionMonitor({ root }).snapshot().sessions.find((s) => s.session_id === 's');
     expect(view?.state).not.toBe('corrupt');

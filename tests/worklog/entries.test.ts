@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OperationError } from '../../scripts/lib/core/errors.ts';
+import { OperationError } from '../../scripts/lib/core/errors.mjs';
 import { KINDS, type Kind } from '../../scripts/lib/store/schemas.ts';
 import { TEMPLATES_DIR } from '../../scripts/lib/worklog/template.ts';
 import { appendEntry, branchFor, loadTemplate, readEntry, removeEntry, renderEntry, setEntryField, setEntryStatus, WORKLOG_HEADER, type EntryData } from '../../scripts/lib/worklog/entries.ts';

@@ -1,26 +1,19 @@
-// What every command script shares: options from make or argv, one-line errors, tables and JSON.
-import { KitError, UsageError } from '../core/errors.ts';
+// Options from make's command line or key=value arguments, checked against the command's entry in the
+// registry (commands.mjs) with zod schemas built from each option's kind.
+import * as z from 'zod/mini';
+import { UsageError } from '../core/errors.mjs';
+import type { CommandSpec, OptionSpec } from './commands.mjs';
+import { optionUsage, usageOf } from './usage.mjs';
 
-/**
- * Options come as `key=value` arguments, or from make's command line. Make keeps command-line variables
- * in MAKEFLAGS exactly as typed (the Makefile exports none of them, so make never expands one); upper-case
- * ones (NO_COLOR=1, DEBUG=1) go to the environment, lower-case ones are the command's options.
- */
-export function readOptions(allowed: readonly string[], argv = process.argv.slice(2), env = process.env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of makeVariables(env.MAKEFLAGS ?? '')) {
-    if (/^[a-z][a-z0-9_]*$/.test(name)) out[name] = value;
-    else if (/^[A-Z_][A-Z0-9_]*$/.test(name)) env[name] = value;
-  }
-  for (const arg of argv) {
-    const eq = arg.indexOf('=');
-    if (eq <= 0) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; options are key=value (${allowed.join(', ')})`);
-    out[arg.slice(0, eq).replace(/^--/, '')] = arg.slice(eq + 1);
-  }
-  const unknown = Object.keys(out).filter((k) => !allowed.includes(k));
-  if (unknown.length) throw new UsageError(`unknown option ${unknown.map((k) => `${k}=`).join(', ')}; it takes ${allowed.map((k) => `${k}=`).join(' ')}`);
-  return out;
-}
+type ValueOf<O> = O extends { kind: 'flag' } ? boolean : O extends { kind: 'int' | 'number' } ? number : O extends { kind: 'enum'; values: readonly (infer V)[] } ? V : string;
+
+/** The parsed options of a command: flags are booleans, numbers numbers, a missing optional value undefined. */
+export type Options<S extends readonly OptionSpec[]> = {
+  [O in S[number] as O['name']]: O extends { kind: 'flag' } ? boolean : O extends { required: true } ? ValueOf<O> : ValueOf<O> | undefined;
+};
+
+/** What readOptions needs of a command: a registry entry, or the same shape for a dev script. */
+export type OptionsOf = Pick<CommandSpec, 'name' | 'example' | 'options'>;
 
 /**
  * The variables given on make's command line, from MAKEFLAGS ("s -- a=1 b=x\ y"): words split at
@@ -46,77 +39,87 @@ export function makeVariables(makeflags: string): [string, string][] {
   return vars;
 }
 
-export function flag(opts: Record<string, string>, key: string): boolean {
-  const v = opts[key];
-  if (v === undefined || v === '' || v === '0' || v === 'false' || v === 'no') return false;
-  if (v === '1' || v === 'true' || v === 'yes') return true;
-  throw new UsageError(`${key}=${v}: expected ${key}=1 or ${key}=0`);
+/** Upper-case variables on make's command line (NO_COLOR=1, DEBUG=1): settings for the environment, not options. */
+export function makeEnvironment(makeflags = ''): Record<string, string> {
+  return Object.fromEntries(makeVariables(makeflags).filter(([name]) => /^[A-Z_][A-Z0-9_]*$/.test(name)));
 }
 
-export function intOption(opts: Record<string, string>, key: string, dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const v = opts[key];
-  if (v === undefined || v === '') return dflt;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${key}=${v}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}`);
-  return Number(v);
-}
+/** A value as an error shows it: as typed when plain, quoted when it holds spaces or control characters. */
+const shown = (v: string) => (/^[\x21-\x7e]*$/.test(v) ? v : JSON.stringify(v));
 
-/** Runs a command's main; maps errors to one line on stderr and an exit code, a stack only with DEBUG=1. */
-export async function runCommand(command: string, main: () => Promise<number | void>): Promise<void> {
-  // `make ports | head -3`: the reader went away; stop quietly instead of a stack trace.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
-  try {
-    process.exitCode = (await main()) ?? 0;
-  } catch (err) {
-    const debug = process.env.DEBUG === '1';
-    if (err instanceof KitError) {
-      process.stderr.write(`${command}: ${err.message}\n`);
-      process.exitCode = err.exitCode;
-    } else {
-      process.stderr.write(`${command}: unexpected error: ${(err as Error)?.message ?? String(err)} (run with DEBUG=1 for details)\n`);
-      process.exitCode = 1;
+function schemaOf(o: OptionSpec): z.ZodMiniType {
+  const range = (what: string, min: number, max: number | undefined) =>
+    `expected ${what} ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`;
+  switch (o.kind) {
+    case 'flag': {
+      const error = `expected ${o.name}=1 or ${o.name}=0`;
+      return z.pipe(z.enum(['0', '1', 'true', 'false', 'yes', 'no'], { error }), z.transform((v) => v === '1' || v === 'true' || v === 'yes'));
     }
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    case 'int':
+    case 'number': {
+      const error = range(o.kind === 'int' ? 'a whole number' : 'a number', o.min ?? 0, o.max);
+      const form = o.kind === 'int' ? /^\d+$/ : /^\d+(\.\d+)?$/;
+      return z.pipe(z.string().check(z.regex(form, { error })), z.transform(Number)).check(z.gte(o.min ?? 0, { error }), z.lte(o.max ?? Number.MAX_SAFE_INTEGER, { error }));
+    }
+    case 'enum':
+      return z.enum(o.values as [string, ...string[]], { error: `expected one of ${(o.values ?? []).join(', ')}` });
+    case 'string':
+      return z.string();
   }
 }
 
-export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+/** The closest option name, for "did you mean": at most two letters apart. */
+function closest(word: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length] ?? Infinity;
+  };
+  const best = names.map((n) => [n, distance(word, n)] as const).sort((a, b) => a[1] - b[1])[0];
+  return best && best[1] <= 2 ? best[0] : undefined;
 }
 
-const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;
-export type Color = keyof typeof CODES;
-
-export function paint(color: Color, text: string, on = useColor()): string {
-  return on ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;
-}
-
-const ANSI = /\u001b\[[0-9;]*m/g;
-export function visibleLength(s: string): number {
-  return s.replace(ANSI, '').length;
-}
-
-/** A plain-text table: header row, then rows, columns padded with two spaces between. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visibleLength(c))))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
-}
-
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** "3m", "2h", "5d" from a number of seconds. */
-export function formatAge(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '-';
-  if (seconds < 60) return `${Math.max(0, Math.round(seconds))}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
+/**
+ * Options come as `key=value` arguments, or from make's command line. Make keeps command-line variables
+ * in MAKEFLAGS exactly as typed (the Makefile exports none of them, so make never expands one); lower-case
+ * ones are the command's options, upper-case ones (NO_COLOR=1, DEBUG=1) are returned as `env`, for the
+ * caller to apply.
+ */
+export function readOptions<const C extends OptionsOf>(command: C, argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): { options: Options<C['options']>; env: Record<string, string> } {
+  const specs: readonly OptionSpec[] = command.options;
+  const names = specs.map((o) => o.name);
+  const raw: Record<string, string> = {};
+  for (const [name, value] of makeVariables(env.MAKEFLAGS ?? '')) if (/^[a-z][a-z0-9_]*$/.test(name)) raw[name] = value;
+  for (const arg of argv) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; options are key=value: ${usageOf(specs) || '(none)'}`);
+    raw[arg.slice(0, eq).replace(/^--/, '')] = arg.slice(eq + 1);
+  }
+  const unknown = Object.keys(raw).filter((k) => !names.includes(k));
+  if (unknown.length) {
+    const guess = unknown.length === 1 ? closest(unknown[0] as string, names) : undefined;
+    throw new UsageError(`unknown option ${unknown.map((k) => `${k}=`).join(', ')}${guess ? ` (did you mean ${guess}=?)` : ''}; it takes ${specs.map(optionUsage).join(' ') || 'no options'}`);
+  }
+  // An empty value is no value, except for text (message= may be empty on purpose) and where one is required.
+  const given = Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== '' || specs.find((o) => o.name === k)?.kind === 'string'));
+  for (const o of specs) if (o.required && given[o.name] === '') delete given[o.name];
+  const shape = Object.fromEntries(specs.map((o) => [o.name, o.required ? schemaOf(o) : z.optional(schemaOf(o))]));
+  const parsed = z.object(shape).safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const spec = specs.find((o) => o.name === key);
+    if (given[key] === undefined) {
+      const choices = spec?.values ? ` (${spec.values.join(', ')})` : '';
+      throw new UsageError(`${key}= is required: ${spec?.help ?? ''}${choices}; e.g. make ${command.name} ${command.example}`);
+    }
+    throw new UsageError(`${key}=${shown(given[key] ?? '')}: ${issue?.message ?? 'not a valid value'}`);
+  }
+  const options = { ...parsed.data } as Record<string, unknown>;
+  for (const o of specs) if (o.kind === 'flag') options[o.name] ??= false;
+  return { options: options as Options<C['options']>, env: makeEnvironment(env.MAKEFLAGS) };
 }

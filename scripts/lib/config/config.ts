@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.mjs';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { envNameSchema, nameSchema } from '../store/names.ts';
 import { defaultBranch } from '../git/repo.ts';

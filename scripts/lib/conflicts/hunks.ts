@@ -2,7 +2,7 @@
 // Two sessions that changed a shared text file from the same version of it (the same blob before their
 // changes), only in lines at least two apart, merge it cleanly; anything else (renames, modes, binaries,
 // other versions, near lines) goes to git.
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { gitFailure } from '../git/repo.ts';
 

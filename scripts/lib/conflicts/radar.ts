@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { provablyClean, sessionHunks, type SessionHunks } from './hunks.ts';
 import { candidatePairs, strays } from './overlap.ts';
 import type { Context } from '../config/context.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.mjs';
 import { pool } from '../core/pool.ts';
 import { git, gitRaw } from '../git/repo.ts';
 import { changedSince, gitVersion, hasMergeTreeStdin, mergeTreeMany, scratchObjects } from '../git/merge-tree.ts';

@@ -6,7 +6,7 @@
 // endless or leave the folder; a link named by a pattern segment is followed like any folder.
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { UsageError } from './errors.ts';
+import { UsageError } from './errors.mjs';
 
 export interface GlobOptions {
   /** Names of top-level entries that are neither matched nor entered (e.g. `.git`). */

@@ -1,5 +1,5 @@
 // A sequence of steps, each with its undo: a failure runs the undos of the steps done so far, in reverse.
-import { KitError, OperationError } from './errors.ts';
+import { KitError, OperationError } from './errors.mjs';
 
 export interface Step {
   /** What the step does, for the error message ("create the worktree"). */

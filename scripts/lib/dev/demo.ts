@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { lastLine, run } from '../core/exec.ts';
 import { SessionMonitor, type SessionView } from '../monitor/monitor.ts';
 import { DEMO_WORKERS, type DemoWorker } from './demo-workers.ts';

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Context } from '../config/context.ts';
 import { endSessionLocked, workAtRisk, type EndReport } from '../session/end.ts';
-import { errorMessage, OperationError } from '../core/errors.ts';
+import { errorMessage, OperationError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { openPullRequest, type PullRequest } from './pull-request.ts';
 import { fastForwardBase, pushBranch } from './push.ts';

@@ -1,6 +1,6 @@
 // Publishing a finished session: push its branch without overwriting anyone's commits, fast-forward the base.
 import type { Context } from '../config/context.ts';
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { git, gitFailure, gitRaw, hasRemote, isAncestor, refExists, revParse } from '../git/repo.ts';
 import { worktreesOf } from '../git/worktrees.ts';
 import type { SessionRecord } from '../store/schemas.ts';

@@ -1,5 +1,5 @@
 // Which commit sessions are brought onto: the base after a fetch, decided once per run in the main checkout.
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { lastLine } from '../core/exec.ts';
 import { gitRaw, hasRemote, isAncestor, refExists, revParse } from './repo.ts';
 

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { pool } from '../core/pool.ts';
 import { git, gitEnv, gitFailure } from './repo.ts';

@@ -1,7 +1,7 @@
 // Commits that removing a session's refs would leave without any ref, and keeping them under refs of the
 // kit's own in the main repository. Reachability is always decided by the main repository's refs: a
 // clone's remote-tracking refs may be stale (a branch deleted in the main repository since).
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { git, gitFailure, gitRaw } from './repo.ts';
 
 export interface Tip {

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { readEnvFile } from '../core/env-file.ts';
-import { OperationError, UsageError } from '../core/errors.ts';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import { lastLine, run, type RunResult } from '../core/exec.ts';
 import { SESSION_ENV_FILE } from '../store/paths.ts';
 

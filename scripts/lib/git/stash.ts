@@ -1,7 +1,7 @@
 // The kit's own stash for sync autostash=1: a stash commit under refs/parallel/autostash/<session>, never an
 // entry of refs/stash. Worktrees share one stash list, and agents push, pop and drop it by position: an
 // entry of the kit's there could be popped by an agent, or an agent's dropped by the kit.
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { lastLine } from '../core/exec.ts';
 import { git, gitRaw, refExists } from './repo.ts';
 import { gitIndex, look, nul, restoreUnchanged } from './restore.ts';

@@ -1,7 +1,7 @@
 // Git actions that make and remove a session's branch and working copy. Argument arrays only.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { git, gitFailure, gitRaw } from './repo.ts';
 import { withStoreLock } from '../store/paths.ts';
 

@@ -1,5 +1,5 @@
 // The dashboard and the event log as plain text (colour only when asked for).
-import { paint, renderTable, visibleLength, type Color } from '../cli/options.ts';
+import { paint, renderTable, visibleLength, type Color } from '../cli/table.ts';
 import type { SessionView, Snapshot } from './monitor.ts';
 import type { LogEvent } from '../store/schemas.ts';
 

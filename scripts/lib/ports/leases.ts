@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { realpathSync } from 'node:fs';
 import { isInside } from '../core/paths.ts';
 import type { Context } from '../config/context.ts';
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { portHoldersMany, type PortHolder } from './holders.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { liveSessions, readSessions } from '../store/sessions.ts';

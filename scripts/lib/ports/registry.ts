@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';
-import { withLock } from '../core/lock.ts';
+import { withLock } from '../core/lock.mjs';
 import { liveSessions, readSessions } from '../store/sessions.ts';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { listDirs } from '../store/paths.ts';

@@ -9,7 +9,7 @@ import { isInside } from '../core/paths.ts';
 import { shellQuote } from '../core/shell.ts';
 import { writeEnvFile } from '../core/env-file.ts';
 import { sessionEnv } from './environment.ts';
-import { errorMessage, OperationError, UsageError } from '../core/errors.ts';
+import { errorMessage, OperationError, UsageError } from '../core/errors.mjs';
 import { lastLine, run } from '../core/exec.ts';
 import { describeName } from '../store/names.ts';
 import { claimConflict } from '../config/ownership.ts';

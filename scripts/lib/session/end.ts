@@ -7,7 +7,7 @@ import type { Context } from '../config/context.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
 import { KEEP_LIMIT, keepFiles, planKeep, size, type KeepPlan } from './ignored-files.ts';
 import { isInside } from '../core/paths.ts';
-import { OperationError, UsageError } from '../core/errors.ts';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, hasRemote, isAncestor, revParse } from '../git/repo.ts';

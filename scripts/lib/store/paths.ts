@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { withLock } from '../core/lock.ts';
+import { withLock } from '../core/lock.mjs';
 
 export const STATE_DIR_NAME = '.parallel';
 export const SESSION_ENV_FILE = '.parallel-session.env';

@@ -2,9 +2,9 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { OperationError, UsageError } from '../core/errors.ts';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import { writeJsonAtomic } from '../core/files.ts';
-import { pidAlive, withLock } from '../core/lock.ts';
+import { pidAlive, withLock } from '../core/lock.mjs';
 import { describeName } from './names.ts';
 import { sessionRecordSchema, type SessionRecord } from './schemas.ts';
 import { archiveDir, listDirs, lockPath, readRecord, sessionDir, withStoreLock, workspaceDir } from './paths.ts';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Context } from '../config/context.ts';
 import { uncommittedFiles } from '../session/uncommitted.ts';
 import { scratchPath } from '../store/paths.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.mjs';
 import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, gitRaw, isAncestor, revParse } from '../git/repo.ts';
 import { worktreesOf } from '../git/worktrees.ts';

@@ -1,6 +1,6 @@
 // make sync / sync-all: fetch once, decide the target once, bring every session onto it in a pool.
 import type { Context } from '../config/context.ts';
-import { OperationError, UsageError, errorMessage } from '../core/errors.ts';
+import { OperationError, UsageError, errorMessage } from '../core/errors.mjs';
 import { pool } from '../core/pool.ts';
 import type { Strategy } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';

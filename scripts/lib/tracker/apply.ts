@@ -1,5 +1,5 @@
 // What one tracker event does to a session's status: a pure function (the caller holds the lock and writes).
-import { OperationError, UsageError } from '../core/errors.ts';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import type { LogEvent, Status } from '../store/schemas.ts';
 import type { StatusRead } from './files.ts';
 

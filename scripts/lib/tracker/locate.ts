@@ -1,7 +1,7 @@
 // Where a tracker (or the monitor) finds the state folder, workspace and session, without spawning git.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.mjs';
 import { readEnvFile } from '../core/env-file.ts';
 import { SESSION_ENV_FILE, STATE_DIR_NAME } from '../store/paths.ts';
 import { NAME_RE, RESERVED_WORKSPACES } from '../store/constants.ts';

@@ -1,6 +1,6 @@
 // Which process a tracker reports for, and whether a recorded process is still there. Node built-ins only.
 import { readFileSync } from 'node:fs';
-import { pidAlive } from '../core/lock.ts';
+import { pidAlive } from '../core/lock.mjs';
 
 interface ProcStat {
   comm: string;

@@ -1,8 +1,8 @@
 // SessionTracker: writes one session's status.json and log.jsonl. Node built-ins only (bundled into dist/track.mjs).
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { OperationError, UsageError } from '../core/errors.ts';
-import { withLockSync } from '../core/lock.ts';
+import { OperationError, UsageError } from '../core/errors.mjs';
+import { withLockSync } from '../core/lock.mjs';
 import type { LogEvent, Status } from '../store/schemas.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { applyEnd, applyEvent, type Applied, type TrackerEvent } from './apply.ts';

@@ -2,7 +2,7 @@
 // entry's markers, under the 'worklog' store lock; every other byte of the file is left as it was.
 import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { writeFileAtomic } from '../core/files.ts';
 import { withStoreLock } from '../store/paths.ts';
 

@@ -8,7 +8,7 @@ import matter from 'gray-matter';
 import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { OperationError } from '../core/errors.ts';
+import { OperationError } from '../core/errors.mjs';
 import { describeName } from '../store/names.ts';
 import { KINDS, type Kind } from '../store/schemas.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';

@@ -1,0 +1,212 @@
+// The kit's commands, once: the Makefile's targets and `make help` (generated into dist/commands.mk), the
+// bundles scripts/build.mjs builds, what bin/kit accepts and the options each command script takes come
+// from this list. Plain data in plain JavaScript, because make and the build read it on plain Node before
+// anything is installed or built.
+
+/**
+ * What an option's value must look like; the command script gets it parsed (cli/options.ts).
+ * flag: 1 or 0 (also true/false, yes/no; empty is 0) -> boolean. int: a whole number -> number.
+ * number: a decimal number -> number. enum: one of `values`. string: any text, checked by the library
+ * where it has a meaning (names, components, branches, paths).
+ * @typedef {'flag' | 'int' | 'number' | 'enum' | 'string'} OptionKind
+ */
+
+/**
+ * @typedef {object} OptionSpec
+ * @property {string} name
+ * @property {OptionKind} kind
+ * @property {string} help one line, lower case, no final full stop
+ * @property {boolean} [required]
+ * @property {readonly string[]} [values] the choices of an enum
+ * @property {number} [min] for int and number
+ * @property {number} [max] for int and number
+ * @property {string} [meta] the value in usage lines, `repo=PATH` (default: the name in upper case when required, nothing when not)
+ */
+
+/**
+ * @typedef {object} CommandSpec
+ * @property {string} name the make target and bin/kit command
+ * @property {string} script scripts/<script>.ts, bundled into dist/cmd/<script>.mjs
+ * @property {boolean} [alone] bundled on its own into dist/<script>.mjs with Node built-ins only, the tracker's hot path
+ * @property {readonly string[]} [args] fixed key=value arguments the command passes to its script
+ * @property {string} help one line for `make help`
+ * @property {string} example the options of a typical call, for error messages and `bin/kit help COMMAND`
+ * @property {readonly OptionSpec[]} options
+ */
+
+const JSON_OUT = /** @type {const} */ ({ name: 'json', kind: 'flag', help: 'print JSON instead of a table' });
+const REPO = /** @type {const} */ ({ name: 'repo', kind: 'string', meta: 'PATH', help: 'the repository (default: the one make runs in)' });
+const DIR = /** @type {const} */ ({ name: 'dir', kind: 'string', meta: 'PATH', help: 'the state folder (default: PARALLEL_DIR, or <main checkout>/.parallel)' });
+const SESSION_NAME = /** @type {const} */ ({ name: 'name', kind: 'string', required: true, help: 'the session (make list-sessions shows them)' });
+const SYNC_OPTIONS = /** @type {const} */ ([
+  { name: 'strategy', kind: 'string', help: 'rebase (default) or merge: merge the base in instead of rebasing' },
+  { name: 'autostash', kind: 'flag', help: 'stash uncommitted changes and put them back afterwards' },
+  JSON_OUT,
+  REPO,
+]);
+
+export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
+  /** @type {const} */ ([
+    {
+      name: 'init',
+      script: 'init',
+      help: 'write parallel.config.yaml, .gitignore entry, WORK_LOG.md and CLAUDE.md section',
+      example: 'repo=~/code/myproject',
+      options: [REPO, JSON_OUT],
+    },
+    {
+      name: 'new-session',
+      script: 'new-session',
+      help: 'start a session',
+      example: 'name=login-form component=ui',
+      options: [
+        { name: 'name', kind: 'string', required: true, help: "the new session: 1-64 letters, digits, '-', '_', '.'" },
+        { name: 'component', kind: 'string', required: true, meta: 'C', help: 'a component of parallel.config.yaml, claimed by this session' },
+        { name: 'kind', kind: 'string', help: 'feature (default), bugfix, debug or refactor: the template and the branch' },
+        { name: 'base', kind: 'string', help: "the branch to start from (default: the config's base)" },
+        { name: 'mode', kind: 'string', help: 'worktree, clone or branch (default: the config\'s mode)' },
+        { name: 'profile', kind: 'string', help: "adds that profile's variables to the session environment" },
+        { name: 'shared', kind: 'flag', help: 'share a component another session has claimed' },
+        JSON_OUT,
+        REPO,
+      ],
+    },
+    {
+      name: 'list-sessions',
+      script: 'list-sessions',
+      help: 'one row per session',
+      example: 'json=1',
+      options: [JSON_OUT, REPO],
+    },
+    {
+      name: 'ports',
+      script: 'ports',
+      help: 'port leases and who really holds each port',
+      example: 'json=1',
+      options: [JSON_OUT, REPO],
+    },
+    {
+      name: 'end-session',
+      script: 'end-session',
+      help: 'end a session safely',
+      example: 'name=login-form',
+      options: [SESSION_NAME, { name: 'force', kind: 'flag', help: 'throw the uncommitted and unpushed work away' }, JSON_OUT, REPO],
+    },
+    {
+      name: 'track',
+      script: 'track',
+      alone: true,
+      help: 'report for a session',
+      example: "event=heartbeat progress=50 message='halfway'",
+      options: [
+        { name: 'event', kind: 'enum', required: true, values: ['start', 'heartbeat', 'error', 'complete', 'fail'], help: 'what happened (error is not fatal)' },
+        { name: 'workspace', kind: 'string', help: 'default: PARALLEL_WORKSPACE, then the session copy' },
+        { name: 'session', kind: 'string', help: 'default: PARALLEL_SESSION, then the session copy' },
+        { name: 'progress', kind: 'number', min: 0, max: 100, help: 'percent done' },
+        { name: 'message', kind: 'string', help: 'for start, the task; required for error and fail' },
+        { name: 'output', kind: 'string', help: 'FILE,FILE with complete' },
+        { name: 'pid', kind: 'int', min: 1, max: 2147483647, help: 'the worker to record (default: the process that called it)' },
+        DIR,
+        JSON_OUT,
+      ],
+    },
+    {
+      name: 'monitor',
+      script: 'monitor',
+      help: 'dashboard of tracked sessions',
+      example: 'watch=1 poll=10',
+      options: [
+        { name: 'workspace', kind: 'string', help: 'one workspace (default: all)' },
+        { name: 'session', kind: 'string', help: 'one session; with log=1, its event log' },
+        { name: 'watch', kind: 'flag', help: 'redraw live' },
+        { name: 'poll', kind: 'int', min: 1, help: 'seconds between redraws (default 30)' },
+        { name: 'wait', kind: 'flag', help: 'block until every session has ended; exit 0 all completed, 1 not, 124 timeout' },
+        { name: 'timeout', kind: 'int', min: 1, help: 'seconds to wait with wait=1' },
+        { name: 'log', kind: 'flag', help: "print session=NAME's event log" },
+        JSON_OUT,
+        { name: 'heartbeat_timeout', kind: 'int', min: 1, help: 'seconds without a heartbeat before stale (default 300)' },
+        { name: 'session_timeout', kind: 'int', min: 1, help: 'seconds of running before timed_out (default 14400)' },
+        REPO,
+        DIR,
+      ],
+    },
+    {
+      name: 'demo',
+      script: 'demo',
+      help: 'three simulated sessions in a throwaway repository, watched live',
+      example: 'keep=1',
+      options: [{ name: 'keep', kind: 'flag', help: 'keep the throwaway repository' }],
+    },
+    {
+      name: 'sync',
+      script: 'sync',
+      help: 'rebase one session on the base',
+      example: 'name=login-form',
+      options: [
+        { name: 'name', kind: 'string', meta: 'NAME', help: 'the session; required unless all=1' },
+        { name: 'all', kind: 'flag', help: 'every session (what make sync-all runs)' },
+        ...SYNC_OPTIONS,
+      ],
+    },
+    {
+      name: 'sync-all',
+      script: 'sync',
+      args: ['all=1'],
+      help: 'rebase every session on the base',
+      example: 'strategy=merge autostash=1',
+      options: SYNC_OPTIONS,
+    },
+    {
+      name: 'conflicts',
+      script: 'conflicts',
+      help: 'clashes between sessions, and with the base, before anyone merges',
+      example: 'json=1',
+      options: [JSON_OUT, REPO],
+    },
+    {
+      name: 'finish-session',
+      script: 'finish-session',
+      help: 'rebase, test, push, mark READY FOR REVIEW',
+      example: 'name=login-form pr=1',
+      options: [
+        SESSION_NAME,
+        { name: 'pr', kind: 'flag', help: 'open a pull request with gh (or print the command)' },
+        { name: 'merge', kind: 'flag', help: 'fast-forward the base to the branch, push it, end the session' },
+        JSON_OUT,
+        REPO,
+      ],
+    },
+    {
+      name: 'bench',
+      script: 'bench',
+      help: 'measure commands against raw git and node baselines',
+      example: 'runs=5',
+      options: [
+        { name: 'runs', kind: 'int', min: 3, max: 1000, help: 'runs per measurement (default 9)' },
+        { name: 'files', kind: 'int', min: 10, max: 200_000, help: 'files in the sample repository (default 3000)' },
+        JSON_OUT,
+      ],
+    },
+  ])
+);
+
+/** @typedef {(typeof COMMANDS)[number]} Command */
+/** @typedef {Command['name']} CommandName */
+
+/**
+ * The bundle a command runs, relative to the kit folder.
+ * @param {CommandSpec} command
+ * @returns {string}
+ */
+export function bundleOf(command) {
+  return command.alone ? `dist/${command.script}.mjs` : `dist/cmd/${command.script}.mjs`;
+}
+
+/**
+ * The command people type, or undefined.
+ * @param {string} name
+ * @returns {Command | undefined}
+ */
+export function findCommand(name) {
+  return COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,54 @@
+// The one place that turns a command's outcome into an exit code: its options read and checked first,
+// then errors mapped to one line on stderr (2 bad usage, 1 failed operation), a stack only with DEBUG=1.
+import { KitError } from '../core/errors.mjs';
+import { findCommand, type Command, type CommandName } from './commands.mjs';
+import { makeEnvironment, readOptions, type Options, type OptionsOf } from './options.ts';
+import { decideColor, useColor } from './table.ts';
+
+/** What a command's main gets besides its options. */
+export interface Invocation {
+  /** The process environment with make's upper-case command-line variables (NO_COLOR=1, DEBUG=1) on top. */
+  env: NodeJS.ProcessEnv;
+  /** Whether stdout gets colour; paint already follows it. */
+  color: boolean;
+}
+
+/** The parsed options of a command of the registry. */
+export type CommandOptions<N extends CommandName> = Options<Extract<Command, { name: N }>['options']>;
+
+type OptionsFor<C> = C extends CommandName ? CommandOptions<C> : C extends OptionsOf ? Options<C['options']> : never;
+
+/**
+ * Runs a command script: `command` names its entry in the registry (dev scripts outside the registry
+ * pass the same shape themselves). The return value of main is the exit code (default 0).
+ */
+export async function runCommand<const C extends CommandName | OptionsOf>(
+  command: C,
+  main: (options: OptionsFor<C>, invocation: Invocation) => Promise<number | void>,
+  argv: readonly string[] = process.argv.slice(2),
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const spec: OptionsOf | undefined = typeof command === 'string' ? findCommand(command) : command;
+  const label = typeof command === 'string' ? command : command.name;
+  const env = { ...processEnv, ...makeEnvironment(processEnv.MAKEFLAGS) };
+  const color = useColor(process.stdout, env);
+  decideColor(color);
+  // `make ports | head -3`: the reader went away; stop quietly instead of a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  try {
+    if (!spec) throw new KitError(`${label} is not in the command registry (scripts/lib/cli/commands.mjs)`);
+    const { options } = readOptions(spec, argv, processEnv);
+    process.exitCode = (await main(options as OptionsFor<C>, { env, color })) ?? 0;
+  } catch (err) {
+    if (err instanceof KitError) {
+      process.stderr.write(`${label}: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      process.stderr.write(`${label}: unexpected error: ${(err as Error)?.message ?? String(err)} (run with DEBUG=1 for details)\n`);
+      process.exitCode = 1;
+    }
+    if (env.DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  }
+}
