@@ -1,6 +1,5 @@
 // Options from make's command line or key=value arguments, checked against the command's entry in the
-// registry (commands.mjs) with zod schemas built from each option's kind.
-import * as z from 'zod/mini';
+// registry (commands.mjs), each value checked against its option's kind.
 import { UsageError } from '../core/errors.mjs';
 import type { CommandSpec, OptionSpec } from './commands.mjs';
 import { optionUsage, usageOf } from './usage.mjs';
@@ -47,24 +46,33 @@ export function makeEnvironment(makeflags = ''): Record<string, string> {
 /** A value as an error shows it: as typed when plain, quoted when it holds spaces or control characters. */
 const shown = (v: string) => (/^[\x21-\x7e]*$/.test(v) ? v : JSON.stringify(v));
 
-function schemaOf(o: OptionSpec): z.ZodMiniType {
-  const range = (what: string, min: number, max: number | undefined) =>
-    `expected ${what} ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`;
+/**
+ * One option's value checked against its kind. A plain checker, not zod: the tracker shares it, and
+ * its bundle stays Node built-ins only (zod/mini doubled the tracker's own cost per call).
+ */
+function valueOf(o: OptionSpec, v: string): unknown {
+  const fail = (why: string): never => {
+    throw new UsageError(`${o.name}=${shown(v)}: ${why}`);
+  };
   switch (o.kind) {
-    case 'flag': {
-      const error = `expected ${o.name}=1 or ${o.name}=0`;
-      return z.pipe(z.enum(['0', '1', 'true', 'false', 'yes', 'no'], { error }), z.transform((v) => v === '1' || v === 'true' || v === 'yes'));
-    }
+    case 'flag':
+      if (!['0', '1', 'true', 'false', 'yes', 'no'].includes(v)) fail(`expected ${o.name}=1 or ${o.name}=0`);
+      return v === '1' || v === 'true' || v === 'yes';
     case 'int':
     case 'number': {
-      const error = range(o.kind === 'int' ? 'a whole number' : 'a number', o.min ?? 0, o.max);
-      const form = o.kind === 'int' ? /^\d+$/ : /^\d+(\.\d+)?$/;
-      return z.pipe(z.string().check(z.regex(form, { error })), z.transform(Number)).check(z.gte(o.min ?? 0, { error }), z.lte(o.max ?? Number.MAX_SAFE_INTEGER, { error }));
+      const min = o.min ?? 0;
+      const max = o.max ?? Number.MAX_SAFE_INTEGER;
+      const what = o.kind === 'int' ? 'a whole number' : 'a number';
+      const error = `expected ${what} ${o.max === undefined ? `of at least ${min}` : `from ${min} to ${o.max}`}`;
+      const n = Number(v);
+      if (!(o.kind === 'int' ? /^\d+$/ : /^\d+(\.\d+)?$/).test(v) || n < min || n > max) fail(error);
+      return n;
     }
     case 'enum':
-      return z.enum(o.values as [string, ...string[]], { error: `expected one of ${(o.values ?? []).join(', ')}` });
+      if (!(o.values ?? []).includes(v)) fail(`expected one of ${(o.values ?? []).join(', ')}`);
+      return v;
     case 'string':
-      return z.string();
+      return v;
   }
 }
 
@@ -107,19 +115,16 @@ export function readOptions<const C extends OptionsOf>(command: C, argv: readonl
   // An empty value is no value, except for text (message= may be empty on purpose) and where one is required.
   const given = Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== '' || specs.find((o) => o.name === k)?.kind === 'string'));
   for (const o of specs) if (o.required && given[o.name] === '') delete given[o.name];
-  const shape = Object.fromEntries(specs.map((o) => [o.name, o.required ? schemaOf(o) : z.optional(schemaOf(o))]));
-  const parsed = z.object(shape).safeParse(given);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? '');
-    const spec = specs.find((o) => o.name === key);
-    if (given[key] === undefined) {
-      const choices = spec?.values ? ` (${spec.values.join(', ')})` : '';
-      throw new UsageError(`${key}= is required: ${spec?.help ?? ''}${choices}; e.g. make ${command.name} ${command.example}`);
+  const options: Record<string, unknown> = {};
+  for (const o of specs) {
+    const v = given[o.name];
+    if (v === undefined) {
+      if (!o.required) continue;
+      const choices = o.values ? ` (${o.values.join(', ')})` : '';
+      throw new UsageError(`${o.name}= is required: ${o.help ?? ''}${choices}; e.g. make ${command.name} ${command.example}`);
     }
-    throw new UsageError(`${key}=${shown(given[key] ?? '')}: ${issue?.message ?? 'not a valid value'}`);
+    options[o.name] = valueOf(o, v);
   }
-  const options = { ...parsed.data } as Record<string, unknown>;
   for (const o of specs) if (o.kind === 'flag') options[o.name] ??= false;
   return { options: options as Options<C['options']>, env: makeEnvironment(env.MAKEFLAGS) };
 }
