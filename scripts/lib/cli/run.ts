@@ -5,6 +5,9 @@ import { findCommand, type Command, type CommandName } from './commands.mjs';
 import { makeEnvironment, readOptions, type Options, type OptionsOf } from './options.ts';
 import { decideColor, useColor } from './table.ts';
 
+/** How make hands its command line to a recipe's programs: the kit reads it once and passes it on to none. */
+const MAKE_VARIABLES = ['MAKEFLAGS', 'MFLAGS', 'GNUMAKEFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES', 'MAKEFILES'];
+
 /** What a command's main gets besides its options. */
 export interface Invocation {
   /** The process environment with make's upper-case command-line variables (NO_COLOR=1, DEBUG=1) on top. */
@@ -31,6 +34,7 @@ export async function runCommand<const C extends CommandName | OptionsOf>(
   const spec: OptionsOf | undefined = typeof command === 'string' ? findCommand(command) : command;
   const label = typeof command === 'string' ? command : command.name;
   const env = { ...processEnv, ...makeEnvironment(processEnv.MAKEFLAGS) };
+  for (const k of MAKE_VARIABLES) delete env[k];
   const color = useColor(process.stdout, env);
   decideColor(color);
   // `make ports | head -3`: the reader went away; stop quietly instead of a stack trace.
@@ -40,6 +44,8 @@ export async function runCommand<const C extends CommandName | OptionsOf>(
   try {
     if (!spec) throw new KitError(`${label} is not in the command registry (scripts/lib/cli/commands.mjs)`);
     const { options } = readOptions(spec, argv, processEnv);
+    // Read: nothing the command runs (git, setup, test, a project's own make) may inherit make's variables.
+    for (const k of MAKE_VARIABLES) delete processEnv[k];
     process.exitCode = (await main(options as OptionsFor<C>, { env, color })) ?? 0;
   } catch (err) {
     if (err instanceof KitError) {
