@@ -1,4 +1,4 @@
-// Cross-process locks made of one file created with O_EXCL. Node built-ins only: the tracker bundle uses it.
+// Cross-process locks: one file naming its owner, written whole and then linked into place. Node built-ins only: the tracker bundle uses it.
 // Plain JavaScript (typed with JSDoc) because the install and build steps take the same lock, on plain Node, before anything is installed or built.
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -9,12 +9,13 @@ import { OperationError } from './errors.mjs';
 /**
  * @typedef {object} LockOptions
  * @property {number} [timeoutMs] Give up after this many milliseconds (default 20 s).
- * @property {number} [staleMs] A lock older than this whose owner cannot be checked (no owner yet, another host) is taken as abandoned (default 60 s).
+ * @property {number} [staleMs] A lock of another host older than this is taken as abandoned (default 60 s); one that cannot be read, after 3 s.
  */
 
 /** @typedef {{ pid: number, host: string, token: string, at: number }} Owner */
 
 const HOST = hostname();
+const UNREADABLE_STALE_MS = 3000;
 
 /**
  * @param {string} path
@@ -22,23 +23,44 @@ const HOST = hostname();
  * @returns {boolean}
  */
 function tryCreate(path, owner) {
-  let fd;
+  // The owner is written whole to a file of our own, then linked into place: a lock is never seen empty,
+  // whatever happens between the two (a full disk, a kill -9), and link() fails if the lock is held.
+  const tmp = `${path}.${owner.token}.tmp`;
   try {
-    fd = openSync(path, 'wx');
+    writeOwnerFile(tmp, owner);
+    linkSync(tmp, path);
+    return true;
   } catch (err) {
     if (/** @type {NodeJS.ErrnoException} */ (err).code === 'EEXIST') return false;
-    if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ENOENT') {
-      mkdirSync(dirname(path), { recursive: true });
-      return tryCreate(path, owner);
+    throw new OperationError(`cannot take the lock ${path}: ${/** @type {Error} */ (err).message}`);
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never made */
     }
-    throw err;
+  }
+}
+
+/**
+ * @param {string} tmp
+ * @param {Owner} owner
+ */
+function writeOwnerFile(tmp, owner) {
+  let fd;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (err) {
+    if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ENOENT') throw err;
+    mkdirSync(dirname(tmp), { recursive: true });
+    fd = openSync(tmp, 'wx');
   }
   try {
-    writeSync(fd, JSON.stringify(owner));
+    const data = Buffer.from(JSON.stringify(owner));
+    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
   } finally {
     closeSync(fd);
   }
-  return true;
 }
 
 /**
@@ -80,7 +102,10 @@ function isStale(path, staleMs) {
     return undefined; // gone already: not stale, just retry
   }
   if (owner && owner.host === HOST) return pidAlive(owner.pid) ? undefined : owner;
-  if (age > staleMs) return owner ?? 'no-owner';
+  // Locks are written whole before they appear, so one that cannot be read was left by a crash (or an
+  // older kit): after a few seconds it is taken as abandoned, rather than stalling every command.
+  if (!owner) return age > Math.min(staleMs, UNREADABLE_STALE_MS) ? 'no-owner' : undefined;
+  if (age > staleMs) return owner;
   return undefined;
 }
 
@@ -97,7 +122,7 @@ function breakStale(path, seen) {
     return;
   }
   const moved = readOwner(aside);
-  const same = seen === 'no-owner' ? true : moved?.token === seen.token;
+  const same = seen === 'no-owner' ? moved === undefined : moved?.token === seen.token;
   if (!same) {
     try {
       linkSync(aside, path);
