@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand } from './lib/cli/run.ts';
 import { printJson } from './lib/cli/output.ts';
+import { writeControl } from './lib/cli/terminal.ts';
 import { OperationError, UsageError } from './lib/core/errors.mjs';
 import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.ts';
 import { follow } from './lib/monitor/follow.ts';
@@ -63,7 +64,8 @@ await runCommand('monitor', async (opts, { color, env }) => {
     const footer = watchMode && tty && why !== 'final' ? `\n${wait ? 'Waiting for every session to end' : 'Watching'}; redraws on change and every ${pollS}s. Ctrl-C to stop.` : '';
     const text = `${renderDashboard(snap, color)}${footer}`;
     // A terminal gets the drawing replaced in place; a log gets one dashboard after the other.
-    process.stdout.write(`${tty ? eraseRows(drawnRows, process.stdout.rows || Infinity) : watchMode && why !== 'start' ? '\n' : ''}${text}\n`);
+    if (tty) writeControl(eraseRows(drawnRows, process.stdout.rows || Infinity));
+    process.stdout.write(`${!tty && watchMode && why !== 'start' ? '\n' : ''}${text}\n`);
     drawnRows = rowsOf(text, process.stdout.columns || 80);
   };
   const abort = new AbortController();

@@ -4,6 +4,7 @@ import { KitError } from '../core/errors.mjs';
 import { findCommand, type Command, type CommandName } from './commands.mjs';
 import { makeEnvironment, readOptions, type Options, type OptionsOf } from './options.ts';
 import { decideColor, useColor } from './table.ts';
+import { guardOutput } from './terminal.ts';
 
 /** How make hands its command line to a recipe's programs: the kit reads it once and passes it on to none. */
 const MAKE_VARIABLES = ['MAKEFLAGS', 'MFLAGS', 'GNUMAKEFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES', 'MAKEFILES'];
@@ -35,6 +36,7 @@ export async function runCommand<const C extends CommandName | OptionsOf>(
   const label = typeof command === 'string' ? command : command.name;
   const env = { ...processEnv, ...makeEnvironment(processEnv.MAKEFLAGS) };
   for (const k of MAKE_VARIABLES) delete env[k];
+  guardOutput();
   const color = useColor(process.stdout, env);
   decideColor(color);
   // `make ports | head -3`: the reader went away; stop quietly instead of a stack trace.

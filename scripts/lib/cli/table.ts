@@ -1,4 +1,5 @@
 // Plain-text tables and colour, for what commands print to people.
+import { printable } from './terminal.ts';
 
 /** Colour only on a terminal, without NO_COLOR and not on a dumb terminal. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -17,7 +18,8 @@ const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36,
 export type Color = keyof typeof CODES;
 
 export function paint(color: Color, text: string, on = decided ?? useColor()): string {
-  return on ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;
+  const safe = printable(text);
+  return on ? `\u001b[${CODES[color]}m${safe}\u001b[0m` : safe;
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -27,6 +29,7 @@ export function visibleLength(s: string): number {
 
 /** A plain-text table: header row, then rows, columns padded with two spaces between. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  rows = rows.map((r) => r.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
   const line = (cells: readonly string[]) =>
     cells

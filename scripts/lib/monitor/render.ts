@@ -1,5 +1,6 @@
 // The dashboard and the event log as plain text (colour only when asked for).
 import { paint, renderTable, visibleLength, type Color } from '../cli/table.ts';
+import { printable } from '../cli/terminal.ts';
 import type { SessionView, Snapshot } from './monitor.ts';
 import type { LogEvent } from '../store/schemas.ts';
 
@@ -48,7 +49,7 @@ export function totalsLine(snap: Snapshot): string {
 function detail(v: SessionView): string {
   const text = v.state === 'corrupt' ? '' : v.message || v.task_description;
   const extra = [v.reason, v.state === 'running' && v.errors ? `${v.errors} error${v.errors > 1 ? 's' : ''}` : null].filter(Boolean).join('; ');
-  return [text, extra && `(${extra})`].filter(Boolean).join(' ');
+  return printable([text, extra && `(${extra})`].filter(Boolean).join(' '));
 }
 
 export function renderDashboard(snap: Snapshot, color = false): string {
