@@ -1,11 +1,27 @@
 // Untracked files (.env and friends) copied from the main checkout into a new session copy.
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { OperationError } from '../core/errors.mjs';
+import { isInside } from '../core/paths.ts';
 import { globSync, hasMagic } from '../core/glob.ts';
 
 export const WORKTREE_INCLUDE = '.worktreeinclude';
 /** Never copied from, never walked into: git's own folder, installed packages, the kit's state. */
 const NEVER_COPIED = ['.git', 'node_modules', '.parallel'];
+
+function lexists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function nearestExisting(dir: string): string {
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
 
 function safeRelative(p: string): string | null {
   const n = normalize(p.replace(/\/+$/, ''));
@@ -38,15 +54,28 @@ export async function resolveCopies(main: string, patterns: readonly string[]): 
       if (rel && existsSync(join(main, rel))) out.add(rel);
     }
   }
+  const real = realpathSync(main);
+  // A link itself is copied as a link; reading through one (secrets/key, with secrets a link) must stay inside.
+  for (const rel of out) {
+    const at = realpathSync(dirname(join(main, rel)));
+    if (!isInside(real, at)) throw new OperationError(`copy: ${rel} leads outside the repository (to ${at}) through a symbolic link; take it out of copy: or ${WORKTREE_INCLUDE}`);
+  }
   return [...out].sort();
 }
 
-/** Copies each path that the destination does not already have; returns what was copied. */
+/**
+ * Copies each path that the destination does not already have; returns what was copied. Symbolic links
+ * inside a copied folder are copied as links; a link in the destination's own tree (a committed one)
+ * that would lead the write outside the copy is refused.
+ */
 export function copyInto(main: string, dest: string, paths: readonly string[]): string[] {
   const copied: string[] = [];
+  const realDest = realpathSync(dest);
   for (const rel of paths) {
     const to = join(dest, rel);
-    if (existsSync(to)) continue;
+    if (existsSync(to) || lexists(to)) continue;
+    const parent = nearestExisting(dirname(to));
+    if (!isInside(realDest, realpathSync(parent))) throw new OperationError(`copy: ${rel} would be written outside the copy (${realpathSync(parent)}) through a symbolic link in it; nothing was copied there`);
     cpSync(join(main, rel), to, { recursive: true, preserveTimestamps: true, errorOnExist: true, force: false });
     copied.push(rel);
   }
