@@ -12,6 +12,7 @@ import { run } from '../core/exec.ts';
 import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, hasRemote, isAncestor, revParse } from '../git/repo.ts';
 import { readCopy, type CopyIdentity } from '../git/copy-state.ts';
+import { keptAutostashes } from '../git/stash.ts';
 import { cloneTips, fetchTips, keepUnderRefs, orphanedCommits, stashTips, type Tip } from '../git/orphans.ts';
 import { deleteBranchAt, locateWorktree, removeWorktree, samePath, worktreesOf } from '../git/worktrees.ts';
 import type { SessionRecord } from '../store/schemas.ts';
@@ -120,7 +121,7 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
         await fetchTips(main, at, [...own, ...stash.tips]);
         copyTips.push(...own);
         stashed = stash.tips;
-        risk.stashes = stash.lines;
+        risk.stashes = [...stash.lines, ...(await keptAutostashes(at))];
       }
     }
   }
