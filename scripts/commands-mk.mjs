@@ -70,7 +70,7 @@ const screen = [...own.filter((t) => t.name === 'help'), ...commands.map((c) => 
 for (const c of commands) writeWhole(join(dist, 'help', `${c.name}.txt`), commandHelp(c));
 writeWhole(join(dist, 'help.txt'), `${screen.map((t) => row(t.name, t.help)).join('\n')}\n`);
 writeWhole(join(dist, 'commands.txt'), commands.map((c) => [c.name, bundleOf(c), ...(c.args ?? [])].join(' ')).join('\n') + '\n');
-const targets = commands.map((c) => `${c.name}: $(KIT_BUNDLES) ## ${helpLine(c)}\n\t@node $(KIT_DIR)/${[bundleOf(c), ...(c.args ?? [])].join(' ')}\n`);
+const targets = commands.map((c) => `${c.name}: $(KIT_BUNDLES) ## ${helpLine(c)}\n\t@node '$(KIT_DIR)/${bundleOf(c)}'${(c.args ?? []).map((a) => ` ${a}`).join('')}\n`);
 writeWhole(
   join(dist, 'commands.mk'),
   [
