@@ -1,7 +1,8 @@
-// make conflicts [json=1 repo=PATH]
+// make conflicts [json=1 repo=PATH]; PARALLEL_MERGE_TREE=per-merge|stdin forces how the merges run
 import { flag, paint, printJson, readOptions, renderTable, runCommand } from './lib/cli/options.ts';
 import { conflictRadar, type RadarSession } from './lib/conflicts/radar.ts';
 import { loadContext } from './lib/config/context.ts';
+import { parseMergeTreeMode } from './lib/git/merge-tree.ts';
 
 const list = (xs: string[], n = 4) => xs.slice(0, n).join(', ') + (xs.length > n ? `, +${xs.length - n} more` : '');
 
@@ -14,7 +15,7 @@ function baseCell(s: RadarSession): string {
 await runCommand('conflicts', async () => {
   const opts = readOptions(['json', 'repo']);
   const ctx = await loadContext(opts.repo);
-  const radar = await conflictRadar(ctx);
+  const radar = await conflictRadar(ctx, undefined, { mergeTree: parseMergeTreeMode(process.env.PARALLEL_MERGE_TREE, 'PARALLEL_MERGE_TREE') });
   if (flag(opts, 'json')) return printJson(radar);
   if (!radar.sessions.length) {
     process.stdout.write(`no active sessions in ${ctx.main} (workspace ${ctx.config.workspace})\n`);

@@ -112,9 +112,9 @@ describe('make conflicts', () => {
     try {
       const pairs = [['x', 'y'], ['x', 'z'], ['y', 'x']] as const;
       const expected = [{ clean: false, files: ['README.md'] }, { clean: true, files: [] }, { clean: false, files: ['README.md'] }];
-      expect(await mergeTreeMany(repo, scope.env, pairs, false)).toEqual(expected);
+      expect(await mergeTreeMany(repo, scope.env, pairs, 'per-merge')).toEqual(expected);
       // Asking for --stdin regardless: on git < 2.40 the process fails and every merge is redone one by one.
-      expect(await mergeTreeMany(repo, scope.env, pairs, true)).toEqual(expected);
+      expect(await mergeTreeMany(repo, scope.env, pairs, 'stdin')).toEqual(expected);
     } finally {
       scope.dispose();
     }
