@@ -9,7 +9,7 @@ import { integrate, stashPush, stashRestore } from '../../scripts/lib/git/rebase
 import { describeSync } from '../../scripts/lib/sync/sync.ts';
 import { emptySync } from '../../scripts/lib/sync/session.ts';
 import { commitFiles, gitIn, makeRepo, tempDir } from '../helpers/repo.ts';
-import { snapshot } from '../helpers/sync.ts';
+import { snapshot } from '../helpers/snapshot.ts';
 
 /** main and a branch `topic` that both changed server/app.py; topic is checked out. */
 function diverged(): { repo: string; base: string; head: string } {
