@@ -1,12 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { conflictMarks, conflictRadar, type Radar } from '../../scripts/lib/conflicts/radar.ts';
 import { loadContext } from '../../scripts/lib/config/context.ts';
-import { gitVersion, hasMergeTreeStdin, mergeTreeMany, mergeTreeOne, scratchObjects, type MergeTreeMode } from '../../scripts/lib/git/merge-tree.ts';
 import type { SessionRecord } from '../../scripts/lib/store/schemas.ts';
 import { writeSession } from '../../scripts/lib/store/sessions.ts';
 import { make, makeJson } from '../helpers/make.ts';
+import { GIT_HAS_STDIN, GIT_VERSION, MERGE_TREE_MODES, skipWithout } from '../helpers/merge-tree.ts';
 import { commitFiles, commitOnBranch, gitIn, makeRepo } from '../helpers/repo.ts';
 import { newSession } from '../helpers/session.ts';
 import { objectFiles, snapshot } from '../helpers/snapshot.ts';
@@ -15,16 +15,9 @@ function record(name: string, component: string, root: string): SessionRecord {
   return { version: 1, name, uid: `uid-${name}`, workspace: 'sessions', kind: 'feature', component, shared: true, branch: `feature/${name}`, base: 'main', mode: 'branch', path: null, port: 8001, profile: null, created: '2026-01-01T00:00:00.000+00:00', state: 'active', copied: [], env_file: join(root, name, 'session.env') };
 }
 
-// Every case runs through both ways of merging; the one this git lacks is skipped, and says why.
-const version = await gitVersion();
-const gitHasStdin = hasMergeTreeStdin(version);
-const MODES: MergeTreeMode[] = ['per-merge', 'stdin'];
-const unavailable = (mode: MergeTreeMode) => mode === 'stdin' && !gitHasStdin;
-const WHY = `git ${version.join('.')} has no merge-tree --stdin (git 2.40+): only the per-merge path can run here`;
-
-describe.each(MODES)('the conflicts radar, merging %s', (mode) => {
+describe.each(MERGE_TREE_MODES)('the conflicts radar, merging %s', (mode) => {
   it('make conflicts finds real conflicts between sessions and with the base, strays into components, and changes nothing', ({ skip }) => {
-    skip(unavailable(mode), WHY);
+    skipWithout(mode, skip);
     const env = { PARALLEL_MERGE_TREE: mode };
     const repo = makeRepo({ files: { 'docs/long.md': Array.from({ length: 12 }, (_, i) => `line ${i}\n`).join('') } });
     const a = newSession(repo, 'a');
@@ -69,7 +62,7 @@ describe.each(MODES)('the conflicts radar, merging %s', (mode) => {
   });
 
   it('checks all pairs of 50 sessions, skipping the pairs that cannot clash', async ({ skip }) => {
-    skip(unavailable(mode), WHY);
+    skipWithout(mode, skip);
     const long = Array.from({ length: 12 }, (_, i) => `line ${i}\n`);
     const repo = makeRepo({ files: { 'docs/long.md': long.join('') } });
     const ctx = await loadContext(repo);
@@ -114,55 +107,11 @@ describe.each(MODES)('the conflicts radar, merging %s', (mode) => {
     expect(marks.get('s10')).toEqual([]);
     expect(objectFiles(repo)).toEqual(objects);
   });
-
-  it('mergeTreeMany gives the answers of git merge-tree, writing its objects only into the scratch folder', async ({ skip }) => {
-    skip(unavailable(mode), WHY);
-    const repo = threeBranches();
-    const objects = objectFiles(repo);
-    const scope = await scratchObjects(repo);
-    const scratch = scope.env.GIT_OBJECT_DIRECTORY as string;
-    try {
-      expect(await mergeTreeMany(repo, scope.env, PAIRS, mode)).toEqual(EXPECTED);
-      expect(readdirSync(scratch, { recursive: true }).length).toBeGreaterThan(0); // the conflicted merge's trees and blob
-      expect(objectFiles(repo)).toEqual(objects);
-    } finally {
-      scope.dispose();
-    }
-    expect(existsSync(scratch)).toBe(false);
-    // The same merge without the scratch folder writes into the repository: the check above can see that.
-    await mergeTreeOne(repo, process.env, 'x', 'y');
-    expect(objectFiles(repo)).not.toEqual(objects);
-  });
 });
 
-/** Branches x and y change README.md each (they conflict); z changes ui/app.js (it merges with both). */
-function threeBranches(): string {
-  const repo = makeRepo();
-  gitIn(repo, 'checkout', '-q', '-b', 'x');
-  commitFiles(repo, { 'README.md': 'x\n' }, 'x');
-  gitIn(repo, 'checkout', '-q', '-b', 'y', 'main');
-  commitFiles(repo, { 'README.md': 'y\n' }, 'y');
-  gitIn(repo, 'checkout', '-q', '-b', 'z', 'main');
-  commitFiles(repo, { 'ui/app.js': 'z\n' }, 'z');
-  return repo;
-}
-const PAIRS = [['x', 'y'], ['x', 'z'], ['y', 'x']] as const;
-const EXPECTED = [{ clean: false, files: ['README.md'] }, { clean: true, files: [] }, { clean: false, files: ['README.md'] }];
-
 describe('where git lacks merge-tree --stdin', () => {
-  it('a --stdin merge asked of mergeTreeMany fails as a whole, and every merge is redone one by one', async ({ skip }) => {
-    skip(gitHasStdin, `git ${version.join('.')} has merge-tree --stdin: the stdin cases above cover it`);
-    const repo = threeBranches();
-    const scope = await scratchObjects(repo);
-    try {
-      expect(await mergeTreeMany(repo, scope.env, PAIRS, 'stdin')).toEqual(EXPECTED);
-    } finally {
-      scope.dispose();
-    }
-  });
-
   it('make conflicts refuses PARALLEL_MERGE_TREE=stdin with one line', ({ skip }) => {
-    skip(gitHasStdin, `git ${version.join('.')} has merge-tree --stdin`);
+    skip(GIT_HAS_STDIN, `git ${GIT_VERSION} has merge-tree --stdin`);
     const r = make(makeRepo(), 'conflicts', {}, { PARALLEL_MERGE_TREE: 'stdin' });
     expect(r.exit).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -90,4 +90,16 @@ describe('make finish-session', () => {
     expect(gitIn(repo, 'branch', '--list', 'feature/solo')).toBe('');
     expect(worklogField(repo, s.uid, 'Status')).toBe('MERGED');
   });
+
+  it('merge=1 refuses before moving the base when the tests leave files behind', () => {
+    const repo = makeRepo({ config: 'components: { server: { paths: [server/] } }\ntest: "echo ok > test-report.txt"\n' });
+    const path = newSession(repo, 'solo').path!;
+    commitFiles(path, { 'server/s.py': 's\n' }, 'solo work');
+    const base = gitIn(repo, 'rev-parse', 'main');
+    const r = make(repo, 'finish-session', { name: 'solo', merge: 1 });
+    expect(r.exit).toBe(1);
+    expect(r.stderr).toMatch(/merge=1 would end the session, but its copy has test-report.txt.*The base was not moved/);
+    expect(gitIn(repo, 'rev-parse', 'main')).toBe(base);
+    expect(existsSync(path)).toBe(true);
+  });
 });
