@@ -52,7 +52,7 @@ function belowEphemeral(): number {
  * and the system's own ports, so that test files running at once do not meet on one stretch.
  */
 export async function freePortRange(span = 0): Promise<number> {
-  const high = belowEphemeral() - span - 1;
+  const high = Math.max(belowEphemeral(), 21000) - span - 1;
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20000 + Math.floor(Math.random() * (high - 20000));
     let ok = true;

@@ -15,7 +15,9 @@ const copy = (from: string, to: string) => cpSync(from, to, { recursive: true, p
  */
 export function fromTemplate(spec: unknown, build: (dir: string) => void, dest: string): void {
   const key = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
-  const template = join(inject('templates'), key);
+  const root = inject('templates');
+  if (!root) throw new Error('no template folder: vitest.config.ts must run tests/helpers/global-setup.ts');
+  const template = join(root, key);
   if (!existsSync(template)) {
     // Built aside and renamed into place, so a worker never copies another worker's half-built template.
     const building = `${template}.${process.pid}-${Math.random().toString(36).slice(2)}`;
