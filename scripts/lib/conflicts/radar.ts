@@ -43,7 +43,7 @@ export interface RadarPair {
 }
 
 export interface Radar {
-  /** How the merges were computed: one `git merge-tree --stdin` process, or one process per merge (git < 2.40). */
+  /** How the merges were computed: one `git merge-tree --stdin` process, or one process per merge (git < 2.40, or asked for). */
   merge_tree: MergeTreeMode;
   merges: number;
   bases: SyncTarget[];
