@@ -1,9 +1,10 @@
-// make conflicts [json=1 repo=PATH]
+// make conflicts [json=1 repo=PATH]; PARALLEL_MERGE_TREE=per-merge|stdin forces how the merges run
 import { runCommand } from './lib/cli/run.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
 import { conflictRadar, type RadarSession } from './lib/conflicts/radar.ts';
 import { loadContext } from './lib/config/context.ts';
+import { parseMergeTreeMode } from './lib/git/merge-tree.ts';
 
 const list = (xs: string[], n = 4) => xs.slice(0, n).join(', ') + (xs.length > n ? `, +${xs.length - n} more` : '');
 
@@ -15,7 +16,7 @@ function baseCell(s: RadarSession): string {
 
 await runCommand('conflicts', async (opts, { env }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
-  const radar = await conflictRadar(ctx);
+  const radar = await conflictRadar(ctx, undefined, { mergeTree: parseMergeTreeMode(env.PARALLEL_MERGE_TREE, 'PARALLEL_MERGE_TREE') });
   if (opts.json) return printJson(radar);
   if (!radar.sessions.length) {
     process.stdout.write(`no active sessions in ${ctx.main} (workspace ${ctx.config.workspace})\n`);

@@ -5,17 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { SessionRow } from '../scripts/lib/session/list.ts';
 import { makeAsync, makeJson } from './helpers/make.ts';
 import { gitIn, makeRepo } from './helpers/repo.ts';
+import { newSession } from './helpers/session.ts';
 
 describe('commands running together', () => {
   it('new-session, end-session, sync-all, list-sessions, conflicts and track at once leave a consistent state', async () => {
     const repo = makeRepo({ config: 'components:\n  server: { paths: [server/] }\n' });
     const first = ['s0', 's1', 's2', 's3'];
     const paths: Record<string, string> = {};
-    for (const name of first) {
-      const r = makeJson<{ path: string }>(repo, 'new-session', { name, component: 'server', shared: 1 });
-      expect(r.code, r.stderr).toBe(0);
-      paths[name] = r.data.path;
-    }
+    for (const name of first) paths[name] = newSession(repo, name).path!;
     const runs = await Promise.all([
       ...['n0', 'n1', 'n2', 'n3', 'n4'].map((name) => makeAsync(repo, 'new-session', { name, component: 'server', shared: 1 })),
       makeAsync(repo, 'end-session', { name: 's0' }),

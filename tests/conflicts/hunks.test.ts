@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseHunks, provablyClean } from '../../scripts/lib/conflicts/hunks.ts';
 import { makeJson } from '../helpers/make.ts';
+import { MERGE_TREE_MODES, skipWithout } from '../helpers/merge-tree.ts';
 import { commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
+import { newSession } from '../helpers/session.ts';
 
 const PATCH = `diff --git a/a.txt b/a.txt
 index 1111111111111111111111111111111111111111..2222222222222222222222222222222222222222 100644
@@ -42,17 +44,20 @@ describe('the proof that two sessions merge cleanly', () => {
     expect(provablyClean(at('x', [5, 5]), new Map(), ['f'])).toBe(false); // unknown: let git decide
   });
 
-  it('gives the radar the answers git merge-tree gives', () => {
+});
+
+describe.each(MERGE_TREE_MODES)('the radar merging %s', (mode) => {
+  it('gives the answers git merge-tree gives, proving far-apart edits clean without it when merging per merge', ({ skip }) => {
+    skipWithout(mode, skip);
     const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
     const repo = makeRepo({ files: { 'server/shared.txt': lines } });
     const edit = (name: string, change: (ls: string[]) => string[] | null) => {
-      const r = makeJson<{ path: string }>(repo, 'new-session', { name, component: 'server', shared: 1 });
-      expect(r.code, r.stderr).toBe(0);
+      const path = newSession(repo, name).path!;
       const next = change(lines.trimEnd().split('\n'));
-      if (next) commitFiles(r.data.path, { 'server/shared.txt': `${next.join('\n')}\n` }, `${name} edits`);
+      if (next) commitFiles(path, { 'server/shared.txt': `${next.join('\n')}\n` }, `${name} edits`);
       else {
-        gitIn(r.data.path, 'rm', '-q', 'server/shared.txt');
-        gitIn(r.data.path, 'commit', '-qm', `${name} deletes`);
+        gitIn(path, 'rm', '-q', 'server/shared.txt');
+        gitIn(path, 'commit', '-qm', `${name} deletes`);
       }
     };
     const set = (n: number, text: string) => (ls: string[]) => ls.map((l, i) => (i === n - 1 ? text : l));
@@ -60,9 +65,11 @@ describe('the proof that two sessions merge cleanly', () => {
     edit('b', set(20, 'b was here'));
     edit('c', set(6, 'c was here'));
     edit('d', () => null);
-    const r = makeJson<{ pairs: { a: string; b: string; conflict: boolean }[] }>(repo, 'conflicts');
+    const r = makeJson<{ merges: number; pairs: { a: string; b: string; conflict: boolean }[] }>(repo, 'conflicts', {}, { PARALLEL_MERGE_TREE: mode });
     expect(r.code, r.stderr).toBe(0);
     const verdict = Object.fromEntries(r.data.pairs.map((p) => [`${p.a}-${p.b}`, p.conflict]));
     expect(verdict).toEqual({ 'a-b': false, 'a-c': true, 'a-d': true, 'b-c': false, 'b-d': true, 'c-d': true });
+    // all 6 pairs meet in one file; merging per merge, a-b and b-c are proven clean and not merged
+    expect(r.data.merges).toBe(mode === 'stdin' ? 6 : 4);
   });
 });

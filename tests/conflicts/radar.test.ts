@@ -1,23 +1,24 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conflictMarks, conflictRadar, type Radar } from '../../scripts/lib/conflicts/radar.ts';
 import { loadContext } from '../../scripts/lib/config/context.ts';
-import { mergeTreeMany, scratchObjects } from '../../scripts/lib/git/merge-tree.ts';
 import type { SessionRecord } from '../../scripts/lib/store/schemas.ts';
 import { writeSession } from '../../scripts/lib/store/sessions.ts';
 import { make, makeJson } from '../helpers/make.ts';
-import { commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
-import { commitOnBranch, newSession, snapshot } from '../helpers/sync.ts';
-
-const objectCount = (repo: string) => gitIn(repo, 'count-objects', '-v');
+import { GIT_HAS_STDIN, GIT_VERSION, MERGE_TREE_MODES, skipWithout } from '../helpers/merge-tree.ts';
+import { commitFiles, commitOnBranch, gitIn, makeRepo } from '../helpers/repo.ts';
+import { newSession } from '../helpers/session.ts';
+import { objectFiles, snapshot } from '../helpers/snapshot.ts';
 
 function record(name: string, component: string, root: string): SessionRecord {
   return { version: 1, name, uid: `uid-${name}`, workspace: 'sessions', kind: 'feature', component, shared: true, branch: `feature/${name}`, base: 'main', mode: 'branch', path: null, port: 8001, profile: null, created: '2026-01-01T00:00:00.000+00:00', state: 'active', copied: [], env_file: join(root, name, 'session.env') };
 }
 
-describe('make conflicts', () => {
-  it('finds real conflicts between sessions and with the base, strays into components, and changes nothing', () => {
+describe.each(MERGE_TREE_MODES)('the conflicts radar, merging %s', (mode) => {
+  it('make conflicts finds real conflicts between sessions and with the base, strays into components, and changes nothing', ({ skip }) => {
+    skipWithout(mode, skip);
+    const env = { PARALLEL_MERGE_TREE: mode };
     const repo = makeRepo({ files: { 'docs/long.md': Array.from({ length: 12 }, (_, i) => `line ${i}\n`).join('') } });
     const a = newSession(repo, 'a');
     const b = newSession(repo, 'b');
@@ -30,9 +31,10 @@ describe('make conflicts', () => {
     commitFiles(repo, { 'docs/index.md': '# main\n' }, 'main moves');
     writeFileSync(join(b.path!, 'server/app.py'), 'uncommitted edits are not looked at\n');
 
-    const before = { a: snapshot(a.path!), c: snapshot(c.path!), objects: objectCount(repo), worktrees: gitIn(repo, 'worktree', 'list', '--porcelain'), refs: gitIn(repo, 'for-each-ref') };
-    const r = makeJson<Radar>(repo, 'conflicts');
+    const before = { a: snapshot(a.path!), c: snapshot(c.path!), objects: objectFiles(repo), cObjects: objectFiles(c.path!), worktrees: gitIn(repo, 'worktree', 'list', '--porcelain'), refs: gitIn(repo, 'for-each-ref') };
+    const r = makeJson<Radar>(repo, 'conflicts', {}, env);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.data.merge_tree).toBe(mode);
     const pairs = r.data.pairs.map((p) => ({ pair: `${p.a}-${p.b}`, files: p.files, conflict: p.conflict, conflict_files: p.conflict_files }));
     expect(pairs).toEqual([
       { pair: 'a-b', files: ['server/app.py'], conflict: true, conflict_files: ['server/app.py'] },
@@ -46,18 +48,21 @@ describe('make conflicts', () => {
 
     expect(snapshot(a.path!)).toEqual(before.a);
     expect(snapshot(c.path!)).toEqual(before.c);
-    expect(objectCount(repo)).toBe(before.objects);
+    // the merges wrote trees and blobs, but into a scratch folder: not one object file more in either repository
+    expect(objectFiles(repo)).toEqual(before.objects);
+    expect(objectFiles(c.path!)).toEqual(before.cObjects);
     expect(gitIn(repo, 'worktree', 'list', '--porcelain')).toBe(before.worktrees);
     expect(gitIn(repo, 'for-each-ref')).toBe(before.refs);
 
-    const table = make(repo, 'conflicts');
+    const table = make(repo, 'conflicts', {}, env);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^a <-> b\s+server\/app.py\s+CONFLICT in server\/app.py$/m);
     expect(table.stdout).toMatch(/^a <-> c\s+docs\/long.md\s+merges cleanly$/m);
     expect(table.stdout).toMatch(/^d\s+2\s+CONFLICT in docs\/index.md\s+ui\/app.js\s+c \(ui\): ui\/app.js$/m);
   });
 
-  it('checks all pairs of 50 sessions, skipping the pairs that cannot clash', async () => {
+  it('checks all pairs of 50 sessions, skipping the pairs that cannot clash', async ({ skip }) => {
+    skipWithout(mode, skip);
     const long = Array.from({ length: 12 }, (_, i) => `line ${i}\n`);
     const repo = makeRepo({ files: { 'docs/long.md': long.join('') } });
     const ctx = await loadContext(repo, { cwd: process.cwd(), env: process.env });
@@ -80,44 +85,43 @@ describe('make conflicts', () => {
     const records = names.map((n) => record(n, n === 's49' ? 'ui' : 'server', ctx.root));
     for (const r of records) writeSession(ctx.root, r);
 
-    const radar = await conflictRadar(ctx);
+    const objects = objectFiles(repo);
+    const radar = await conflictRadar(ctx, undefined, { mergeTree: mode });
+    expect(radar.merge_tree).toBe(mode);
     expect(radar.sessions).toHaveLength(50);
     expect(radar.pairs.map((p) => [p.a, p.b, p.files, p.conflict])).toEqual([
       ['s00', 's01', ['README.md'], true],
       ['s02', 's03', ['docs/long.md'], false],
       ['s06', 's07', [], true],
     ]);
-    // Of 1225 pairs, 3 can clash; without --stdin the far-apart edits of s02/s03 are proven clean without git.
+    // Of 1225 pairs, 3 can clash; merging per merge, the far-apart edits of s02/s03 are proven clean without git.
     // And each session is merged against the moved base.
-    expect(radar.merges).toBe((radar.merge_tree === 'stdin' ? 3 : 2) + 50);
+    expect(radar.merges).toBe((mode === 'stdin' ? 3 : 2) + 50);
     expect(radar.sessions.filter((s) => s.base_conflict).map((s) => s.name)).toEqual(['s04']);
     expect(radar.sessions.find((s) => s.name === 's04')?.in_other_components).toEqual([{ session: 's49', component: 'ui', files: ['ui/app.js'] }]);
     expect(radar.sessions.every((s) => s.error === null)).toBe(true);
 
-    const marks = await conflictMarks(ctx, records);
+    const marks = await conflictMarks(ctx, records, { mergeTree: mode });
     const marked = Object.fromEntries([...marks].filter(([, v]) => v.length));
     expect(marked).toEqual({ s00: ['s01'], s01: ['s00'], s04: ['base'], s06: ['s07'], s07: ['s06'] });
     expect(marks.get('s10')).toEqual([]);
+    expect(objectFiles(repo)).toEqual(objects);
   });
+});
 
-  it('mergeTreeMany gives the same answers through --stdin or, where git lacks it, one process per merge', async () => {
-    const repo = makeRepo();
-    gitIn(repo, 'checkout', '-q', '-b', 'x');
-    commitFiles(repo, { 'README.md': 'x\n' }, 'x');
-    gitIn(repo, 'checkout', '-q', '-b', 'y', 'main');
-    commitFiles(repo, { 'README.md': 'y\n' }, 'y');
-    gitIn(repo, 'checkout', '-q', '-b', 'z', 'main');
-    commitFiles(repo, { 'ui/app.js': 'z\n' }, 'z');
-    const scope = await scratchObjects(repo);
-    try {
-      const pairs = [['x', 'y'], ['x', 'z'], ['y', 'x']] as const;
-      const expected = [{ clean: false, files: ['README.md'] }, { clean: true, files: [] }, { clean: false, files: ['README.md'] }];
-      expect(await mergeTreeMany(repo, scope.env, pairs, false)).toEqual(expected);
-      // Asking for --stdin regardless: on git < 2.40 the process fails and every merge is redone one by one.
-      expect(await mergeTreeMany(repo, scope.env, pairs, true)).toEqual(expected);
-    } finally {
-      scope.dispose();
-    }
-    expect(readdirSync(join(repo, '.git/objects')).length).toBeGreaterThan(0);
+describe('where git lacks merge-tree --stdin', () => {
+  it('make conflicts refuses PARALLEL_MERGE_TREE=stdin with one line', ({ skip }) => {
+    skip(GIT_HAS_STDIN, `git ${GIT_VERSION} has merge-tree --stdin`);
+    const r = make(makeRepo(), 'conflicts', {}, { PARALLEL_MERGE_TREE: 'stdin' });
+    expect(r.exit).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/git merge-tree --stdin needs git 2\.40 or later; this is git 2\.\d+$/m);
   });
+});
+
+it('make conflicts takes PARALLEL_MERGE_TREE=stdin or per-merge, and nothing else', () => {
+  const r = make(makeRepo(), 'conflicts', {}, { PARALLEL_MERGE_TREE: 'pairs' });
+  expect(r.exit).toBe(2);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/PARALLEL_MERGE_TREE="pairs": expected one of stdin, per-merge$/m);
 });

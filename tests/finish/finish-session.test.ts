@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FinishReport } from '../../scripts/lib/finish/finish.ts';
 import { make, makeJson } from '../helpers/make.ts';
-import { addBareRemote, commitFiles, DEFAULT_CONFIG, gitIn, makeRepo, tempDir } from '../helpers/repo.ts';
-import { commitOnBranch, newSession, pushFromElsewhere, snapshot, worklogField } from '../helpers/sync.ts';
+import { commitFiles, commitOnBranch, DEFAULT_CONFIG, gitIn, makeRepo, originOf, pushFromElsewhere, tempDir } from '../helpers/repo.ts';
+import { newSession, worklogField } from '../helpers/session.ts';
+import { snapshot } from '../helpers/snapshot.ts';
 
 const CONFIG = `${DEFAULT_CONFIG}test: test -f server/ok.py\n`;
 const noGh = () => ({ GH_CONFIG_DIR: tempDir('kit-gh-'), GH_TOKEN: '', GITHUB_TOKEN: '' });
@@ -25,8 +26,8 @@ describe('make finish-session', () => {
   });
 
   it('stops when the test command fails: nothing pushed, status unchanged', () => {
-    const repo = makeRepo({ config: CONFIG });
-    const bare = addBareRemote(repo);
+    const repo = makeRepo({ config: CONFIG, origin: true });
+    const bare = originOf(repo);
     const s = newSession(repo, 'red');
     commitFiles(s.path!, { 'server/feature.py': 'f\n' }, 'no ok.py yet');
     const r = make(repo, 'finish-session', { name: 'red' });
@@ -37,8 +38,8 @@ describe('make finish-session', () => {
   });
 
   it('rebases onto the moved base, tests in the copy, pushes, marks READY FOR REVIEW, and prints the gh command', () => {
-    const repo = makeRepo({ config: CONFIG });
-    const bare = addBareRemote(repo);
+    const repo = makeRepo({ config: CONFIG, origin: true });
+    const bare = originOf(repo);
     const s = newSession(repo, 'green');
     newSession(repo, 'br', { mode: 'branch' });
     commitFiles(s.path!, { 'server/ok.py': 'ok\n' }, 'green work');
@@ -88,5 +89,17 @@ describe('make finish-session', () => {
     expect(existsSync(s.path!)).toBe(false);
     expect(gitIn(repo, 'branch', '--list', 'feature/solo')).toBe('');
     expect(worklogField(repo, s.uid, 'Status')).toBe('MERGED');
+  });
+
+  it('merge=1 refuses before moving the base when the tests leave files behind', () => {
+    const repo = makeRepo({ config: 'components: { server: { paths: [server/] } }\ntest: "echo ok > test-report.txt"\n' });
+    const path = newSession(repo, 'solo').path!;
+    commitFiles(path, { 'server/s.py': 's\n' }, 'solo work');
+    const base = gitIn(repo, 'rev-parse', 'main');
+    const r = make(repo, 'finish-session', { name: 'solo', merge: 1 });
+    expect(r.exit).toBe(1);
+    expect(r.stderr).toMatch(/merge=1 would end the session, but its copy has test-report.txt.*The base was not moved/);
+    expect(gitIn(repo, 'rev-parse', 'main')).toBe(base);
+    expect(existsSync(path)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { make } from '../helpers/make.ts';
 import { commitFiles, DEFAULT_CONFIG, gitIn, makeRepo } from '../helpers/repo.ts';
-import { newSession, worklogField } from '../helpers/sync.ts';
+import { newSession, worklogField } from '../helpers/session.ts';
 import { agentGit } from '../sync/agent-git.ts';
 
 const CONFIG = `${DEFAULT_CONFIG}test: "true"\n`;

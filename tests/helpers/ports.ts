@@ -1,7 +1,9 @@
 // Real listening servers for port tests: in this process, or in a separate `node -e` process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll } from 'vitest';
+import { DEFAULT_CONFIG, makeRepo, withPorts, type RepoOptions } from './repo.ts';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -21,25 +23,49 @@ export function listenHere(port = 0, host?: string): Promise<{ server: Server; p
   });
 }
 
-/** A port that was free a moment ago, with `span` free ports after it (best effort). */
-export async function freePortRange(span = 0): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const probe = await listenHere();
-    await probe.close();
-    const base = probe.port;
-    if (base + span > 65535) continue;
-    let ok = true;
-    for (let p = base + 1; p <= base + span && ok; p++) {
-      try {
-        const s = await listenHere(p);
-        await s.close();
-      } catch {
-        ok = false;
-      }
+/** Whether a server could listen on `port` now, tried as the kit tries it (any address, then loopback). */
+async function canListen(port: number): Promise<boolean> {
+  for (const host of [undefined, '127.0.0.1']) {
+    try {
+      await (await listenHere(port, host)).close();
+    } catch {
+      return false;
     }
+  }
+  return true;
+}
+
+/**
+ * Below the ports the system hands out on its own (to `listen(0)` and to outgoing connections), so a
+ * stretch found free stays free unless someone asks for those very ports.
+ */
+function belowEphemeral(): number {
+  try {
+    return Math.min(32768, Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768);
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * The first of `span + 1` ports in a row that were all free a moment ago, at a random place between 20000
+ * and the system's own ports, so that test files running at once do not meet on one stretch.
+ */
+export async function freePortRange(span = 0): Promise<number> {
+  const high = Math.max(belowEphemeral(), 21000) - span - 1;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * (high - 20000));
+    let ok = true;
+    for (let p = base; p <= base + span && ok; p++) ok = await canListen(p);
     if (ok) return base;
   }
   throw new Error('no free port range found');
+}
+
+/** A repository whose port range is `count` ports that were free a moment ago, and the first of them. */
+export async function repoWithFreePorts(count: number, opts: RepoOptions = {}): Promise<{ repo: string; low: number }> {
+  const low = await freePortRange(count - 1);
+  return { repo: makeRepo({ ...opts, config: withPorts(opts.config ?? DEFAULT_CONFIG, low, low + count - 1) }), low };
 }
 
 const SERVER_JS = `const s = require('node:net').createServer();

@@ -1,9 +1,10 @@
 // Builds real git repositories in temporary folders for tests.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
+import { fromTemplate } from './template.ts';
 
 const made: string[] = [];
 afterAll(() => {
@@ -40,6 +41,24 @@ export function commitFiles(dir: string, files: Record<string, string>, message 
   return gitIn(dir, 'rev-parse', 'HEAD');
 }
 
+/** Commits on a branch that no worktree has checked out (branch-mode sessions), through a throwaway worktree. */
+export function commitOnBranch(repo: string, branch: string, files: Record<string, string>, message = 'change'): string {
+  const tmp = join(tempDir('kit-branch-'), 'wt');
+  gitIn(repo, 'worktree', 'add', '-q', tmp, branch);
+  const sha = commitFiles(tmp, files, message);
+  gitIn(repo, 'worktree', 'remove', tmp);
+  return sha;
+}
+
+/** Pushes a commit to `bare` from a clone of its own, as a teammate would; returns the new commit. */
+export function pushFromElsewhere(bare: string, files: Record<string, string>, message = 'teammate'): string {
+  const other = join(tempDir('kit-other-'), 'other');
+  gitIn(tempDir('kit-x-'), 'clone', '-q', bare, other);
+  const sha = commitFiles(other, files, message);
+  gitIn(other, 'push', '-q', 'origin', 'HEAD:main');
+  return sha;
+}
+
 export const DEFAULT_CONFIG = `base: main
 workspace: sessions
 worktree_root: ../{repo}-sessions
@@ -52,20 +71,29 @@ components:
 copy: [.env]
 `;
 
-export interface RepoOptions {
-  files?: Record<string, string>;
-  config?: string | null;
+/** `config` with its port range set to low..high (the ports line added when it has none). */
+export function withPorts(config: string, low: number, high: number): string {
+  const line = `ports: { range: ${low}-${high}, env: [PORT] }`;
+  return /^ports:.*$/m.test(config) ? config.replace(/^ports:.*$/m, line) : `${config}${line}\n`;
 }
 
-/**
- * A repository at <tmp>/repo on branch main with one commit holding `files` and a
- * parallel.config.yaml (DEFAULT_CONFIG unless `config` says otherwise; null for none).
- * Session copies go beside it in <tmp>/repo-sessions.
- */
-export function makeRepo(opts: RepoOptions = {}): string {
-  const dir = join(tempDir('kit-repo-'), 'repo');
-  mkdirSync(dir);
-  gitIn(dir, 'init', '-q', '-b', 'main');
+export interface RepoOptions {
+  /** Files of the first commit, besides (or instead of) the sample ones. */
+  files?: Record<string, string>;
+  /** The committed parallel.config.yaml: DEFAULT_CONFIG unless given; null for none. */
+  config?: string | null;
+  /** A bare repository beside it (`remote.git`) as origin, with main pushed and tracked. */
+  origin?: boolean;
+}
+
+const ORIGIN = 'remote.git';
+
+function buildRepo(dir: string, opts: RepoOptions): void {
+  const repo = join(dir, 'repo');
+  mkdirSync(repo);
+  gitIn(repo, 'init', '-q', '-b', 'main');
+  // git's sample hooks are inert; without them every copy of the template is half the files
+  for (const f of readdirSync(join(repo, '.git/hooks'))) if (f.endsWith('.sample')) rmSync(join(repo, '.git/hooks', f));
   const files: Record<string, string> = {
     'README.md': '# sample\n',
     'server/app.py': 'print("server")\n',
@@ -76,21 +104,26 @@ export function makeRepo(opts: RepoOptions = {}): string {
   const config = opts.config === undefined ? DEFAULT_CONFIG : opts.config;
   if (config !== null) files['parallel.config.yaml'] = config;
   files['.gitignore'] = '.parallel/\n.env\n';
-  commitFiles(dir, files, 'initial');
-  return dir;
+  commitFiles(repo, files, 'initial');
+  if (opts.origin) {
+    gitIn(dir, 'init', '-q', '--bare', '-b', 'main', ORIGIN);
+    gitIn(repo, 'remote', 'add', 'origin', join(dir, ORIGIN));
+    gitIn(repo, 'push', '-q', '-u', 'origin', 'main');
+  }
 }
 
-/** A bare repository cloned from `repo`, added to it as origin, with main pushed and tracked. */
-export function addBareRemote(repo: string): string {
-  const bare = join(dirname(repo), 'remote.git');
-  gitIn(dirname(repo), 'clone', '-q', '--bare', repo, bare);
-  gitIn(repo, 'remote', 'add', 'origin', bare);
-  gitIn(repo, 'fetch', '-q', 'origin');
-  gitIn(repo, 'branch', '-q', '--set-upstream-to=origin/main', 'main');
-  return bare;
+/**
+ * A repository at <tmp>/repo on branch main with one commit holding the sample files, `files` and the
+ * config, copied from a template (see template.ts). Session copies go beside it in <tmp>/repo-sessions.
+ */
+export function makeRepo(opts: RepoOptions = {}): string {
+  const dir = tempDir('kit-repo-');
+  fromTemplate({ repo: opts }, (d) => buildRepo(d, opts), dir);
+  const repo = join(dir, 'repo');
+  // the one path inside the template: origin's url
+  if (opts.origin) gitIn(repo, 'config', 'remote.origin.url', originOf(repo));
+  return repo;
 }
 
-export function spawnResult(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
-}
+/** The bare repository of a repository made with `origin: true`. */
+export const originOf = (repo: string): string => join(dirname(repo), ORIGIN);

@@ -2,6 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { KIT_DIR, MAKEFILE } from './make.ts';
 
 export const TRACK = join(KIT_DIR, 'dist', 'track.mjs');
@@ -25,7 +26,6 @@ export function track(cwd: string, vars: Record<string, string | number>, env: N
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs `sh -c script` and returns its output and the shell's own pid (the script must `echo $$` last). */
 /** A worker that is a shell script (a file run by sh): it reports, then prints its own pid. */
 export function shellWorker(cwd: string, script: string, env: NodeJS.ProcessEnv = {}): { code: number; pid: number; stderr: string } {
   const file = join(cwd, `worker-${process.pid}-${Math.random().toString(36).slice(2)}.sh`);
@@ -35,11 +35,22 @@ export function shellWorker(cwd: string, script: string, env: NodeJS.ProcessEnv 
   return { code: r.status ?? 1, pid: m ? Number(m[1]) : -1, stderr: r.stderr };
 }
 
-/** A process that lives until killed: a stand-in for a worker. */
+const living: ChildProcess[] = [];
+afterAll(async () => {
+  for (const c of living.splice(0)) await killAndReap(c);
+});
+
+/** `child`, killed after the test file if it still runs. */
+export function reapAfterAll<T extends ChildProcess>(child: T): T {
+  living.push(child);
+  return child;
+}
+
+/** A process that lives until killed (at the latest after the test file): a stand-in for a worker. */
 export function sleeper(): ChildProcess & { pid: number } {
   const child = spawn('sleep', ['300'], { stdio: 'ignore' });
   if (!child.pid) throw new Error('could not start sleep');
-  return child as ChildProcess & { pid: number };
+  return reapAfterAll(child as ChildProcess & { pid: number });
 }
 
 export function killAndReap(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

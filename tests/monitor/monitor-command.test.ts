@@ -1,20 +1,15 @@
 import { writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionTracker } from '../../scripts/lib/tracker/tracker.ts';
 import { make, makeAsync, makeJson } from '../helpers/make.ts';
 import { tempDir } from '../helpers/repo.ts';
-import { agoIso, killAndReap, sleeper, statusPath, writeStatus } from '../helpers/tracker.ts';
+import { agoIso, sleeper, statusPath, writeStatus } from '../helpers/tracker.ts';
 
-const sleepers: ReturnType<typeof sleeper>[] = [];
-afterAll(async () => {
-  for (const s of sleepers) await killAndReap(s);
-});
 
 /** A state folder with sessions in known states; the running one belongs to a live process. */
 function fixture(): { root: string; env: NodeJS.ProcessEnv } {
   const root = tempDir();
   const live = sleeper();
-  sleepers.push(live);
   const t = (id: string, ws = 'jobs') => new SessionTracker({ root, workspace: ws, sessionId: id, pid: live.pid });
   t('api').start('build the api');
   t('api').heartbeat({ progressPct: 42, message: 'compiling' });

@@ -1,17 +1,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SessionMonitor } from '../../scripts/lib/monitor/monitor.ts';
 import { SessionTracker } from '../../scripts/lib/tracker/tracker.ts';
 import { tempDir } from '../helpers/repo.ts';
-import { agoIso, ensureBuilt, killAndReap, readStatus, sleeper, statusPath, TRACK, writeStatus } from '../helpers/tracker.ts';
+import { agoIso, ensureBuilt, killAndReap, readStatus, reapAfterAll, sleeper, statusPath, TRACK, writeStatus } from '../helpers/tracker.ts';
 
 beforeAll(() => ensureBuilt());
-const sleepers: ReturnType<typeof sleeper>[] = [];
-afterAll(async () => {
-  for (const s of sleepers) await killAndReap(s);
-});
 
 const states = (m: SessionMonitor) => Object.fromEntries(m.sessions().map((v) => [`${v.workspace}/${v.session_id}`, v.state]));
 
@@ -28,8 +24,7 @@ describe('SessionMonitor', () => {
     // a real worker: a shell that reports through the tracker command, then keeps working
     const script = join(root, 'worker.sh');
     writeFileSync(script, `node "${TRACK}" event=start session=victim message=job && node "${TRACK}" event=heartbeat session=victim progress=30 && echo ok && exec sleep 300\n`);
-    const worker = spawn('sh', [script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PARALLEL_DIR: root, PARALLEL_WORKSPACE: 'w' } });
-    sleepers.push(worker as ReturnType<typeof sleeper>);
+    const worker = reapAfterAll(spawn('sh', [script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PARALLEL_DIR: root, PARALLEL_WORKSPACE: 'w' } }));
     await new Promise<void>((resolve) => worker.stdout.on('data', () => resolve()));
     const monitor = new SessionMonitor({ root });
     expect(readStatus(root, 'w', 'victim').pid).toBe(worker.pid);
@@ -51,7 +46,6 @@ describe('SessionMonitor', () => {
   it('classifies running, timed_out, stale, completed, failed, created and corrupt, and goes on past corrupt files', () => {
     const root = tempDir();
     const live = sleeper();
-    sleepers.push(live);
     writeStatus(root, 'a', 'ok', { pid: live.pid, host: null });
     writeStatus(root, 'a', 'long', { started_at: agoIso(5 * 3600), last_heartbeat: agoIso(1) });
     writeStatus(root, 'a', 'quiet', { last_heartbeat: agoIso(400) });

@@ -3,22 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PortRow } from '../../scripts/lib/ports/leases.ts';
 import { make, makeJson } from '../helpers/make.ts';
-import { freePortRange, spawnServer } from '../helpers/ports.ts';
-import { DEFAULT_CONFIG, makeRepo, tempDir } from '../helpers/repo.ts';
+import { repoWithFreePorts, spawnServer } from '../helpers/ports.ts';
+import { makeRepo, tempDir } from '../helpers/repo.ts';
+import { newSession } from '../helpers/session.ts';
 
 const linux = process.platform === 'linux';
-
-/** A repository whose port range is a free stretch of high ports, so parallel test files never collide. */
-async function repoWithFreeRange(): Promise<{ repo: string; low: number }> {
-  const low = await freePortRange(4);
-  return { repo: makeRepo({ config: DEFAULT_CONFIG.replace('8001-8099', `${low}-${low + 4}`) }), low };
-}
-
-function newSession(repo: string, name: string, component: string): { port: number; path: string } {
-  const r = makeJson<{ port: number; path: string }>(repo, 'new-session', { name, component });
-  expect(r.code, r.stderr).toBe(0);
-  return r.data;
-}
 
 function ports(repo: string): PortRow[] {
   const r = makeJson<PortRow[]>(repo, 'ports');
@@ -36,9 +25,10 @@ describe('make ports', () => {
   });
 
   it.skipIf(!linux)('flags a leased port held by a foreign process, and tells free and own holders apart', async () => {
-    const { repo, low } = await repoWithFreeRange();
-    const alpha = newSession(repo, 'alpha', 'server');
-    const beta = newSession(repo, 'beta', 'ui');
+    // a range of its own, so that no other test file's server lands on these ports meanwhile
+    const { repo, low } = await repoWithFreePorts(5);
+    const alpha = newSession(repo, 'alpha', { component: 'server', shared: 0 });
+    const beta = newSession(repo, 'beta', { component: 'ui', shared: 0 });
     expect([alpha.port, beta.port]).toEqual([low, low + 1]);
 
     const before = ports(repo);
@@ -48,7 +38,7 @@ describe('make ports', () => {
     ]);
 
     const foreign = await spawnServer(alpha.port, tempDir('kit-foreign-'));
-    const own = await spawnServer(beta.port, join(beta.path, 'ui'));
+    const own = await spawnServer(beta.port, join(beta.path!, 'ui'));
     try {
       const rows = ports(repo);
       const a = rows.find((r) => r.session === 'alpha');
@@ -56,7 +46,7 @@ describe('make ports', () => {
       expect(a).toMatchObject({ port: alpha.port, branch: 'feature/alpha', path: alpha.path, in_use: true, flag: 'foreign', note: `held by pid ${foreign.pid} (node) outside the session` });
       expect(a?.holders.map((h) => h.pid)).toEqual([foreign.pid]);
       expect(b).toMatchObject({ port: beta.port, in_use: true, flag: 'ok' });
-      expect(b?.holders[0]).toMatchObject({ pid: own.pid, cwd: join(beta.path, 'ui') });
+      expect(b?.holders[0]).toMatchObject({ pid: own.pid, cwd: join(beta.path!, 'ui') });
 
       const table = make(repo, 'ports');
       expect(table.code, table.stderr).toBe(0);

@@ -2,20 +2,16 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kit, make, makeJson } from '../helpers/make.ts';
-import { addBareRemote, commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
-
-function newSession(repo: string, name: string, extra: Record<string, string> = {}): string {
-  const r = makeJson<{ path: string }>(repo, 'new-session', { name, component: 'server', shared: '1', ...extra });
-  expect(r.code, r.stderr).toBe(0);
-  return r.data.path;
-}
+import { repoWithFreePorts } from '../helpers/ports.ts';
+import { commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
+import { newSession } from '../helpers/session.ts';
 
 const statusLine = (repo: string) => readFileSync(join(repo, 'WORK_LOG.md'), 'utf8').match(/Status:\**\s*(.*)/)?.[1];
 
 describe('make end-session', () => {
   it('refuses with exit 1 and changes nothing when the copy has uncommitted changes', () => {
     const repo = makeRepo();
-    const path = newSession(repo, 'dirty');
+    const path = newSession(repo, 'dirty').path!;
     writeFileSync(join(path, 'server/app.py'), 'edited\n');
     writeFileSync(join(path, 'notes.txt'), 'mine\n');
     const worklog = readFileSync(join(repo, 'WORK_LOG.md'), 'utf8');
@@ -33,9 +29,8 @@ describe('make end-session', () => {
   });
 
   it('refuses when the branch has commits neither merged nor pushed, and allows it once pushed', () => {
-    const repo = makeRepo();
-    addBareRemote(repo);
-    const path = newSession(repo, 'ahead');
+    const repo = makeRepo({ origin: true });
+    const path = newSession(repo, 'ahead').path!;
     commitFiles(path, { 'server/new.py': 'x\n' }, 'add new');
     const r = make(repo, 'end-session', { name: 'ahead' });
     expect(r.exit).toBe(1);
@@ -50,17 +45,17 @@ describe('make end-session', () => {
     expect(gitIn(repo, 'branch', '--list', 'feature/ahead')).toContain('feature/ahead');
   });
 
-  it('removes the copy, deletes the merged branch, releases port and component, keeps the logs', () => {
-    const repo = makeRepo();
+  it('removes the copy, deletes the merged branch, releases port and component, keeps the logs', async () => {
+    const { repo, low } = await repoWithFreePorts(2);
     writeFileSync(join(repo, '.env'), 'A=1\n');
-    const path = newSession(repo, 'done');
+    const path = newSession(repo, 'done', { shared: 0 }).path!; // claims server: the session after it proves the claim released
     commitFiles(path, { 'server/x.py': 'x\n' }, 'work');
     gitIn(repo, 'merge', '-q', '--ff-only', 'feature/done');
     // someone ticks a box and writes a note in the entry meanwhile
     const before = readFileSync(join(repo, 'WORK_LOG.md'), 'utf8');
     const edited = before.replace('- [ ]', '- [x]') + '\nA note outside the entry.\n';
     writeFileSync(join(repo, 'WORK_LOG.md'), edited);
-    const port = makeJson<{ port: number }[]>(repo, 'list-sessions').data[0]?.port;
+    expect(makeJson<{ port: number }[]>(repo, 'list-sessions').data[0]?.port).toBe(low);
     const r = makeJson<{ outcome: string; branch_deleted: boolean; archived_to: string }>(repo, 'end-session', { name: 'done' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.data.outcome).toBe('COMPLETED');
@@ -76,12 +71,12 @@ describe('make end-session', () => {
     // port and component are free: a new session gets the same port again, and the name can be reused
     const again = makeJson<{ port: number }>(repo, 'new-session', { name: 'done', component: 'server' });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.data.port).toBe(port);
+    expect(again.data.port).toBe(low);
   });
 
   it('force=1 throws the work away, says what, and marks the entry ABANDONED', () => {
     const repo = makeRepo();
-    const path = newSession(repo, 'junk');
+    const path = newSession(repo, 'junk').path!;
     commitFiles(path, { 'server/y.py': 'y\n' }, 'throwaway');
     writeFileSync(join(path, 'scratch.txt'), 's\n');
     const r = make(repo, 'end-session', { name: 'junk', force: 1 });
@@ -97,7 +92,7 @@ describe('make end-session', () => {
 
   it('ends a session whose folder was deleted by hand', () => {
     const repo = makeRepo();
-    const path = newSession(repo, 'gone');
+    const path = newSession(repo, 'gone').path!;
     rmSync(path, { recursive: true, force: true });
     const list = makeJson<{ name: string; state: string }[]>(repo, 'list-sessions');
     expect(list.code).toBe(0);
@@ -109,7 +104,7 @@ describe('make end-session', () => {
 
   it('ends a clone session only when its commits reached the main repository', () => {
     const repo = makeRepo();
-    const path = newSession(repo, 'cl', { mode: 'clone' });
+    const path = newSession(repo, 'cl', { mode: 'clone' }).path!;
     commitFiles(path, { 'server/c.py': 'c\n' }, 'clone work');
     expect(make(repo, 'end-session', { name: 'cl' }).exit).toBe(1);
     gitIn(path, 'push', '-q', 'origin', 'feature/cl');

@@ -4,19 +4,19 @@ import { describe, expect, it } from 'vitest';
 import type { SessionRow } from '../../scripts/lib/session/list.ts';
 import { make, makeJson } from '../helpers/make.ts';
 import { commitFiles, makeRepo } from '../helpers/repo.ts';
+import { newSession } from '../helpers/session.ts';
 
 describe('make list-sessions', () => {
   it('shows ahead/behind the base, uncommitted files, tracker state, and a table without colour', () => {
     const repo = makeRepo();
     writeFileSync(join(repo, '.env'), 'A=1\n');
-    const a = makeJson<{ path: string }>(repo, 'new-session', { name: 'alpha', component: 'server' });
-    const b = makeJson<{ path: string }>(repo, 'new-session', { name: 'beta', component: 'ui', kind: 'debug' });
-    expect(a.code + b.code).toBe(0);
-    commitFiles(a.data.path, { 'server/one.py': '1\n' }, 'one');
-    commitFiles(a.data.path, { 'server/two.py': '2\n' }, 'two');
+    const a = newSession(repo, 'alpha', { shared: 0 }).path!;
+    const b = newSession(repo, 'beta', { component: 'ui', kind: 'debug', shared: 0 }).path!;
+    commitFiles(a, { 'server/one.py': '1\n' }, 'one');
+    commitFiles(a, { 'server/two.py': '2\n' }, 'two');
     commitFiles(repo, { 'README.md': 'moved on\n' }, 'base moves');
-    writeFileSync(join(b.data.path, 'ui/app.js'), 'changed\n');
-    writeFileSync(join(b.data.path, 'ui/new.js'), 'new\n');
+    writeFileSync(join(b, 'ui/app.js'), 'changed\n');
+    writeFileSync(join(b, 'ui/new.js'), 'new\n');
     const r = makeJson<SessionRow[]>(repo, 'list-sessions');
     expect(r.code, r.stderr).toBe(0);
     const [alpha, beta] = r.data;
@@ -34,8 +34,8 @@ describe('make list-sessions', () => {
 
   it('reports a corrupt record and goes on', () => {
     const repo = makeRepo();
-    expect(make(repo, 'new-session', { name: 'ok', component: 'server' }).code).toBe(0);
-    expect(make(repo, 'new-session', { name: 'broken', component: 'ui' }).code).toBe(0);
+    newSession(repo, 'ok');
+    newSession(repo, 'broken', { component: 'ui' });
     writeFileSync(join(repo, '.parallel/sessions/broken/session.json'), '{"name": "broken", ');
     const r = makeJson<SessionRow[]>(repo, 'list-sessions');
     expect(r.code).toBe(0);

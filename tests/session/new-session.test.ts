@@ -2,18 +2,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { make, makeAsync, makeJson } from '../helpers/make.ts';
-import { gitIn, makeRepo, tempDir } from '../helpers/repo.ts';
-
-interface Created {
-  name: string;
-  branch: string;
-  path: string | null;
-  port: number;
-  component: string;
-  mode: string;
-  env: Record<string, string>;
-  env_file: string;
-}
+import { listenHere, repoWithFreePorts } from '../helpers/ports.ts';
+import { DEFAULT_CONFIG, gitIn, makeRepo, tempDir, withPorts } from '../helpers/repo.ts';
+import type { Created } from '../helpers/session.ts';
 
 function snapshot(repo: string) {
   return {
@@ -35,16 +26,19 @@ describe('make', () => {
 });
 
 describe('make new-session', () => {
-  it('creates branch, worktree, env file, lease, record, status and WORK_LOG entry', () => {
-    const repo = makeRepo();
+  it('creates branch, worktree, env file, lease, record, status and WORK_LOG entry, on the lowest port nothing listens on', async () => {
+    const { repo, low } = await repoWithFreePorts(3);
     writeFileSync(join(repo, '.env'), 'SECRET=1\n');
+    // another program on the machine holds the lowest port of the range: the session gets the next one
+    const held = await listenHere(low);
     const r = makeJson<Created>(repo, 'new-session', { name: 'login', component: 'ui' });
+    await held.close();
     expect(r.code, r.stderr).toBe(0);
     const s = r.data;
     expect(s.branch).toBe('feature/login');
     expect(s.path).toBe(join(repo, '..', 'repo-sessions', 'login'));
-    expect(s.port).toBeGreaterThanOrEqual(8001); // the lowest free one: another program may hold 8001
-    expect(s.port).toBeLessThanOrEqual(8099);
+    expect(s.port).toBe(low + 1);
+    expect(s.env.PORT).toBe(String(low + 1));
     expect(gitIn(s.path!, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/login');
     expect(gitIn(repo, 'rev-parse', 'feature/login')).toBe(gitIn(repo, 'rev-parse', 'main'));
     expect(readFileSync(join(s.path!, '.env'), 'utf8')).toBe('SECRET=1\n');
@@ -53,13 +47,13 @@ describe('make new-session', () => {
     expect(envText).toContain(`export PARALLEL_DIR='${join(repo, '.parallel')}'`);
     expect(gitIn(s.path!, 'status', '--porcelain')).toBe(''); // env file and copied .env are ignored
     const record = JSON.parse(readFileSync(join(repo, '.parallel/sessions/login/session.json'), 'utf8'));
-    expect(record).toMatchObject({ name: 'login', state: 'active', port: 8001, component: 'ui', kind: 'feature', base: 'main', mode: 'worktree' });
+    expect(record).toMatchObject({ name: 'login', state: 'active', port: low + 1, component: 'ui', kind: 'feature', base: 'main', mode: 'worktree' });
     const status = JSON.parse(readFileSync(join(repo, '.parallel/sessions/login/status.json'), 'utf8'));
     expect(status).toMatchObject({ session_id: 'login', workspace: 'sessions', state: 'created' });
     const log = readFileSync(join(repo, 'WORK_LOG.md'), 'utf8');
     expect(log).toContain('feature/login');
     expect(log).toMatch(/Status:\**\s*IN PROGRESS/);
-    expect(log).toContain('8001');
+    expect(log).toContain(`- **Port:** ${low + 1}`);
   });
 
   it.each([
@@ -160,13 +154,13 @@ describe('make new-session', () => {
     expect(existsSync(b.data.env_file)).toBe(true);
   });
 
-  it('gives 10 concurrent sessions 10 distinct ports and 10 intact WORK_LOG entries', async () => {
-    const repo = makeRepo({ config: 'components:\n  server: { paths: [server/] }\n' });
+  it('gives 10 concurrent sessions the 10 ports of the range, one each, and 10 intact WORK_LOG entries', async () => {
+    const { repo, low } = await repoWithFreePorts(10, { config: 'components:\n  server: { paths: [server/] }\n' });
     const names = Array.from({ length: 10 }, (_, i) => `s${i}`);
     const results = await Promise.all(names.map((name) => makeAsync(repo, 'new-session', { name, component: 'server', shared: 1, json: 1 })));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const ports = results.map((r) => (JSON.parse(r.stdout) as Created).port);
-    expect(new Set(ports).size).toBe(10);
+    expect(ports.sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => low + i));
     const log = readFileSync(join(repo, 'WORK_LOG.md'), 'utf8');
     for (const n of names) {
       expect(log.match(new RegExp(`parallel-session:begin [^\\n]*name=${n} `, 'g'))).toHaveLength(1);
@@ -177,17 +171,17 @@ describe('make new-session', () => {
     expect(gitIn(repo, 'worktree', 'list').split('\n')).toHaveLength(11);
   });
 
-  it('never leases a port that a session of another repository on this machine holds', () => {
-    const one = makeRepo();
-    const two = makeRepo();
+  it('never leases a port that a session of another repository on this machine holds', async () => {
+    const { repo: one, low } = await repoWithFreePorts(3);
+    const two = makeRepo({ config: withPorts(DEFAULT_CONFIG, low, low + 2) });
     const a = makeJson<Created>(one, 'new-session', { name: 'a', component: 'server' });
     const b = makeJson<Created>(two, 'new-session', { name: 'b', component: 'server' });
     expect(a.code + b.code).toBe(0);
-    expect(b.data.port).not.toBe(a.data.port);
+    expect([a.data.port, b.data.port]).toEqual([low, low + 1]);
     // once the other repository's session has ended, its port is free again
     expect(make(one, 'end-session', { name: 'a' }).code).toBe(0);
     const c = makeJson<Created>(two, 'new-session', { name: 'c', component: 'ui' });
-    expect(c.data.port).toBe(a.data.port);
+    expect(c.data.port).toBe(low);
   });
 
   it('works from a subfolder and with repo=PATH from elsewhere', () => {

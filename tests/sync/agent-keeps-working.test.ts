@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { make, makeJson } from '../helpers/make.ts';
 import { commitFiles, DEFAULT_CONFIG, gitIn, makeRepo } from '../helpers/repo.ts';
-import { newSession, snapshot } from '../helpers/sync.ts';
+import { newSession } from '../helpers/session.ts';
+import { snapshot } from '../helpers/snapshot.ts';
 import { agentGit } from './agent-git.ts';
 
 interface Line {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { make, makeJson } from '../helpers/make.ts';
 import { commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
-import { newSession } from '../helpers/sync.ts';
+import { newSession } from '../helpers/session.ts';
 import { agentGit } from './agent-git.ts';
 
 interface Line {

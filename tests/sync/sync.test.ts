@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { make, makeJson } from '../helpers/make.ts';
-import { addBareRemote, commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
-import { commitOnBranch, newSession, pushFromElsewhere, snapshot, worklogField } from '../helpers/sync.ts';
+import { commitFiles, commitOnBranch, gitIn, makeRepo, originOf, pushFromElsewhere } from '../helpers/repo.ts';
+import { newSession, worklogField } from '../helpers/session.ts';
+import { snapshot } from '../helpers/snapshot.ts';
 
 interface Line {
   name: string;
@@ -35,8 +36,8 @@ const contains = (cwd: string, ancestor: string, ref = 'HEAD') => {
 
 describe('make sync-all', () => {
   it('fetches, then rebases worktree, clone and branch sessions onto origin/<base> without moving the local base', () => {
-    const repo = makeRepo();
-    const bare = addBareRemote(repo);
+    const repo = makeRepo({ origin: true });
+    const bare = originOf(repo);
     const wt = newSession(repo, 'wt');
     const cl = newSession(repo, 'cl', { mode: 'clone' });
     newSession(repo, 'br', { mode: 'branch' });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { filesInTheWay, integrate } from '../../scripts/lib/git/rebase.ts';
 import { stashAside, stashBack } from '../../scripts/lib/git/stash.ts';
 import { commitFiles, gitIn, makeRepo } from '../helpers/repo.ts';
-import { snapshot } from '../helpers/sync.ts';
+import { snapshot } from '../helpers/snapshot.ts';
 
 /** A repository with `topic` checked out; `topic` and `main` each made their change from the first commit. */
 function diverged(topic: (repo: string) => void, main: (repo: string) => void) {

@@ -1,17 +1,13 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logEventSchema, statusSchema } from '../../scripts/lib/store/schemas.ts';
 import { endSessionStatus, initSessionStatus, SessionTracker } from '../../scripts/lib/tracker/tracker.ts';
 import { tempDir } from '../helpers/repo.ts';
 import { agoIso, killAndReap, readLog, readStatus, sleeper, statusPath, writeStatus } from '../helpers/tracker.ts';
 
 const ISO_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/;
-const sleepers: ReturnType<typeof sleeper>[] = [];
-afterAll(async () => {
-  for (const s of sleepers) await killAndReap(s);
-});
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -84,7 +80,6 @@ describe('SessionTracker', () => {
   it('start refuses while a live session of that id runs; a dead or silent one may be restarted', async () => {
     const root = tempDir();
     const worker = sleeper();
-    sleepers.push(worker);
     new SessionTracker({ root, workspace: 'w', sessionId: 'job', pid: worker.pid }).start('first');
     const second = new SessionTracker({ root, workspace: 'w', sessionId: 'job' });
     expect(() => second.start('second')).toThrow(new RegExp(`w/job is already running \\(pid ${worker.pid} on `));
@@ -102,7 +97,6 @@ describe('SessionTracker', () => {
   it('keeps the recorded worker while it lives; a report from elsewhere takes over once it is gone', async () => {
     const root = tempDir();
     const worker = sleeper();
-    sleepers.push(worker);
     new SessionTracker({ root, workspace: 'w', sessionId: 'j', pid: worker.pid }).start('j');
     const other = new SessionTracker({ root, workspace: 'w', sessionId: 'j' });
     expect(other.heartbeat({ progressPct: 10 }).pid).toBe(worker.pid);

@@ -7,7 +7,7 @@ import type { Context } from '../config/context.ts';
 import { errorMessage } from '../core/errors.mjs';
 import { pool } from '../core/pool.ts';
 import { git, gitRaw } from '../git/repo.ts';
-import { changedSince, gitVersion, hasMergeTreeStdin, mergeTreeMany, scratchObjects } from '../git/merge-tree.ts';
+import { changedSince, mergeTreeMany, mergeTreeMode, scratchObjects, type MergeTreeMode } from '../git/merge-tree.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { readSessions } from '../store/sessions.ts';
 import { resolveTargets, type SyncTarget } from '../git/base.ts';
@@ -43,8 +43,8 @@ export interface RadarPair {
 }
 
 export interface Radar {
-  /** How the merges were computed: one `git merge-tree --stdin` process, or one process per merge (git < 2.40). */
-  merge_tree: 'stdin' | 'per-merge';
+  /** How the merges were computed: one `git merge-tree --stdin` process, or one process per merge (git < 2.40, or asked for). */
+  merge_tree: MergeTreeMode;
   merges: number;
   bases: SyncTarget[];
   sessions: RadarSession[];
@@ -108,15 +108,21 @@ function blankSession(r: SessionRecord): RadarSession {
   return { name: r.name, branch: r.branch, base: r.base, component: r.component, mode: r.mode, tip: null, changed: [], base_conflict: false, base_conflict_files: [], outside_component: [], in_other_components: [], error: null };
 }
 
+export interface RadarOptions {
+  /** Force how the merges run (per-merge works on any git); by default the faster one the installed git offers. */
+  mergeTree?: MergeTreeMode;
+}
+
 /** The radar over the active sessions (all of the workspace unless `records` is given). */
-export async function conflictRadar(ctx: Context, records?: readonly SessionRecord[]): Promise<Radar> {
+export async function conflictRadar(ctx: Context, records?: readonly SessionRecord[], opts: RadarOptions = {}): Promise<Radar> {
   const { main, config } = ctx;
   const list = [...(records ?? readSessions(ctx.root, config.workspace).records)].filter((r) => r.state === 'active').sort((a, b) => a.name.localeCompare(b.name));
   const sessions = list.map(blankSession);
   const targets = await resolveTargets(main, list.map((r) => r.base));
   const mainTips = await branchTips(main);
   const tips = await pool(list, (r) => tipOf(r, mainTips));
-  const stdin = hasMergeTreeStdin(await gitVersion());
+  const mode = await mergeTreeMode(opts.mergeTree);
+  const stdin = mode === 'stdin';
   const scope = await scratchObjects(main, tips.flatMap((t) => (t.clone ? [t.clone] : [])));
   try {
     const changed = await pool(list, async (r, i): Promise<string[] | null> => {
@@ -163,7 +169,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       merges.push([target.sha, tip]);
     }
 
-    const outcomes = await mergeTreeMany(main, scope.env, merges, stdin);
+    const outcomes = await mergeTreeMany(main, scope.env, merges, mode);
     pairs.forEach((p, k) => {
       const at = pairMerge[k];
       if (at === null || at === undefined) return; // provably clean
@@ -187,15 +193,15 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       s.in_other_components = st.others;
     }
     const bases = [...targets.values()].filter((t): t is SyncTarget => !(t instanceof Error));
-    return { merge_tree: stdin ? 'stdin' : 'per-merge', merges: merges.length, bases, sessions, pairs };
+    return { merge_tree: mode, merges: merges.length, bases, sessions, pairs };
   } finally {
     scope.dispose();
   }
 }
 
 /** For list-sessions: session name -> the sessions it would conflict with, plus 'base' when it conflicts with its base. */
-export async function conflictMarks(ctx: Context, records: SessionRecord[]): Promise<Map<string, string[]>> {
-  const radar = await conflictRadar(ctx, records);
+export async function conflictMarks(ctx: Context, records: SessionRecord[], opts: RadarOptions = {}): Promise<Map<string, string[]>> {
+  const radar = await conflictRadar(ctx, records, opts);
   const marks = new Map<string, string[]>(radar.sessions.map((s) => [s.name, s.base_conflict ? ['base'] : []]));
   for (const p of radar.pairs) {
     if (!p.conflict) continue;

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OperationError } from '../core/errors.mjs';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { pool } from '../core/pool.ts';
 import { git, gitEnv, gitFailure } from './repo.ts';
@@ -31,6 +31,28 @@ export function parseGitVersion(text: string): [number, number] {
 /** `git merge-tree --stdin` (many merges in one process) came with git 2.40. */
 export function hasMergeTreeStdin([major, minor]: [number, number]): boolean {
   return major > 2 || (major === 2 && minor >= 40);
+}
+
+/** How the merges run: all in one `git merge-tree --stdin` process (git 2.40+), or one process per merge. */
+export type MergeTreeMode = 'stdin' | 'per-merge';
+const MERGE_TREE_MODES: readonly MergeTreeMode[] = ['stdin', 'per-merge'];
+
+/** A mode given by name (`what` says where it came from, for the error); empty or undefined: none asked for. */
+export function parseMergeTreeMode(value: string | undefined, what: string): MergeTreeMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((MERGE_TREE_MODES as readonly string[]).includes(value)) return value as MergeTreeMode;
+  throw new UsageError(`${what}=${JSON.stringify(value)}: expected one of ${MERGE_TREE_MODES.join(', ')}`);
+}
+
+/**
+ * The mode to merge with: `wanted` when given (per-merge works everywhere, so the older path can be
+ * forced on a newer git; stdin only where git has it), else the faster one the installed git offers.
+ */
+export async function mergeTreeMode(wanted?: MergeTreeMode): Promise<MergeTreeMode> {
+  const version = await gitVersion();
+  const stdin = hasMergeTreeStdin(version);
+  if (wanted === 'stdin' && !stdin) throw new OperationError(`git merge-tree --stdin needs git 2.40 or later; this is git ${version.join('.')}`);
+  return wanted ?? (stdin ? 'stdin' : 'per-merge');
 }
 
 /**
@@ -81,14 +103,14 @@ export function parseMergeTreeStdin(out: string): MergeOutcome[] {
 }
 
 /**
- * Many merges: one `--stdin` process where git has it (whatever it could not finish is redone pair by
- * pair), else one process per pair in a pool sized to the CPU count. Keeps the order of `pairs`.
+ * Many merges: in `stdin` mode one `--stdin` process (whatever it could not finish is redone pair by
+ * pair), in `per-merge` mode one process per pair in a pool sized to the CPU count; without a mode, the
+ * one the installed git offers. Keeps the order of `pairs`.
  */
-export async function mergeTreeMany(cwd: string, env: NodeJS.ProcessEnv, pairs: readonly (readonly [string, string])[], stdin?: boolean): Promise<MergeOutcome[]> {
+export async function mergeTreeMany(cwd: string, env: NodeJS.ProcessEnv, pairs: readonly (readonly [string, string])[], mode?: MergeTreeMode): Promise<MergeOutcome[]> {
   if (!pairs.length) return [];
-  const useStdin = stdin ?? hasMergeTreeStdin(await gitVersion());
   let done: MergeOutcome[] = [];
-  if (useStdin) {
+  if ((mode ?? (await mergeTreeMode())) === 'stdin') {
     const r = await run('git', [...mergeTreeArgs(), '--stdin'], { cwd, env, input: pairs.map(([a, b]) => `${a} ${b}\n`).join('') });
     done = parseMergeTreeStdin(r.stdout).slice(0, pairs.length);
   }
