@@ -67,7 +67,7 @@ describe('options', () => {
 
   it('refuses a bad value with one line naming the option, the value and what it takes', () => {
     const cases: [string[], RegExp][] = [
-      [['force=maybe'], /^force=maybe: expected force=1 or force=0$/],
+      [['force=maybe'], /^force=maybe: expected force=1 or force=0 \(yes\/no and true\/false work too\)$/],
       [['poll=0'], /^poll=0: expected a whole number of at least 1$/],
       [['poll=1.5'], /^poll=1\.5: expected a whole number of at least 1$/],
       [['runs=2'], /^runs=2: expected a whole number from 3 to 1000$/],

@@ -48,8 +48,8 @@ describe('the command registry', () => {
     }
     expect(existsSync(join(KIT_DIR, bundleOf(commands.find((c) => c.name === 'track') as CommandSpec)))).toBe(true);
     // sync-all is the sync script with all=1: it refuses a name, as sync would not.
-    expect(make(dir, 'sync-all', { name: 'x' }).stderr).toMatch(/^sync: make sync-all takes no name=/);
-    expect(kit(dir, 'sync-all', { name: 'x' }).stderr).toMatch(/^sync: make sync-all takes no name=/);
+    expect(make(dir, 'sync-all', { name: 'x' }).stderr).toMatch(/^sync: all=1 \(make sync-all\) takes no name=/);
+    expect(kit(dir, 'sync-all', { name: 'x' }).stderr).toMatch(/^sync: all=1 \(make sync-all\) takes no name=/);
   });
 
   it('make help and bin/kit help list every command with each of its options, and bin/kit help COMMAND explains them', () => {

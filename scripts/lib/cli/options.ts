@@ -56,7 +56,7 @@ function valueOf(o: OptionSpec, v: string): unknown {
   };
   switch (o.kind) {
     case 'flag':
-      if (!['0', '1', 'true', 'false', 'yes', 'no'].includes(v)) fail(`expected ${o.name}=1 or ${o.name}=0`);
+      if (!['0', '1', 'true', 'false', 'yes', 'no'].includes(v)) fail(`expected ${o.name}=1 or ${o.name}=0 (yes/no and true/false work too)`);
       return v === '1' || v === 'true' || v === 'yes';
     case 'int':
     case 'number': {

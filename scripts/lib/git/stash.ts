@@ -26,6 +26,8 @@ export async function stashAside(cwd: string, ref: string, message: string): Pro
     throw new OperationError(`an earlier autostash of this session is kept in ${ref}; apply it (git stash apply ${ref}), delete it (git update-ref -d ${ref}), then sync again`);
   }
   for (let attempt = 0; attempt < 3; attempt++) {
+    // Files whose stat changed but not their bytes (a copied or touched checkout) are not changes.
+    await gitRaw(cwd, ['update-index', '-q', '--refresh']);
     const sha = (await git(cwd, ['stash', 'create', message])).trim();
     if (!sha) return null;
     const paths = await stashedPaths(cwd, sha);
