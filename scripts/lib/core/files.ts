@@ -3,6 +3,16 @@ import { appendFileSync, closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync,
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 
+/** True when something is at `path`, a dangling symbolic link included. */
+export function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The file a write to `path` must replace: the target of a symlink (so the link stays a link), else path. */
 function writeTarget(path: string): string {
   try {

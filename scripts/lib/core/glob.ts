@@ -4,9 +4,10 @@
 // folders, none included), `\` to take the next character literally, a trailing `/` for folders only.
 // `**` never descends into a symbolic link, so a link cycle or a link to `/` cannot make the walk
 // endless or leave the folder; a link named by a pattern segment is followed like any folder.
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UsageError } from './errors.mjs';
+import { lexists } from './files.ts';
 
 export interface GlobOptions {
   /** Names of top-level entries that are neither matched nor entered (e.g. `.git`). */
@@ -141,14 +142,6 @@ function isDir(path: string): boolean {
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function entries(root: string, rel: string, skip: readonly string[]) {
   try {
@@ -193,7 +186,7 @@ function matchOne(root: string, pattern: string, skip: readonly string[]): strin
           const name = unescape(segment);
           if (rel === '' && skip.includes(name)) continue;
           const child = rel ? `${rel}/${name}` : name;
-          if (last ? exists(join(root, child)) : isDir(join(root, child))) next.push(child);
+          if (last ? lexists(join(root, child)) : isDir(join(root, child))) next.push(child);
         }
       }
     }

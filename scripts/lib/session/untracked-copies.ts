@@ -1,22 +1,14 @@
 // Untracked files (.env and friends) copied from the main checkout into a new session copy.
-import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { OperationError } from '../core/errors.mjs';
+import { lexists } from '../core/files.ts';
 import { isInside } from '../core/paths.ts';
 import { globSync, hasMagic } from '../core/glob.ts';
 
 export const WORKTREE_INCLUDE = '.worktreeinclude';
 /** Never copied from, never walked into: git's own folder, installed packages, the kit's state. */
 const NEVER_COPIED = ['.git', 'node_modules', '.parallel'];
-
-function lexists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function nearestExisting(dir: string): string {
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
