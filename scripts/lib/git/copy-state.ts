@@ -1,6 +1,6 @@
 // What a session's copy holds, read only once git is known to read that copy and no other repository:
 // a worktree that lost its .git link shows the enclosing repository's status, clean, to a plain git status.
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastLine } from '../core/exec.ts';
 import { gitRaw } from './repo.ts';
@@ -61,4 +61,24 @@ export async function readCopy(at: string, identity: CopyIdentity): Promise<Copy
   const st = await gitRaw(at, ['status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored=matching', '-z']);
   if (st.code !== 0) return { ok: false, why: `git status failed there (${lastLine(st)})` };
   return { ok: true, contents: parseStatusZ(st.stdout) };
+}
+
+/**
+ * What a copy holds, as one string: git's status of it (ignored files included) and the size and times
+ * of every path it lists, plus `files` (the ignored files the kit keeps, listed one by one). Two equal
+ * fingerprints taken around a step mean nobody wrote into the copy meanwhile. Null when git cannot read it.
+ */
+export async function copyFingerprint(at: string, files: readonly string[]): Promise<string | null> {
+  const st = await gitRaw(at, ['status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored=matching', '-z']);
+  if (st.code !== 0) return null;
+  const c = parseStatusZ(st.stdout);
+  const stamp = (rel: string) => {
+    try {
+      const s = lstatSync(join(at, rel));
+      return `${rel}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+    } catch {
+      return `${rel}:gone`;
+    }
+  };
+  return [st.stdout, ...[...new Set([...c.changed, ...c.ignored, ...files])].sort().map(stamp)].join('\n');
 }

@@ -1,8 +1,8 @@
 // Ending a session: say what would be lost and refuse, or keep what nothing else holds (ignored files in
 // the archive; with force=1 also commits, under refs/parallel/archive/), remove the copy, release, and
 // keep the logs. A copy git cannot read is never removed.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, renameSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
 import { KEEP_LIMIT, keepFiles, planKeep, size, type KeepPlan } from './ignored-files.ts';
@@ -11,7 +11,7 @@ import { OperationError, UsageError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, hasRemote, isAncestor, revParse } from '../git/repo.ts';
-import { readCopy, type CopyIdentity } from '../git/copy-state.ts';
+import { copyFingerprint, readCopy, type CopyIdentity } from '../git/copy-state.ts';
 import { keptAutostashes } from '../git/stash.ts';
 import { cloneTips, fetchTips, keepUnderRefs, orphanedCommits, stashTips, type Tip } from '../git/orphans.ts';
 import { deleteBranchAt, locateWorktree, removeWorktree, samePath, worktreesOf } from '../git/worktrees.ts';
@@ -66,6 +66,8 @@ interface Inspection {
   keep: KeepPlan;
   /** What would be left without a ref, to keep under refs/parallel/archive/ when force=1 goes ahead. */
   orphans: Tip[];
+  /** The copy as inspected (copyFingerprint): it is removed only if it still reads the same once set aside. */
+  fingerprint: string | null;
 }
 
 const lines = (out: string) => out.split('\n').filter(Boolean);
@@ -83,7 +85,7 @@ function distinct(tips: readonly Tip[]): Tip[] {
 async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<Inspection> {
   const { main } = ctx;
   const risk: AtRisk = { anyChange: false, uncommitted: [], unpushed: [], stashes: [], ignored: [], copyMissing: false, movedTo: null, unreadable: null };
-  const ins: Inspection = { risk, at: null, registered: null, keep: { keep: [], tooBig: [] }, orphans: [] };
+  const ins: Inspection = { risk, at: null, registered: null, keep: { keep: [], tooBig: [] }, orphans: [], fingerprint: null };
   const branchTip = (await branchExists(main, r.branch)) ? await revParse(main, r.branch) : null;
   const copyTips: Tip[] = [];
   let stashed: Tip[] = [];
@@ -114,6 +116,7 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
       risk.uncommitted = [...new Set([...c.changed.filter((p) => !isUnchangedCopy(main, at, r.copied, p)), ...editedCopies(main, at, r.copied)])];
       ins.keep = planKeep(at, c.ignored, r.copied, ctx.config.disposable);
       risk.ignored = ins.keep.tooBig.map((e) => e.entry);
+      ins.fingerprint = await copyFingerprint(at, keptFiles(ins.keep));
       if (r.mode === 'clone') {
         // The whole clone goes: every ref of its own counts, checked against the main repository's refs.
         const own = await cloneTips(at, c.head);
@@ -176,6 +179,29 @@ function unreadable(ctx: Context, r: SessionRecord, at: string, why: string): st
   return `cannot read the copy ${at} of session '${r.name}': ${why}; nothing was changed, not even with force=1. To go on: ${fix}, then run make end-session name=${r.name} again`;
 }
 
+function keptFiles(plan: KeepPlan): string[] {
+  return plan.keep.flatMap((e) => e.files);
+}
+
+/**
+ * An agent may still be writing while the session ends: the copy is first moved aside (a rename in the
+ * same folder; git worktree move for a worktree), so that nothing more lands in it by its path, then
+ * read again. Only if it reads as it did when it was inspected is it removed; otherwise it goes back
+ * where it was and nothing is removed.
+ */
+async function removeSetAside(ctx: Context, r: SessionRecord, ins: Inspection, at: string, remove: (aside: string) => Promise<void>): Promise<void> {
+  const aside = join(dirname(at), `.${basename(at)}.ending-${process.pid}`);
+  const worktree = r.mode !== 'clone';
+  const move = async (from: string, to: string) => (worktree ? void (await git(ctx.main, ['worktree', 'move', from, to])) : renameSync(from, to));
+  await move(at, aside);
+  const now = await copyFingerprint(aside, keptFiles(ins.keep));
+  if (now === null || now !== ins.fingerprint) {
+    await move(aside, at);
+    throw new OperationError(`the copy of session '${r.name}' changed while end-session was ending it (an agent still at work?); it is back in ${at} and nothing was removed. Stop what writes there, then run make end-session name=${r.name} again`);
+  }
+  await remove(aside);
+}
+
 /** Ends a session while holding its lock, so that two ends (or an end and a sync) never interleave. */
 export interface EndOptions {
   force: boolean;
@@ -209,11 +235,12 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
   if (ins.at && ins.keep.keep.length) keepFiles(ins.at, keptDir(root, workspace, name), ins.keep);
 
   if (r.mode === 'clone') {
-    if (ins.at) await run('rm', ['-rf', '--', ins.at]);
+    if (ins.at) await removeSetAside(ctx, r, ins, ins.at, (aside) => run('rm', ['-rf', '--', aside]).then(() => undefined));
   } else if (ins.registered) {
     // Moved by hand: git learns where the folder is, so that it removes that folder and its own files.
     if (ins.at && !samePath(ins.at, ins.registered)) await git(main, ['worktree', 'repair', ins.at]);
-    await removeWorktree(main, ins.at ?? ins.registered, opts.force || risk.anyChange);
+    if (ins.at) await removeSetAside(ctx, r, ins, ins.at, (aside) => removeWorktree(main, aside, opts.force || risk.anyChange));
+    else await removeWorktree(main, ins.registered, opts.force || risk.anyChange);
   }
   const removed = ins.at;
   if (r.path && risk.copyMissing) warnings.push(`the copy ${r.path} was already gone`);
