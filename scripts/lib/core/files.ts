@@ -41,6 +41,37 @@ function writeAll(fd: number, buf: Buffer): void {
  * disk, say) the temporary file is removed and the old file is untouched.
  */
 export function writeFileAtomic(path: string, data: string): void {
+  replaceFile(path, data, () => true);
+}
+
+/** What a file was when it was read: a rewrite checks it is still that file before it replaces it. */
+export interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** The stamp of the file at `path` (through a symlink), or null when there is none. */
+export function stampOf(path: string): FileStamp | null {
+  try {
+    const s = statSync(path);
+    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * writeFileAtomic for a read-modify-write of a file others may also write (a person appending to
+ * WORK_LOG.md): the rename happens only if the file is still as `seen` (null: still absent), checked
+ * right before it; otherwise nothing is written and it returns false, for the caller to read again.
+ */
+export function writeFileIfUnchanged(path: string, data: string, seen: FileStamp | null): boolean {
+  const same = (now: FileStamp | null) => (now === null || seen === null ? now === seen : now.ino === seen.ino && now.size === seen.size && now.mtimeMs === seen.mtimeMs);
+  return replaceFile(path, data, () => same(stampOf(path)));
+}
+
+function replaceFile(path: string, data: string, stillSo: () => boolean): boolean {
   const target = writeTarget(path);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -54,7 +85,12 @@ export function writeFileAtomic(path: string, data: string): void {
     } finally {
       closeSync(fd);
     }
+    if (!stillSo()) {
+      unlinkSync(tmp);
+      return false;
+    }
     renameSync(tmp, target);
+    return true;
   } catch (err) {
     try {
       unlinkSync(tmp);

@@ -3,7 +3,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationError } from '../core/errors.mjs';
-import { writeFileAtomic } from '../core/files.ts';
+import { appendLine, stampOf, writeFileIfUnchanged } from '../core/files.ts';
 import { withStoreLock } from '../store/paths.ts';
 
 export { beginMarker, branchFor, endMarker, loadTemplate, renderEntry, STATUS_IN_PROGRESS, type EntryData, type Template, type TemplateMeta } from './template.ts';
@@ -30,6 +30,23 @@ function readText(path: string): string | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new OperationError(`cannot read ${path}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A read-modify-write of WORK_LOG.md that never drops what someone else wrote meanwhile (a person, an
+ * agent appending a note): the kit's lock keeps its own commands in turn, and the file is replaced only
+ * if it held still since it was read; otherwise it is read again. `change` returns the new text, or null
+ * to leave the file as it is.
+ */
+function rewrite(path: string, change: (text: string | null) => string | null): void {
+  for (const until = Date.now() + 5000; Date.now() < until; ) {
+    const seen = stampOf(path);
+    const text = readText(path);
+    const next = change(text);
+    if (next === null || next === text) return;
+    if (writeFileIfUnchanged(path, next, seen)) return;
+  }
+  throw new OperationError(`${path} kept changing while the kit tried to update it; nothing was written, try again`);
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -101,9 +118,12 @@ export async function appendEntry(main: string, root: string, entry: string): Pr
     const eol = eolOf(current);
     const text = `${entry.replace(/\r?\n/g, eol).replace(/\r?\n$/, '')}${eol}`;
     const addedEol = before.length > 0 && !before.endsWith('\n');
-    writeFileAtomic(path, `${before}${addedEol ? eol : ''}${before.length ? eol : ''}${text}`);
+    const tail = `${addedEol ? eol : ''}${before.length ? eol : ''}${text}`;
+    // An entry goes at the end: one O_APPEND write, so that lines others append meanwhile all stay.
+    if (current !== null) appendLine(path, tail);
+    else if (!writeFileIfUnchanged(path, `${before}${tail}`, null)) appendLine(path, tail);
+    else created.set(path, before);
     appended.set(uid, { addedEol });
-    if (current === null) created.set(path, before);
   });
 }
 
@@ -111,20 +131,25 @@ export async function appendEntry(main: string, root: string, entry: string): Pr
 export async function removeEntry(main: string, root: string, uid: string): Promise<boolean> {
   const path = worklogPath(main);
   return withStoreLock(root, WORKLOG_LOCK, () => {
-    const text = readText(path);
-    const at = text === null ? null : locate(text, uid);
-    if (text === null || !at || at.end === null) return false;
-    const memo = appended.get(uid);
-    const eol = eolOf(text);
-    let start = at.start;
-    if (text.slice(Math.max(0, start - 2 * eol.length), start) === eol + eol) start -= eol.length;
-    if (memo?.addedEol && text.slice(start - eol.length, start) === eol) start -= eol.length;
-    const next = text.slice(0, start) + text.slice(at.end);
+    let removed = false;
+    rewrite(path, (text) => {
+      const at = text === null ? null : locate(text, uid);
+      if (text === null || !at || at.end === null) return null;
+      const memo = appended.get(uid);
+      const eol = eolOf(text);
+      let start = at.start;
+      if (text.slice(Math.max(0, start - 2 * eol.length), start) === eol + eol) start -= eol.length;
+      if (memo?.addedEol && text.slice(start - eol.length, start) === eol) start -= eol.length;
+      removed = true;
+      return text.slice(0, start) + text.slice(at.end);
+    });
+    if (!removed) return false;
     appended.delete(uid);
-    if (created.get(path) === next) {
+    // The kit made the file for this entry alone and nobody wrote in it since: it goes, as it came.
+    if (created.has(path) && created.get(path) === readText(path)) {
       unlinkSync(path);
       created.delete(path);
-    } else writeFileAtomic(path, next);
+    }
     return true;
   });
 }
@@ -133,14 +158,14 @@ export async function removeEntry(main: string, root: string, uid: string): Prom
 async function editEntry(main: string, root: string, uid: string, change: (inner: string) => string | null): Promise<boolean> {
   const path = worklogPath(main);
   return withStoreLock(root, WORKLOG_LOCK, () => {
-    const text = readText(path);
-    const at = text === null ? null : locate(text, uid);
-    if (text === null || !at) return false;
-    const inner = change(text.slice(at.inner, at.innerEnd));
-    if (inner === null) return false;
-    const next = text.slice(0, at.inner) + inner + text.slice(at.innerEnd);
-    if (next !== text) writeFileAtomic(path, next);
-    return true;
+    let found = false;
+    rewrite(path, (text) => {
+      const at = text === null ? null : locate(text, uid);
+      const inner = text === null || !at ? null : change(text.slice(at.inner, at.innerEnd));
+      found = inner !== null;
+      return text === null || !at || inner === null ? null : text.slice(0, at.inner) + inner + text.slice(at.innerEnd);
+    });
+    return found;
   });
 }
 
