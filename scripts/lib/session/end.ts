@@ -7,7 +7,7 @@ import type { Context } from '../config/context.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
 import { KEEP_LIMIT, keepFiles, planKeep, size, type KeepPlan } from './ignored-files.ts';
 import { isInside } from '../core/paths.ts';
-import { OperationError, UsageError } from '../core/errors.mjs';
+import { errorMessage, OperationError, UsageError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, hasRemote, isAncestor, revParse } from '../git/repo.ts';
@@ -232,7 +232,13 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
   // Keep first, remove after: what nothing else holds is safe before anything is deleted.
   const stamp = archiveStamp();
   const keptRefs = opts.force ? await keepUnderRefs(main, `refs/parallel/archive/${workspace}/${name}-${stamp}/`, ins.orphans) : [];
-  if (ins.at && ins.keep.keep.length) keepFiles(ins.at, keptDir(root, workspace, name), ins.keep);
+  if (ins.at && ins.keep.keep.length) {
+    try {
+      keepFiles(ins.at, keptDir(root, workspace, name), ins.keep);
+    } catch (err) {
+      throw new OperationError(`could not keep the copy's git-ignored files in ${keptDir(root, workspace, name)} (${errorMessage(err)}); nothing was removed. Free some space there, or list what may go in disposable:, then run make end-session name=${name} again`);
+    }
+  }
 
   if (r.mode === 'clone') {
     if (ins.at) await removeSetAside(ctx, r, ins, ins.at, (aside) => run('rm', ['-rf', '--', aside]).then(() => undefined));
