@@ -24,6 +24,7 @@ await runCommand('monitor', async (opts, { color, env }) => {
   if (opts.session) checkId('session', opts.session);
   if (opts.repo && !(existsSync(opts.repo) && statSync(opts.repo).isDirectory())) throw new UsageError(`repo=${opts.repo}: no such folder`);
   const root = locate({ dir: opts.dir }, opts.repo ? resolve(opts.repo) : process.cwd(), env).root;
+  if (opts.dir && !existsSync(root)) throw new UsageError(`dir=${opts.dir}: no such folder`);
   const timing = { heartbeatTimeoutS: opts.heartbeat_timeout ?? 300, sessionTimeoutS: opts.session_timeout ?? 4 * 3600 };
 
   let workspace = opts.workspace;

@@ -70,7 +70,11 @@ export function locate(input: LocateInput, cwd: string, env: NodeJS.ProcessEnv):
   const pick = (explicit: string | undefined, key: string) => explicit || env[key] || fromFile(key);
   const dir = pick(input.dir, 'PARALLEL_DIR');
   let root: string;
-  if (dir) root = resolve(cwd, dir);
+  if (dir) {
+    root = resolve(cwd, dir);
+    // A state folder may be new, but not in a place that does not exist (a mistyped path).
+    if (!existsSync(dirname(root))) throw new UsageError(`dir=${dir}: ${dirname(root)} does not exist; give an existing folder (or one inside an existing folder)`);
+  }
   else {
     const main = findMainCheckout(cwd);
     root = join(main ?? resolve(cwd), STATE_DIR_NAME);
