@@ -15,7 +15,11 @@ export interface CopyContents {
   ignored: string[];
 }
 
-export type CopyRead = { ok: true; contents: CopyContents } | { ok: false; why: string };
+/** `status` is git's own output, for copyFingerprint to build on without asking git again. */
+export type CopyRead = { ok: true; contents: CopyContents; status: string } | { ok: false; why: string };
+
+/** One git process: branch, changed, untracked and ignored paths of a copy. */
+const STATUS = ['status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored=matching', '-z'];
 
 /** A worktree registered at `registered` of the repository whose common git folder is `commonDir`, or a clone. */
 export type CopyIdentity = { kind: 'worktree'; commonDir: string; registered: string } | { kind: 'clone' };
@@ -58,9 +62,9 @@ export async function readCopy(at: string, identity: CopyIdentity): Promise<Copy
   if (identity.kind === 'worktree' && (commonDir !== real(identity.commonDir) || !isAdminDirOf(gitDir, identity.registered))) {
     return { ok: false, why: `its .git link points to ${gitDir}, which is not the worktree git has registered at ${identity.registered}` };
   }
-  const st = await gitRaw(at, ['status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored=matching', '-z']);
+  const st = await gitRaw(at, STATUS);
   if (st.code !== 0) return { ok: false, why: `git status failed there (${lastLine(st)})` };
-  return { ok: true, contents: parseStatusZ(st.stdout) };
+  return { ok: true, contents: parseStatusZ(st.stdout), status: st.stdout };
 }
 
 /**
@@ -68,10 +72,13 @@ export async function readCopy(at: string, identity: CopyIdentity): Promise<Copy
  * of every path it lists, plus `files` (the ignored files the kit keeps, listed one by one). Two equal
  * fingerprints taken around a step mean nobody wrote into the copy meanwhile. Null when git cannot read it.
  */
-export async function copyFingerprint(at: string, files: readonly string[]): Promise<string | null> {
-  const st = await gitRaw(at, ['status', '--porcelain=v2', '--branch', '--untracked-files=all', '--ignored=matching', '-z']);
-  if (st.code !== 0) return null;
-  const c = parseStatusZ(st.stdout);
+export async function copyFingerprint(at: string, files: readonly string[], status?: string): Promise<string | null> {
+  if (status === undefined) {
+    const st = await gitRaw(at, STATUS);
+    if (st.code !== 0) return null;
+    status = st.stdout;
+  }
+  const c = parseStatusZ(status);
   const stamp = (rel: string) => {
     try {
       const s = lstatSync(join(at, rel));
@@ -80,5 +87,5 @@ export async function copyFingerprint(at: string, files: readonly string[]): Pro
       return `${rel}:gone`;
     }
   };
-  return [st.stdout, ...[...new Set([...c.changed, ...c.ignored, ...files])].sort().map(stamp)].join('\n');
+  return [status, ...[...new Set([...c.changed, ...c.ignored, ...files])].sort().map(stamp)].join('\n');
 }

@@ -116,7 +116,7 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
       risk.uncommitted = [...new Set([...c.changed.filter((p) => !isUnchangedCopy(main, at, r.copied, p)), ...editedCopies(main, at, r.copied)])];
       ins.keep = planKeep(at, c.ignored, r.copied, ctx.config.disposable);
       risk.ignored = ins.keep.tooBig.map((e) => e.entry);
-      ins.fingerprint = await copyFingerprint(at, keptFiles(ins.keep));
+      ins.fingerprint = await copyFingerprint(at, keptFiles(ins.keep), read.status);
       if (r.mode === 'clone') {
         // The whole clone goes: every ref of its own counts, checked against the main repository's refs.
         const own = await cloneTips(at, c.head);
