@@ -3,13 +3,12 @@ import { runCommand } from './lib/cli/run.ts';
 import { paint } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
-import { join } from 'node:path';
 import { KIT_DIR } from './lib/core/kit-dir.ts';
 import { shellQuote } from './lib/core/shell.ts';
 import { createSession } from './lib/session/create.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 
-await runCommand('new-session', async (opts, { env }) => {
+await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const json = opts.json;
   const shared = opts.shared;
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
@@ -25,7 +24,9 @@ await runCommand('new-session', async (opts, { env }) => {
     return;
   }
   const where = r.path ?? `(branch only, no copy)`;
-  for (const w of result.warnings) process.stderr.write(`new-session: warning: ${w}\n`);
+  for (const w of result.warnings) process.stderr.write(`new-session: warning: ${hint(w)}\n`);
+  // The commands below are typed in the copy, with its environment loaded (which sets PARALLEL_KIT).
+  const inCopy = hintFor(r.path ?? process.cwd(), { PARALLEL_KIT: KIT_DIR });
   const load = r.path ? `cd ${shellQuote(r.path)} && set -a && . ./.parallel-session.env && set +a` : `set -a && . ${shellQuote(result.envFile)} && set +a`;
   const lines = [
     `${paint('green', '✓')} session ${paint('bold', r.name)} is ready`,
@@ -37,7 +38,8 @@ await runCommand('new-session', async (opts, { env }) => {
     `  env file   ${result.envFile}`,
     '',
     `Load its environment:  ${load}`,
-    `Report progress:       make -f ${shellQuote(join(KIT_DIR, 'Makefile'))} track event=heartbeat progress=50 message='...'   (inside the copy)`,
+    inCopy(`Report progress:       make track event=heartbeat progress=50 message='...'   (in the copy)`),
+    inCopy(`When it is done:       make finish-session name=${r.name}   (make sync name=${r.name} brings it onto the base first)`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 });

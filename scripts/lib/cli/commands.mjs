@@ -50,9 +50,16 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
     {
       name: 'init',
       script: 'init',
-      help: 'write parallel.config.yaml, .gitignore entry, WORK_LOG.md and CLAUDE.md section',
-      example: 'repo=~/code/myproject',
-      options: [REPO, JSON_OUT],
+      help: "write parallel.config.yaml, .gitignore entries, WORK_LOG.md, CLAUDE.md's section and, with makefile=1, the project Makefile's block",
+      example: 'makefile=1 commit=1',
+      options: [
+        { name: 'makefile', kind: 'flag', help: "add the kit's commands to the project's own Makefile (make new-session ... there)" },
+        { name: 'remove', kind: 'flag', help: "take the Makefile's block out again, leaving the file as it was" },
+        { name: 'force', kind: 'flag', help: 'with remove=1: take out a block someone edited' },
+        { name: 'commit', kind: 'flag', help: 'commit the files init made or changed, and nothing else, on the current branch' },
+        REPO,
+        JSON_OUT,
+      ],
     },
     {
       name: 'new-session',

@@ -1,7 +1,12 @@
 // The one place that turns a command's outcome into an exit code: its options read and checked first,
 // then errors mapped to one line on stderr (2 bad usage, 1 failed operation), a stack only with DEBUG=1.
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { KitError } from '../core/errors.mjs';
-import { findCommand, type Command, type CommandName } from './commands.mjs';
+import { KIT_DIR } from '../core/kit-dir.ts';
+import { isInside } from '../core/paths.ts';
+import { formFor, rewriteHints, withRepo, type CommandForm } from '../front/hints.ts';
+import { COMMANDS, findCommand, type Command, type CommandName } from './commands.mjs';
 import { makeEnvironment, readOptions, type Options, type OptionsOf } from './options.ts';
 import { decideColor, useColor } from './table.ts';
 import { guardOutput } from './terminal.ts';
@@ -15,6 +20,45 @@ export interface Invocation {
   env: NodeJS.ProcessEnv;
   /** Whether stdout gets colour; paint already follows it. */
   color: boolean;
+  /** The text with each canonical `make <command>` written the way it works where the user is. */
+  hint: (text: string) => string;
+  /** The same for a reader in another folder (a session's copy) with more environment (its env file). */
+  hintFor: (folder: string, env?: NodeJS.ProcessEnv) => (text: string) => string;
+}
+
+const NAMES = COMMANDS.map((c) => c.name);
+const real = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+};
+
+/** Where the user is: the current folder, except under `make -C KIT`, where the shell's PWD still says. */
+function readerFolder(cwd: string, env: NodeJS.ProcessEnv): string {
+  const pwd = env.PWD;
+  if (pwd && existsSync(pwd) && real(cwd) === real(KIT_DIR) && real(pwd) !== real(cwd)) return pwd;
+  return cwd;
+}
+
+function hintsFor(env: NodeJS.ProcessEnv, repo: () => string | undefined) {
+  let here: CommandForm | undefined;
+  const formHere = () => {
+    if (here) return here;
+    const folder = readerFolder(process.cwd(), env);
+    const r = repo();
+    const away = r !== undefined && !isInside(real(r), real(folder));
+    here = withRepo(formFor(folder, env, KIT_DIR), away ? real(r) : undefined);
+    return here;
+  };
+  return {
+    hint: (text: string) => rewriteHints(text, formHere(), NAMES),
+    hintFor: (folder: string, more: NodeJS.ProcessEnv = {}) => {
+      const form = formFor(folder, { ...env, ...more }, KIT_DIR);
+      return (text: string) => rewriteHints(text, form, NAMES);
+    },
+  };
 }
 
 /** The parsed options of a command of the registry. */
@@ -43,15 +87,19 @@ export async function runCommand<const C extends CommandName | OptionsOf>(
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
+  let repo: string | undefined;
+  const hints = hintsFor(env, () => repo);
   try {
     if (!spec) throw new KitError(`${label} is not in the command registry (scripts/lib/cli/commands.mjs)`);
     const { options } = readOptions(spec, argv, processEnv);
+    const given = (options as { repo?: unknown }).repo;
+    if (typeof given === 'string' && given) repo = given;
     // Read: nothing the command runs (git, setup, test, a project's own make) may inherit make's variables.
     for (const k of MAKE_VARIABLES) delete processEnv[k];
-    process.exitCode = (await main(options as OptionsFor<C>, { env, color })) ?? 0;
+    process.exitCode = (await main(options as OptionsFor<C>, { env, color, ...hints })) ?? 0;
   } catch (err) {
     if (err instanceof KitError) {
-      process.stderr.write(`${label}: ${err.message}\n`);
+      process.stderr.write(`${label}: ${hints.hint(err.message)}\n`);
       process.exitCode = err.exitCode;
     } else {
       process.stderr.write(`${label}: unexpected error: ${(err as Error)?.message ?? String(err)} (run with DEBUG=1 for details)\n`);

@@ -1,31 +1,20 @@
-// `make init`: a starter config, the .gitignore entry, WORK_LOG.md and a CLAUDE.md section; idempotent.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// `make init`: a starter config, the .gitignore entries, WORK_LOG.md, a CLAUDE.md section and, on request,
+// the block that makes the kit's commands the project's own make targets; idempotent. Each file is one
+// piece: a change of its text, applied to the working tree, and to HEAD's version for `commit=1`.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { CONFIG_FILE, parseConfigText } from '../config/config.ts';
+import { OperationError } from '../core/errors.mjs';
 import { writeFileAtomic } from '../core/files.ts';
+import { findBlock, isKitBlock, pointerFile, pointerText, withBlock, withoutBlock } from '../front/block.ts';
+import { formFor } from '../front/hints.ts';
+import { projectMakefile } from '../front/targets.ts';
+import { commitFiles, headFile, type FileContent } from '../git/commit-files.ts';
 import { defaultBranch, gitRaw } from '../git/repo.ts';
 import { WORKLOG_HEADER } from '../worklog/entries.ts';
+import { upsertSection } from './claude.ts';
 
 const SKIP = new Set(['node_modules', 'vendor', 'dist', 'build', 'target', 'out', 'coverage', '__pycache__']);
-export const CLAUDE_BEGIN = '<!-- parallel-kit:begin -->';
-export const CLAUDE_END = '<!-- parallel-kit:end -->';
-export const CLAUDE_SECTION = `${CLAUDE_BEGIN}
-## Parallel sessions
-
-Several AI sessions work on this repository at once, each in its own copy and branch.
-
-- Start work with \`make new-session name=NAME component=COMPONENT\` and work only in the copy it prints.
-- Load the session's environment (\`set -a; . ./.parallel-session.env; set +a\`): \`$PORT\` is yours alone.
-- Stay inside your component's paths (see parallel.config.yaml); \`make conflicts\` shows overlaps.
-- Report progress from your copy: \`node "$PARALLEL_KIT/dist/track.mjs" event=heartbeat progress=N message='...'\`
-  (the same as \`make track\`); \`make monitor\` shows everyone.
-- Keep your WORK_LOG.md entry's checklist current in the main checkout (\`$PARALLEL_MAIN/WORK_LOG.md\`,
-  not your copy's); the kit updates its Status line.
-- Before merging: \`make sync name=NAME\`, then \`make finish-session name=NAME\`.
-- Never remove another session's copy; \`make end-session\` refuses when work would be lost.
-${CLAUDE_END}
-`;
-
 async function topFolders(main: string): Promise<string[]> {
   const r = await gitRaw(main, ['ls-tree', '-z', '--name-only', '-d', 'HEAD']);
   const names = r.code === 0 ? r.stdout.split('\0') : readdirSync(main, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -64,40 +53,142 @@ test: ""                            # run by finish-session before pushing
 
 export interface InitChange {
   file: string;
-  action: 'created' | 'updated' | 'unchanged';
+  action: 'created' | 'updated' | 'removed' | 'deleted' | 'unchanged';
+  /** Why a file was left as it was (a section or block someone edited). */
+  note?: string;
 }
 
-function upsert(path: string, next: (current: string | null) => string | null): InitChange['action'] {
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : null;
-  const wanted = next(current);
-  if (wanted === null || wanted === current) return 'unchanged';
+export interface InitOptions {
+  /** The kit's command names (the registry's), for the Makefile block. */
+  commands: readonly string[];
+  kitDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Add the block to the project's Makefile. */
+  makefile?: boolean;
+  /** Take the block out again. */
+  remove?: boolean;
+  /** With remove: take out a block someone edited. */
+  force?: boolean;
+  /** Commit the files init made or changed, and nothing else. */
+  commit?: boolean;
+}
+
+export interface InitResult {
+  changes: InitChange[];
+  /** init's files that differ from HEAD (what commit=1 commits, or committed). */
+  uncommitted: string[];
+  commit: string | null;
+}
+
+/** One file of init: what it should hold given what it holds (null: no file; undefined: leave it). */
+interface Piece {
+  file: string;
+  next: (current: string | null) => string | null | undefined;
+  note?: string;
+  /** The piece takes the kit's block out. */
+  removing?: boolean;
+}
+
+const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);
+
+function ignoreLines(cur: string | null): string | null {
+  const lines = (cur ?? '').split('\n').map((l) => l.trim());
+  const missing = ['.parallel/', '.parallel-session.env'].filter((p) => !lines.includes(p) && !lines.includes(`/${p}`));
+  if (!missing.length) return cur;
+  const sep = cur && !cur.endsWith('\n') ? '\n' : '';
+  return `${cur ?? ''}${sep}${missing.join('\n')}\n`;
+}
+
+function makefilePiece(main: string, o: InitOptions): Piece | null {
+  const path = projectMakefile(main) ?? join(main, 'Makefile');
+  const file = relative(main, path);
+  const current = read(path);
+  const found = current === null ? null : findBlock(current);
+  if (o.remove) {
+    if (!found || current === null) return null;
+    if (!isKitBlock(found, o.commands) && !o.force) {
+      throw new OperationError(`the parallel-kit block in ${file} was edited by hand, so taking it out would lose those edits; nothing was changed. Take it out yourself, or run make init remove=1 force=1`);
+    }
+    const next = (cur: string | null) => {
+      const f = cur === null ? null : findBlock(cur);
+      return f && cur !== null ? withoutBlock(cur, f) : cur;
+    };
+    return { file, next, removing: true };
+  }
+  if (!o.makefile && !found) return null;
+  if (found && !o.makefile) return { file, next: (cur) => (cur !== null && findBlock(cur) ? cur : withBlock(cur, o.commands)) };
+  if (found) {
+    if (isKitBlock(found, o.commands)) return { file, next: (cur) => cur };
+    return { file, next: (cur) => cur, note: 'its parallel-kit block differs from what this kit writes (edited by hand?); left as it is' };
+  }
+  return { file, next: (cur) => (cur !== null && findBlock(cur) ? cur : withBlock(cur, o.commands)) };
+}
+
+function apply(main: string, piece: Piece): InitChange {
+  const path = join(main, piece.file);
+  const current = read(path);
+  const wanted = piece.next(current);
+  const note = piece.note ? { note: piece.note } : {};
+  if (wanted === undefined || wanted === current) return { file: piece.file, action: 'unchanged', ...note };
+  if (wanted === null) {
+    rmSync(path, { force: true });
+    return { file: piece.file, action: 'deleted', ...note };
+  }
   writeFileAtomic(path, wanted);
-  return current === null ? 'created' : 'updated';
+  return { file: piece.file, action: current === null ? 'created' : piece.removing ? 'removed' : 'updated', ...note };
 }
 
-export async function initRepo(main: string): Promise<InitChange[]> {
-  const changes: InitChange[] = [];
+/** What commit=1 commits: each piece applied to HEAD's version of a tracked file, the file itself otherwise. */
+async function toCommit(main: string, pieces: readonly Piece[]): Promise<FileContent[]> {
+  const out: FileContent[] = [];
+  for (const p of pieces) {
+    const head = await headFile(main, p.file);
+    if (head !== null) {
+      const wanted = p.next(head);
+      if (wanted !== undefined && wanted !== head) out.push({ path: p.file, content: wanted });
+    } else {
+      const now = read(join(main, p.file));
+      if (now !== null) out.push({ path: p.file, content: now });
+    }
+  }
+  return out;
+}
+
+export async function initRepo(main: string, o: InitOptions): Promise<InitResult> {
   const starter = existsSync(join(main, CONFIG_FILE)) ? null : await starterConfig(main);
   if (starter) parseConfigText(starter, CONFIG_FILE); // never write a config the kit itself would reject
-  changes.push({ file: CONFIG_FILE, action: upsert(join(main, CONFIG_FILE), (cur) => cur ?? starter) });
-  changes.push({
-    file: '.gitignore',
-    action: upsert(join(main, '.gitignore'), (cur) => {
-      const lines = (cur ?? '').split('\n').map((l) => l.trim());
-      const missing = ['.parallel/', '.parallel-session.env'].filter((p) => !lines.includes(p) && !lines.includes(`/${p}`));
-      if (!missing.length) return cur;
-      const sep = cur && !cur.endsWith('\n') ? '\n' : '';
-      return `${cur ?? ''}${sep}${missing.join('\n')}\n`;
-    }),
-  });
-  changes.push({ file: 'WORK_LOG.md', action: upsert(join(main, 'WORK_LOG.md'), (cur) => cur ?? WORKLOG_HEADER) });
-  changes.push({
-    file: 'CLAUDE.md',
-    action: upsert(join(main, 'CLAUDE.md'), (cur) => {
-      if (cur === null) return `# CLAUDE.md\n\n${CLAUDE_SECTION}`;
-      if (cur.includes(CLAUDE_BEGIN)) return cur;
-      return `${cur}${cur.endsWith('\n') ? '' : '\n'}\n${CLAUDE_SECTION}`;
-    }),
-  });
-  return changes;
+  const changes: InitChange[] = [];
+  const pieces: Piece[] = [];
+  const run = (piece: Piece) => {
+    pieces.push(piece);
+    changes.push(apply(main, piece));
+  };
+  run({ file: CONFIG_FILE, next: (cur) => cur ?? starter });
+  run({ file: '.gitignore', next: ignoreLines });
+  run({ file: 'WORK_LOG.md', next: (cur) => cur ?? WORKLOG_HEADER });
+  const mk = makefilePiece(main, o);
+  if (mk) run(mk);
+  if (o.makefile && !o.remove) {
+    const pointer = pointerFile(o.env);
+    if (pointer) {
+      const text = pointerText(o.kitDir);
+      const was = read(pointer);
+      if (was !== text) {
+        mkdirSync(dirname(pointer), { recursive: true });
+        writeFileAtomic(pointer, text);
+        changes.push({ file: pointer, action: was === null ? 'created' : 'updated' });
+      }
+    }
+  }
+  // The rules as they work in a copy: the copy's environment file sets PARALLEL_KIT.
+  const form = formFor(main, { ...o.env, PARALLEL_KIT: o.kitDir }, o.kitDir);
+  const edited = upsertSection(read(join(main, 'CLAUDE.md')), form).edited;
+  run({ file: 'CLAUDE.md', next: (cur) => upsertSection(cur, form).text, ...(edited ? { note: 'its Parallel sessions section was edited by hand; left as it is' } : {}) });
+  const pending = await toCommit(main, pieces);
+  let commit: string | null = null;
+  if (o.commit && pending.length) {
+    const what = o.remove ? "take the parallel sessions kit's block out" : 'set up the parallel sessions kit';
+    commit = await commitFiles(main, pending, `${what[0]?.toUpperCase()}${what.slice(1)}: ${pending.map((p) => p.path).join(', ')}`);
+  }
+  return { changes, uncommitted: commit ? [] : pending.map((p) => p.path), commit };
 }

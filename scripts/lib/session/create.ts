@@ -1,4 +1,5 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
+import { missingOnBase } from '../init/on-base.ts';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
@@ -110,6 +111,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   let env: Record<string, string> = {};
   const warnings: string[] = [];
   const say = (t: string) => hooks.onStep?.(t);
+  const rules = await missingOnBase(main, plan.base);
+  if (rules) warnings.push(rules);
 
   const steps: Step[] = [
     {
