@@ -1,12 +1,12 @@
 // `make init`: a starter config, the .gitignore entry, WORK_LOG.md and a CLAUDE.md section; idempotent.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CONFIG_FILE, parseConfigText } from '../config/config.ts';
 import { writeFileAtomic } from '../core/files.ts';
-import { defaultBranch, gitRaw } from '../git/repo.ts';
+import { defaultBranch } from '../git/repo.ts';
 import { WORKLOG_HEADER } from '../worklog/entries.ts';
+import { componentsOf, componentsYaml } from './components.ts';
 
-const SKIP = new Set(['node_modules', 'vendor', 'dist', 'build', 'target', 'out', 'coverage', '__pycache__']);
 export const CLAUDE_BEGIN = '<!-- parallel-kit:begin -->';
 export const CLAUDE_END = '<!-- parallel-kit:end -->';
 export const CLAUDE_SECTION = `${CLAUDE_BEGIN}
@@ -26,27 +26,9 @@ Several AI sessions work on this repository at once, each in its own copy and br
 ${CLAUDE_END}
 `;
 
-async function topFolders(main: string): Promise<string[]> {
-  const r = await gitRaw(main, ['ls-tree', '-z', '--name-only', '-d', 'HEAD']);
-  const names = r.code === 0 ? r.stdout.split('\0') : readdirSync(main, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  return names.filter((n) => n && !n.startsWith('.') && !SKIP.has(n)).sort();
-}
-
 export async function starterConfig(main: string): Promise<string> {
   const base = await defaultBranch(main);
-  const folders = await topFolders(main);
-  const taken = new Set<string>();
-  const nameFor = (folder: string) => {
-    const base = folder.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[-.]+/, '').replace(/\.\.+/g, '.').slice(0, 60) || 'part';
-    let name = base;
-    for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
-    taken.add(name);
-    return name;
-  };
-  // JSON strings are valid YAML: any folder name is quoted safely.
-  const comps = folders.length
-    ? folders.map((f) => `  ${nameFor(f)}: { paths: [${JSON.stringify(`${f}/`)}], description: ${JSON.stringify(f)} }`).join('\n')
-    : '  app: { paths: ["./"], description: "the whole repository" }';
+  const comps = componentsYaml(await componentsOf(main));
   return `# Parallel sessions kit: see the kit's README for every key.
 base: ${base}
 workspace: sessions
