@@ -7,8 +7,10 @@
  * What an option's value must look like; the command script gets it parsed (cli/options.ts).
  * flag: 1 or 0 (also true/false, yes/no; empty is 0) -> boolean. int: a whole number -> number.
  * number: a decimal number -> number. enum: one of `values`. string: any text, checked by the library
- * where it has a meaning (names, components, branches, paths).
- * @typedef {'flag' | 'int' | 'number' | 'enum' | 'string'} OptionKind
+ * where it has a meaning (names, components, branches). path: a file or folder as the user typed it ->
+ * an absolute path: a leading `~` or `~/` is the HOME of the command's environment, a relative path is
+ * from the folder the command was run in (refused under `make -C`, which left that folder).
+ * @typedef {'flag' | 'int' | 'number' | 'enum' | 'string' | 'path'} OptionKind
  */
 
 /**
@@ -35,8 +37,8 @@
  */
 
 const JSON_OUT = /** @type {const} */ ({ name: 'json', kind: 'flag', help: 'print JSON instead of a table' });
-const REPO = /** @type {const} */ ({ name: 'repo', kind: 'string', meta: 'PATH', help: 'the repository (default: the one make runs in)' });
-const DIR = /** @type {const} */ ({ name: 'dir', kind: 'string', meta: 'PATH', help: 'the state folder (default: PARALLEL_DIR, or <main checkout>/.parallel)' });
+const REPO = /** @type {const} */ ({ name: 'repo', kind: 'path', meta: 'PATH', help: 'the repository (default: the one make runs in)' });
+const DIR = /** @type {const} */ ({ name: 'dir', kind: 'path', meta: 'PATH', help: 'the state folder (default: PARALLEL_DIR, or <main checkout>/.parallel)' });
 const SESSION_NAME = /** @type {const} */ ({ name: 'name', kind: 'string', required: true, help: 'the session (make list-sessions shows them)' });
 const SYNC_OPTIONS = /** @type {const} */ ([
   { name: 'strategy', kind: 'string', help: 'rebase (default) or merge: merge the base in instead of rebasing' },

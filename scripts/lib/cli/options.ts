@@ -1,5 +1,7 @@
 // Options from make's command line or key=value arguments, checked against the command's entry in the
 // registry (commands.mjs), each value checked against its option's kind.
+import { realpathSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../core/errors.mjs';
 import type { CommandSpec, OptionSpec } from './commands.mjs';
 import { optionUsage, usageOf } from './usage.mjs';
@@ -46,11 +48,49 @@ export function makeEnvironment(makeflags = ''): Record<string, string> {
 /** A value as an error shows it: as typed when plain, quoted when it holds spaces or control characters. */
 const shown = (v: string) => (/^[\x21-\x7e]*$/.test(v) ? v : JSON.stringify(v));
 
+const real = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+};
+
+/**
+ * Whether make ran the command in another folder than the one it was called from: `make -C KIT` runs it
+ * in the kit's folder. Make sets MAKELEVEL and passes PWD on as the user's shell set it, so a PWD that is
+ * not the process's folder says so. (`make -f KIT/Makefile` and bin/kit run in the user's folder.)
+ */
+export function folderChangedByMake(cwd: string, env: NodeJS.ProcessEnv): boolean {
+  const pwd = env.PWD;
+  if (!env.MAKELEVEL || !pwd || !isAbsolute(pwd)) return false;
+  return real(pwd) !== real(cwd);
+}
+
+/**
+ * A path option as the user meant it, absolute: `~` and `~/...` from HOME (make and a quoted value leave
+ * them as typed), a relative path from the folder the command was called from; refused where that folder
+ * is not known.
+ */
+export function pathValue(name: string, typed: string, cwd: string, env: NodeJS.ProcessEnv): string {
+  let path = typed;
+  if (path === '~' || path.startsWith('~/')) {
+    const home = env.HOME;
+    if (!home || !isAbsolute(home)) throw new UsageError(`${name}=${shown(typed)}: ~ stands for HOME, which is not an absolute path here; pass an absolute path`);
+    path = home + path.slice(1);
+  } else if (path.startsWith('~')) {
+    throw new UsageError(`${name}=${shown(typed)}: only ~ and ~/ are expanded (to HOME); pass an absolute path (${name}=/abs/... or ${name}=~/...)`);
+  }
+  if (isAbsolute(path)) return resolve(path);
+  if (folderChangedByMake(cwd, env)) throw new UsageError(`${name}=${shown(typed)} is relative and make -C changed the folder; pass an absolute path (${name}=/abs/... or ${name}=~/...)`);
+  return resolve(cwd, path);
+}
+
 /**
  * One option's value checked against its kind. A plain checker, not zod: the tracker shares it, and
  * its bundle stays Node built-ins only (zod/mini doubled the tracker's own cost per call).
  */
-function valueOf(o: OptionSpec, v: string): unknown {
+function valueOf(o: OptionSpec, v: string, where: { cwd: string; env: NodeJS.ProcessEnv }): unknown {
   const fail = (why: string): never => {
     throw new UsageError(`${o.name}=${shown(v)}: ${why}`);
   };
@@ -73,6 +113,8 @@ function valueOf(o: OptionSpec, v: string): unknown {
       return v;
     case 'string':
       return v;
+    case 'path':
+      return pathValue(o.name, v, where.cwd, where.env);
   }
 }
 
@@ -95,9 +137,15 @@ function closest(word: string, names: readonly string[]): string | undefined {
  * Options come as `key=value` arguments, or from make's command line. Make keeps command-line variables
  * in MAKEFLAGS exactly as typed (the Makefile exports none of them, so make never expands one); lower-case
  * ones are the command's options, upper-case ones (NO_COLOR=1, DEBUG=1) are returned as `env`, for the
- * caller to apply.
+ * caller to apply. Path options are made absolute from `cwd` and the environment (HOME, and what says
+ * whether make changed the folder).
  */
-export function readOptions<const C extends OptionsOf>(command: C, argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): { options: Options<C['options']>; env: Record<string, string> } {
+export function readOptions<const C extends OptionsOf>(
+  command: C,
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): { options: Options<C['options']>; env: Record<string, string> } {
   const specs: readonly OptionSpec[] = command.options;
   const names = specs.map((o) => o.name);
   const raw: Record<string, string> = {};
@@ -116,6 +164,8 @@ export function readOptions<const C extends OptionsOf>(command: C, argv: readonl
   const given = Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== '' || specs.find((o) => o.name === k)?.kind === 'string'));
   for (const o of specs) if (o.required && given[o.name] === '') delete given[o.name];
   const options: Record<string, unknown> = {};
+  const fromMake = makeEnvironment(env.MAKEFLAGS);
+  const where = { cwd, env: { ...env, ...fromMake } };
   for (const o of specs) {
     const v = given[o.name];
     if (v === undefined) {
@@ -123,8 +173,8 @@ export function readOptions<const C extends OptionsOf>(command: C, argv: readonl
       const choices = o.values ? ` (${o.values.join(', ')})` : '';
       throw new UsageError(`${o.name}= is required: ${o.help ?? ''}${choices}; e.g. make ${command.name} ${command.example}`);
     }
-    options[o.name] = valueOf(o, v);
+    options[o.name] = valueOf(o, v, where);
   }
   for (const o of specs) if (o.kind === 'flag') options[o.name] ??= false;
-  return { options: options as Options<C['options']>, env: makeEnvironment(env.MAKEFLAGS) };
+  return { options: options as Options<C['options']>, env: fromMake };
 }

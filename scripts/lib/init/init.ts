@@ -1,7 +1,7 @@
 // `make init`: a starter config, the .gitignore entries, WORK_LOG.md, a CLAUDE.md section and, on request,
 // the block that makes the kit's commands the project's own make targets; idempotent. Each file is one
 // piece: a change of its text, applied to the working tree, and to HEAD's version for `commit=1`.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { CONFIG_FILE, parseConfigText } from '../config/config.ts';
 import { OperationError } from '../core/errors.mjs';
@@ -10,32 +10,14 @@ import { findBlock, isKitBlock, pointerFile, pointerText, withBlock, withoutBloc
 import { formFor } from '../front/hints.ts';
 import { projectMakefile } from '../front/targets.ts';
 import { commitFiles, headFile, type FileContent } from '../git/commit-files.ts';
-import { defaultBranch, gitRaw } from '../git/repo.ts';
+import { defaultBranch } from '../git/repo.ts';
 import { WORKLOG_HEADER } from '../worklog/entries.ts';
 import { upsertSection } from './claude.ts';
-
-const SKIP = new Set(['node_modules', 'vendor', 'dist', 'build', 'target', 'out', 'coverage', '__pycache__']);
-async function topFolders(main: string): Promise<string[]> {
-  const r = await gitRaw(main, ['ls-tree', '-z', '--name-only', '-d', 'HEAD']);
-  const names = r.code === 0 ? r.stdout.split('\0') : readdirSync(main, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  return names.filter((n) => n && !n.startsWith('.') && !SKIP.has(n)).sort();
-}
+import { componentsOf, componentsYaml } from './components.ts';
 
 export async function starterConfig(main: string): Promise<string> {
   const base = await defaultBranch(main);
-  const folders = await topFolders(main);
-  const taken = new Set<string>();
-  const nameFor = (folder: string) => {
-    const base = folder.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[-.]+/, '').replace(/\.\.+/g, '.').slice(0, 60) || 'part';
-    let name = base;
-    for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
-    taken.add(name);
-    return name;
-  };
-  // JSON strings are valid YAML: any folder name is quoted safely.
-  const comps = folders.length
-    ? folders.map((f) => `  ${nameFor(f)}: { paths: [${JSON.stringify(`${f}/`)}], description: ${JSON.stringify(f)} }`).join('\n')
-    : '  app: { paths: ["./"], description: "the whole repository" }';
+  const comps = componentsYaml(await componentsOf(main));
   return `# Parallel sessions kit: see the kit's README for every key.
 base: ${base}
 workspace: sessions
