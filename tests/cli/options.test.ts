@@ -88,7 +88,7 @@ describe('options', () => {
   it('refuses unknown options and bare words with a usage error, and guesses a misspelt name', () => {
     expect(refusal(['nmae=x'])).toMatch(/^unknown option nmae= \(did you mean name=\?\); it takes name=NAME component= force=1 poll= runs= progress= event=start\|fail$/);
     expect(refusal(['name=x', 'colour=red'])).toMatch(/^unknown option colour=; it takes/);
-    expect(refusal(['oops'])).toMatch(/^unexpected argument "oops"; options are key=value: name=NAME \[/);
+    expect(refusal(['oops'])).toMatch(/^unexpected argument "oops": options are key=value, so quote a value that holds spaces \(name=.two words.\); it takes name=NAME \[/);
     expect(refusal([], { MAKEFLAGS: ' -- forse=1 name=x' })).toMatch(/unknown option forse= \(did you mean force=\?\)/);
   });
 });

@@ -152,7 +152,7 @@ export function readOptions<const C extends OptionsOf>(
   for (const [name, value] of makeVariables(env.MAKEFLAGS ?? '')) if (/^[a-z][a-z0-9_]*$/.test(name)) raw[name] = value;
   for (const arg of argv) {
     const eq = arg.indexOf('=');
-    if (eq <= 0) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; options are key=value: ${usageOf(specs) || '(none)'}`);
+    if (eq <= 0) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: options are key=value, so quote a value that holds spaces (name='two words'); it takes ${usageOf(specs) || 'no options'}`);
     raw[arg.slice(0, eq).replace(/^--/, '')] = arg.slice(eq + 1);
   }
   const unknown = Object.keys(raw).filter((k) => !names.includes(k));

@@ -7,7 +7,7 @@ import { KIT_DIR } from '../core/kit-dir.ts';
 import { isInside } from '../core/paths.ts';
 import { formFor, rewriteHints, withRepo, type CommandForm } from '../front/hints.ts';
 import { COMMANDS, findCommand, type Command, type CommandName } from './commands.mjs';
-import { makeEnvironment, readOptions, type Options, type OptionsOf } from './options.ts';
+import { folderChangedByMake, makeEnvironment, readOptions, type Options, type OptionsOf } from './options.ts';
 import { decideColor, useColor } from './table.ts';
 import { guardOutput } from './terminal.ts';
 
@@ -35,18 +35,15 @@ const real = (p: string) => {
   }
 };
 
-/** Where the user is: the current folder, except under `make -C KIT`, where the shell's PWD still says. */
+/** Where the user is: the current folder, except under `make -C`, where the shell's PWD still says. */
 function readerFolder(cwd: string, env: NodeJS.ProcessEnv): string {
-  const pwd = env.PWD;
-  if (pwd && existsSync(pwd) && real(cwd) === real(KIT_DIR) && real(pwd) !== real(cwd)) return pwd;
-  return cwd;
+  return env.PWD && existsSync(env.PWD) && folderChangedByMake(cwd, env) ? env.PWD : cwd;
 }
 
-function hintsFor(env: NodeJS.ProcessEnv, repo: () => string | undefined) {
+function hintsFor(env: NodeJS.ProcessEnv, folder: string, repo: () => string | undefined) {
   let here: CommandForm | undefined;
   const formHere = () => {
     if (here) return here;
-    const folder = readerFolder(process.cwd(), env);
     const r = repo();
     const away = r !== undefined && !isInside(real(r), real(folder));
     here = withRepo(formFor(folder, env, KIT_DIR), away ? real(r) : undefined);
@@ -88,7 +85,8 @@ export async function runCommand<const C extends CommandName | OptionsOf>(
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
   let repo: string | undefined;
-  const hints = hintsFor(env, () => repo);
+  // Read before make's variables (MAKELEVEL) leave the environment.
+  const hints = hintsFor(env, readerFolder(process.cwd(), processEnv), () => repo);
   try {
     if (!spec) throw new KitError(`${label} is not in the command registry (scripts/lib/cli/commands.mjs)`);
     const { options } = readOptions(spec, argv, processEnv);
