@@ -14,7 +14,7 @@ include $(parallel-kit-dir)/dist/project-commands.mk
 $(parallel-kit-dir)/dist/project-commands.mk: $(parallel-kit-dir)/scripts/lib/cli/commands.mjs $(parallel-kit-dir)/scripts/commands-mk.mjs
 	@node $(call parallel-kit-q,$(PARALLEL_KIT)/scripts/commands-mk.mjs)
 
-parallel-kit-run = PARALLEL_KIT_FRONT=$(call parallel-kit-q,$(CURDIR)) PARALLEL_KIT_OWN='$(parallel-kit-own)' $(MAKE) -s --no-print-directory -f $(call parallel-kit-q,$(PARALLEL_KIT)/Makefile) $(1)
+parallel-kit-run = PWD=$(call parallel-kit-q,$(PWD)) PARALLEL_KIT_FRONT=$(call parallel-kit-q,$(CURDIR)) PARALLEL_KIT_OWN='$(parallel-kit-own)' $(MAKE) -s --no-print-directory -f $(call parallel-kit-q,$(PARALLEL_KIT)/Makefile) $(1)
 
 ifneq ($(filter $(PARALLEL_KIT_COMMANDS) kit-%,$(MAKECMDGOALS)),)
 # The project's own targets among the kit's names, read as in scripts/lib/front/targets.ts.
