@@ -39,7 +39,7 @@ help: $(KIT)/dist/commands.mk ## list the targets (this screen)
 	@node '$(KIT_DIR)/scripts/help.mjs' '$(subst ','\'',$(firstword $(MAKEFILE_LIST)))' '$(subst ','\'',$(CURDIR))'
 
 test: $(KIT_STAMP) $(KIT_BUNDLES) ## type-check and run the test suite
-	@cd '$(KIT_DIR)' && node_modules/.bin/tsc --noEmit && node_modules/.bin/vitest run
+	@cd '$(KIT_DIR)' && node_modules/.bin/tsc --noEmit && { if [ -n "$${NO_COLOR:-}" ]; then c=; elif [ -n "$${FORCE_COLOR+set}" ]; then case "$$FORCE_COLOR" in (0|false) c=;; (*) c=1;; esac; elif [ -t 1 ]; then c=1; else c=; fi; if [ -n "$$c" ]; then node_modules/.bin/vitest run; else NO_COLOR=1 node_modules/.bin/vitest run; fi; }
 
 typecheck: $(KIT_STAMP) ## type-check only
 	@cd '$(KIT_DIR)' && node_modules/.bin/tsc --noEmit

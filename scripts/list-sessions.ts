@@ -3,17 +3,17 @@ import { runCommand } from './lib/cli/run.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
 import { formatAge, printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
-import { listSessions, type SessionRow } from './lib/session/list.ts';
+import { listSessions, sharesComponent, type SessionRow } from './lib/session/list.ts';
 
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
 
-function cells(r: SessionRow): string[] {
+function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
   const track = r.tracker_state ? `${r.tracker_state}${r.progress_pct !== null && r.tracker_state !== 'created' ? ` ${Math.round(r.progress_pct)}%` : ''}` : '-';
   const ab = r.ahead === null ? '-' : `+${r.ahead}/-${r.behind ?? 0}`;
   return [
     r.name,
     r.kind ?? '-',
-    r.component ? `${r.component}${r.shared ? '*' : ''}` : '-',
+    r.component ? `${r.component}${sharesComponent(r, rows) ? '*' : ''}` : '-',
     r.branch ?? '-',
     r.mode ?? '-',
     r.port === null ? '-' : String(r.port),
@@ -36,5 +36,5 @@ await runCommand('list-sessions', async (opts, { env }) => {
     return;
   }
   const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];
-  process.stdout.write(`${renderTable(headers, rows.map(cells))}\n`);
+  process.stdout.write(`${renderTable(headers, rows.map((r) => cells(r, rows)))}\n`);
 });

@@ -12,9 +12,13 @@ function fixture(): { root: string; env: NodeJS.ProcessEnv } {
   const live = sleeper();
   const t = (id: string, ws = 'jobs') => new SessionTracker({ root, workspace: ws, sessionId: id, pid: live.pid });
   t('api').start('build the api');
+  t('api').error('flaky test');
+  t('api').error('flaky test again');
   t('api').heartbeat({ progressPct: 42, message: 'compiling' });
   t('docs').start('write docs');
   t('docs').complete({ message: 'published' });
+  t('lint').start('lint the code');
+  t('lint').complete();
   t('ui').start('rework ui');
   t('ui').heartbeat({ progressPct: 50 });
   t('ui').error('lint warnings');
@@ -30,7 +34,7 @@ const normalize = (out: string, root: string) =>
     .replace(/at \d\d:\d\d:\d\d/g, 'at <hh:mm:ss>');
 
 describe('make monitor', () => {
-  it('draws a dashboard: totals, one line per session with a 20-character bar, the last error, the poll time; no colour codes', () => {
+  it('draws a dashboard: totals by state name, one line per session with a 20-character bar, its task and last message, the poll time; no colour codes', () => {
     const { root, env } = fixture();
     const r = make(root, 'monitor', {}, env);
     expect(r.code, r.stderr).toBe(0);
@@ -38,27 +42,61 @@ describe('make monitor', () => {
     expect(normalize(r.stdout, root)).toBe(
       [
         'Sessions in <root>',
-        'Total: 4  Running: 2  Done: 1  Failed: 1  Timed out: 0  Stale: 0  Crashed: 0  Waiting: 0  Corrupt: 0',
+        'total 5  running 2  completed 2  failed 1',
         '',
-        '  ci/nightly  running    [--------------------]   0%  started',
-        '  jobs/api    running    [########------------]  42%  compiling',
-        '  jobs/docs   completed  [####################] 100%  published',
-        '  jobs/ui     failed     [##########----------]  50%  tests fail',
-        '              last error at <hh:mm:ss> (2 errors): tests fail',
+        // the task, and the last message when the worker said one; non-fatal errors counted
+        '  ci/nightly  running    [--------------------]   0%  nightly',
+        '  jobs/api    running    [########------------]  42%  build the api: compiling (2 errors)',
+        '  jobs/docs   completed  [####################] 100%  write docs: published',
+        '  jobs/lint   completed  [####################] 100%  lint the code',
+        // the failure's message once, on its row; the error before it counted there
+        '  jobs/ui     failed     [##########----------]  50%  rework ui: tests fail (1 earlier error)',
         '',
         'Polled at <time>',
         '',
       ].join('\n'),
     );
     const one = make(root, 'monitor', { workspace: 'ci' }, env);
-    expect(normalize(one.stdout, root)).toContain('Sessions in <root> (workspace ci)\nTotal: 1  Running: 1');
+    expect(normalize(one.stdout, root)).toContain('Sessions in <root> (workspace ci)\ntotal 1  running 1\n');
     expect(one.stdout).toMatch(/^ {2}nightly +running/m);
+  });
+
+  it('the totals line names the states as json=1 does, a session not started yet included', () => {
+    const root = tempDir();
+    const env = { PARALLEL_DIR: root };
+    writeStatus(root, 'w', 'later', { state: 'created', task_description: 'feature later (ui)', message: '', started_at: null, last_heartbeat: null, progress_pct: 0 });
+    writeStatus(root, 'w', 'soon', { state: 'created', task_description: 'feature soon (ui)', message: '', started_at: null, last_heartbeat: null, progress_pct: 0 });
+    writeStatus(root, 'w', 'old', { host: 'elsewhere.example', last_heartbeat: agoIso(3600) });
+    const r = make(root, 'monitor', {}, env);
+    expect(r.code, r.stderr).toBe(0);
+    const totals = r.stdout.split('\n')[1] as string;
+    expect(totals).toBe('total 3  stale 1  created 2');
+    expect(r.stdout).toMatch(/^ {2}w\/later +created +\[-{20}\] +0% +feature later \(ui\)$/m);
+    const j = makeJson<{ totals: Record<string, number> }>(root, 'monitor', {}, env);
+    expect(j.data.totals).toEqual({ total: 3, created: 2, running: 0, completed: 0, failed: 0, timed_out: 0, stale: 1, crashed: 0, corrupt: 0 });
+    // every word of the totals line is a key of json=1's totals, with the same count
+    for (const [state, count] of totals.split(/ {2}/).map((p) => p.split(' '))) expect(j.data.totals[state as string], state).toBe(Number(count));
+  });
+
+  it('a failed session whose last error is not its failure shows that error under the row', () => {
+    const root = tempDir();
+    writeStatus(root, 'w', 'odd', { state: 'failed', task_description: 'migrate', message: 'gave up', errors: [{ at: agoIso(5), message: 'disk full' }] });
+    const r = make(root, 'monitor', {}, { PARALLEL_DIR: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/w\/odd +failed .* migrate: gave up \(1 earlier error\)\n +last error at \d\d:\d\d:\d\d: disk full\n/);
+  });
+
+  it('an empty dashboard says how to start a session', () => {
+    const root = tempDir();
+    const r = make(root, 'monitor', {}, { PARALLEL_DIR: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').slice(1, 4)).toEqual(['total 0', '', '  no sessions yet; start one with make new-session name=NAME component=C']);
   });
 
   it('json=1 gives the machine-readable form; session=S log=1 the event log', () => {
     const { root, env } = fixture();
     const j = makeJson<{ totals: Record<string, number>; sessions: { session_id: string; state: string; progress_pct: number; last_error: { message: string } | null }[] }>(root, 'monitor', {}, env);
-    expect(j.data.totals).toMatchObject({ total: 4, running: 2, completed: 1, failed: 1 });
+    expect(j.data.totals).toMatchObject({ total: 5, running: 2, completed: 2, failed: 1 });
     expect(j.data.sessions.find((s) => s.session_id === 'ui')).toMatchObject({ state: 'failed', progress_pct: 50, last_error: { message: 'tests fail' } });
 
     const log = make(root, 'monitor', { session: 'ui', log: 1 }, env);
@@ -88,7 +126,7 @@ describe('make monitor', () => {
     writeFileSync(statusPath(root, 'jobs', 'docs'), '{ "oops": ');
     const r = make(root, 'monitor', {}, env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Corrupt: 1/);
+    expect(r.stdout).toMatch(/^total 5  running 2  completed 1  failed 1  corrupt 1$/m);
     expect(r.stdout).toMatch(/jobs\/docs +corrupt +\[-{20}\] +- +\(.*status.json is not valid JSON\)/);
     expect(r.stdout).toMatch(/jobs\/api +running/);
   });
@@ -103,7 +141,7 @@ describe('make monitor', () => {
     a.complete();
     const timedOut = make(root, 'monitor', { wait: 1, timeout: 1 }, env);
     expect(timedOut.exit, timedOut.stderr).toBe(124);
-    expect(timedOut.stdout).toMatch(/Total: 2 {2}Running: 1 {2}Done: 1/);
+    expect(timedOut.stdout).toMatch(/^total 2 {2}running 1 {2}completed 1$/m);
     expect(timedOut.stderr).toMatch(/timed out after 1s; not ended: b \(running\)/);
 
     const waiting = makeAsync(root, 'monitor', { wait: 1, timeout: 60, poll: 30 }, env);
@@ -112,14 +150,15 @@ describe('make monitor', () => {
     b.complete();
     const done = await waiting;
     expect(done.exit, done.stderr).toBe(0);
-    expect(done.stdout).toMatch(/Total: 2 {2}Running: 0 {2}Done: 2/);
+    expect(done.stdout).toMatch(/^total 2 {2}completed 2$/m);
     expect(done.stdout.match(/^Polled at/gm)).toHaveLength(1);
 
     b.start('again');
     b.fail('broke');
     const failed = make(root, 'monitor', { wait: 1, timeout: 30 }, env);
     expect(failed.exit).toBe(1);
-    expect(failed.stdout).toMatch(/w\/b +failed .*\n +last error at .*: broke/);
+    expect(failed.stdout).toMatch(/^ {2}w\/b +failed +\[-{20}\] +0% +again: broke$/m);
+    expect(failed.stdout).not.toMatch(/last error/);
     expect(failed.stderr).toMatch(/not every session completed: b \(failed\)/);
   });
 
@@ -158,7 +197,7 @@ describe('make monitor watch=1', () => {
     const dashboards = out.split(/^Sessions in /m).filter(Boolean);
     expect(dashboards.length).toBeGreaterThanOrEqual(2);
     expect(dashboards[0]).toMatch(/w\/job +running/);
-    expect(dashboards.at(-1)).toMatch(/w\/job +completed +\[#{20}\] 100% +all good/);
+    expect(dashboards.at(-1)).toMatch(/w\/job +completed +\[#{20}\] 100% +job: all good/);
     expect(out).not.toContain('\u001b[');
   });
 });

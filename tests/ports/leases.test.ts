@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLsof, type PortHolder } from '../../scripts/lib/ports/holders.ts';
-import { classifyLease, holderIsOwn, isPortFree, pickPort, portHolders } from '../../scripts/lib/ports/leases.ts';
+import { classifyLease, fullRangeMessage, holderIsOwn, isPortFree, pickPort, portHolders } from '../../scripts/lib/ports/leases.ts';
 import { freePortRange, listenHere, spawnServer } from '../helpers/ports.ts';
 import { tempDir } from '../helpers/repo.ts';
 
@@ -14,7 +14,7 @@ describe('isPortFree and pickPort', () => {
       const picked = await pickPort(held.port, Math.min(held.port + 50, 65535), new Set());
       expect(picked).not.toBeNull();
       expect(picked).toBeGreaterThan(held.port);
-      expect(await pickPort(held.port, held.port, new Set())).toBeNull();
+      await expect(pickPort(held.port, held.port, new Set())).rejects.toThrow(`no free port in ${held.port} (in use by another process); stop that process or widen ports.range`);
     } finally {
       await held.close();
     }
@@ -34,7 +34,18 @@ describe('isPortFree and pickPort', () => {
     const low = await freePortRange(3);
     expect(await pickPort(low, low + 3, new Set())).toBe(low);
     expect(await pickPort(low, low + 3, new Set([low, low + 1]))).toBe(low + 2);
-    expect(await pickPort(low, low + 1, new Set([low, low + 1]))).toBeNull();
+    await expect(pickPort(low, low + 1, new Set([low, low + 1]))).rejects.toThrow(`no free port in ${low}-${low + 1} (all 2 leased to sessions); end a session or widen ports.range`);
+  });
+
+  it('says exactly why a full range is full: all leased, all in use, or how many of each', () => {
+    const msg = (leased: number, inUse: number, denied = 0, high = 8003) => fullRangeMessage(8001, high, { leased, inUse, denied });
+    expect(msg(3, 0)).toBe('no free port in 8001-8003 (all 3 leased to sessions); end a session or widen ports.range');
+    expect(msg(0, 3)).toBe('no free port in 8001-8003 (all 3 in use by other processes); stop those processes or widen ports.range');
+    expect(msg(2, 1)).toBe('no free port in 8001-8003 (2 leased to sessions, 1 in use by another process); end a session, stop that process or widen ports.range');
+    expect(msg(1, 2)).toBe('no free port in 8001-8003 (1 leased to a session, 2 in use by other processes); end a session, stop those processes or widen ports.range');
+    expect(msg(1, 1, 1)).toBe('no free port in 8001-8003 (1 leased to a session, 1 in use by another process, 1 not allowed to bind here); end a session, stop that process or widen ports.range');
+    expect(msg(0, 0, 3)).toBe('no free port in 8001-8003 (all 3 not allowed to bind here); widen ports.range');
+    expect(msg(1, 0, 0, 8001)).toBe('no free port in 8001 (leased to a session); end a session or widen ports.range');
   });
 
   it('rejects a port outside 1-65535', async () => {

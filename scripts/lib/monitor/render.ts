@@ -30,41 +30,60 @@ function timeOf(iso: string): string {
   return /T(\d\d:\d\d:\d\d)/.exec(iso)?.[1] ?? iso;
 }
 
+/** The order of the totals line; its words are the state names of `json=1` (its `totals` keys). */
+const TOTALS_ORDER = ['running', 'completed', 'failed', 'timed_out', 'stale', 'crashed', 'created', 'corrupt'] as const;
+
+/** `total 4  running 2  completed 1  failed 1`: the states no session is in are left out. */
 export function totalsLine(snap: Snapshot): string {
   const t = snap.totals;
-  const parts: [string, number][] = [
-    ['Total', t.total],
-    ['Running', t.running],
-    ['Done', t.completed],
-    ['Failed', t.failed],
-    ['Timed out', t.timed_out],
-    ['Stale', t.stale],
-    ['Crashed', t.crashed],
-    ['Waiting', t.created],
-    ['Corrupt', t.corrupt],
-  ];
-  return parts.map(([k, v]) => `${k}: ${v}`).join('  ');
+  return [`total ${t.total}`, ...TOTALS_ORDER.filter((s) => t[s] > 0).map((s) => `${s} ${t[s]}`)].join('  ');
+}
+
+/** What the tracker writes when a worker says nothing (a start, a complete without a message): the task says more. */
+const BARE_MESSAGES = new Set(['started', 'completed']);
+
+/** Whether the session's last error is its failure (a `fail` is recorded as an error too, with the message). */
+function failedWithLastError(v: SessionView): boolean {
+  return v.tracker_state === 'failed' && v.last_error !== null && v.last_error.message === v.message;
+}
+
+/** The non-fatal `error` events the session reported (its failure, if it failed, not counted). */
+export function nonFatalErrors(v: SessionView): number {
+  return Math.max(0, v.errors - (failedWithLastError(v) ? 1 : 0));
+}
+
+/** The task, then the last message when it says something the task does not: `build the api: compiling`. */
+export function taskText(v: SessionView): string {
+  if (v.state === 'corrupt') return '';
+  const task = v.task_description.trim();
+  const message = v.message.trim();
+  const said = message && !BARE_MESSAGES.has(message) && message !== task ? message : '';
+  return [task, said].filter(Boolean).join(': ') || message;
 }
 
 function detail(v: SessionView): string {
-  const text = v.state === 'corrupt' ? '' : v.message || v.task_description;
-  const extra = [v.reason, v.state === 'running' && v.errors ? `${v.errors} error${v.errors > 1 ? 's' : ''}` : null].filter(Boolean).join('; ');
-  return printable([text, extra && `(${extra})`].filter(Boolean).join(' '));
+  const n = nonFatalErrors(v);
+  const errors = n ? `${n} ${v.state === 'failed' ? 'earlier ' : ''}error${n > 1 ? 's' : ''}` : null;
+  const extra = [v.reason, errors].filter(Boolean).join('; ');
+  return printable([taskText(v), extra && `(${extra})`].filter(Boolean).join(' '));
 }
+
+/** What an empty dashboard says (the canonical command; callers may render it for where the user is). */
+export const NO_SESSIONS_HINT = 'no sessions yet; start one with make new-session name=NAME component=C';
 
 export function renderDashboard(snap: Snapshot, color = false): string {
   const title = `Sessions in ${snap.root}${snap.workspace ? ` (workspace ${snap.workspace})` : ''}`;
   const lines = [paint('bold', title, color), totalsLine(snap), ''];
-  if (!snap.sessions.length) lines.push('  (no sessions yet)');
+  if (!snap.sessions.length) lines.push(`  ${NO_SESSIONS_HINT}`);
   const name = (v: SessionView) => (snap.workspace ? v.session_id : `${v.workspace}/${v.session_id}`);
   const width = Math.max(0, ...snap.sessions.map((v) => name(v).length));
   const stateWidth = Math.max(...snap.sessions.map((v) => v.state.length), 7);
   for (const v of snap.sessions) {
     const state = paint(COLORS[v.state], v.state.padEnd(stateWidth), color);
     lines.push(`  ${name(v).padEnd(width)}  ${state}  ${progressBar(v.progress_pct)} ${pctText(v.progress_pct)}  ${detail(v)}`.trimEnd());
-    if (v.state === 'failed' && v.last_error) {
-      const count = v.errors > 1 ? ` (${v.errors} errors)` : '';
-      lines.push(`  ${' '.repeat(width)}  ${paint('red', `last error at ${timeOf(v.last_error.at)}${count}: ${v.last_error.message}`, color)}`);
+    // The row already says a failure's message; the line under it is for an error the row does not show.
+    if (v.state === 'failed' && v.last_error && !failedWithLastError(v)) {
+      lines.push(`  ${' '.repeat(width)}  ${paint('red', `last error at ${timeOf(v.last_error.at)}: ${v.last_error.message}`, color)}`);
     }
   }
   lines.push('', `Polled at ${snap.polled_at}`);

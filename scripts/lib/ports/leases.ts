@@ -10,17 +10,27 @@ import { liveSessions, readSessions } from '../store/sessions.ts';
 
 export { portHolders, portHoldersMany, type PortHolder } from './holders.ts';
 
-function tryListen(port: number, host?: string): Promise<boolean> {
+type Bind = 'free' | 'in use' | 'denied';
+
+function tryListen(port: number, host?: string): Promise<Bind> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') resolve(false);
-      else if (host && (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT')) resolve(true); // no such interface here
+      if (err.code === 'EADDRINUSE') resolve('in use');
+      else if (err.code === 'EACCES') resolve('denied');
+      else if (host && (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT')) resolve('free'); // no such interface here
       else reject(new OperationError(`cannot test port ${port}: ${err.message}`));
     });
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve('free')));
   });
+}
+
+/** Binds the port the way a dev server would (see isPortFree): free, in use, or denied (a privileged port). */
+async function bindTest(port: number): Promise<Bind> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OperationError(`invalid port ${port}`);
+  const any = await tryListen(port);
+  return any === 'free' ? tryListen(port, '127.0.0.1') : any;
 }
 
 /**
@@ -29,17 +39,47 @@ function tryListen(port: number, host?: string): Promise<boolean> {
  * some systems let a wildcard bind succeed beside a loopback-only listener.
  */
 export async function isPortFree(port: number): Promise<boolean> {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OperationError(`invalid port ${port}`);
-  return (await tryListen(port)) && (await tryListen(port, '127.0.0.1'));
+  return (await bindTest(port)) === 'free';
 }
 
-/** The lowest port in low..high that is not leased and is free now, or null. */
-export async function pickPort(low: number, high: number, leased: ReadonlySet<number>): Promise<number | null> {
+/** Why no port of low..high could be leased, counted exactly (leased, in use, not allowed), and what to do. */
+export function fullRangeMessage(low: number, high: number, counts: { leased: number; inUse: number; denied: number }): string {
+  const total = high - low + 1;
+  const parts: [number, string, string][] = [
+    [counts.leased, 'leased to sessions', 'leased to a session'],
+    [counts.inUse, 'in use by other processes', 'in use by another process'],
+    [counts.denied, 'not allowed to bind here', 'not allowed to bind here'],
+  ];
+  const present = parts.filter(([n]) => n > 0);
+  const only = present.length === 1 ? present[0] : undefined;
+  const why = only
+    ? total === 1
+      ? only[2]
+      : `all ${total} ${only[1]}`
+    : present.map(([n, many, one]) => `${n} ${n === 1 ? one : many}`).join(', ');
+  const todo = [counts.leased ? 'end a session' : '', counts.inUse ? `stop ${counts.inUse === 1 ? 'that process' : 'those processes'}` : '', 'widen ports.range'].filter(Boolean);
+  const range = low === high ? `${low}` : `${low}-${high}`;
+  return `no free port in ${range} (${why}); ${todo.length > 1 ? `${todo.slice(0, -1).join(', ')} or ${todo.at(-1)}` : todo[0]}`;
+}
+
+/**
+ * The lowest port in low..high that is not leased and is free now. When there is none, throws an
+ * OperationError that says exactly why: how many ports of the range are leased to sessions, in use by
+ * other processes, or not allowed to bind.
+ */
+export async function pickPort(low: number, high: number, leased: ReadonlySet<number>): Promise<number> {
+  const counts = { leased: 0, inUse: 0, denied: 0 };
   for (let port = low; port <= high; port++) {
-    if (leased.has(port)) continue;
-    if (await isPortFree(port)) return port;
+    if (leased.has(port)) {
+      counts.leased++;
+      continue;
+    }
+    const bind = await bindTest(port);
+    if (bind === 'free') return port;
+    if (bind === 'in use') counts.inUse++;
+    else counts.denied++;
   }
-  return null;
+  throw new OperationError(fullRangeMessage(low, high, counts));
 }
 
 export type PortFlag = 'ok' | 'free' | 'foreign' | 'unknown' | 'duplicate';

@@ -1,6 +1,6 @@
 // Ports leased on this machine: each state folder that leases a port is remembered in one machine-wide
 // list, whose lock is held from reading every live session's port to writing the new lease.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';
@@ -16,11 +16,26 @@ export function registryFile(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'parallel-kit', 'roots');
 }
 
-function readRoots(file: string): string[] {
+/** The remembered state folders; `null` when the list exists but cannot be read (it must then not be rewritten). */
+function readRoots(file: string): string[] | null {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return [];
+    return [...new Set(readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean))];
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? [] : null;
+  }
+}
+
+/**
+ * Whether a remembered state folder is gone for good: only "no such file or folder" says so. A folder
+ * that cannot be looked at right now (no permission, a mount away, a symbolic link loop) is kept.
+ */
+export function stateFolderGone(path: string): boolean {
+  try {
+    statSync(path);
+    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
   }
 }
 
@@ -59,7 +74,12 @@ export async function withMachineLease<T>(root: string, env: NodeJS.ProcessEnv, 
   }
   return withLock(`${file}.lock`, async () => {
     const roots = readRoots(file);
-    const kept = roots.filter((r) => r === me || existsSync(r));
+    if (roots === null) {
+      const warning = `could not read the machine-wide port registry ${file}; ports are unique within this repository only`;
+      return { value: await fn(portsLeasedOnMachine([me])), warning };
+    }
+    // Read under the lock, pruned of the folders that are gone, written whole: the list never grows stale.
+    const kept = roots.filter((r) => r === me || !stateFolderGone(r));
     if (!kept.includes(me)) kept.push(me);
     let warning: string | null = null;
     try {

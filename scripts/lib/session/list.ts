@@ -82,6 +82,18 @@ async function rowFor(ctx: Context, r: SessionRecord): Promise<SessionRow> {
   return row;
 }
 
+/** Rows of records that still hold their claim: every row but an interrupted creation and a corrupt record. */
+const holdsClaim = (row: SessionRow) => row.state !== 'interrupted' && row.state !== 'corrupt';
+
+/**
+ * Whether the row's component is shared with a live session: the row holds its claim, and so does another
+ * session on the same component. The record's `shared` flag says only that it was made with shared=1; once
+ * the other claimer has ended, the component is no longer shared.
+ */
+export function sharesComponent(row: SessionRow, rows: readonly SessionRow[]): boolean {
+  return row.component !== null && holdsClaim(row) && rows.some((o) => o !== row && o.name !== row.name && o.component === row.component && holdsClaim(o));
+}
+
 export async function listSessions(ctx: Context): Promise<SessionRow[]> {
   const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
   const shown = records.filter((r) => r.state !== 'ended');
