@@ -12,10 +12,10 @@ describe('make demo', () => {
     const dashboards = r.stdout.split(/^Sessions in /m).slice(1);
     expect(dashboards.length).toBeGreaterThanOrEqual(2);
     const last = dashboards.at(-1) as string;
-    expect(last).toMatch(/Total: 3 {2}Running: 0 {2}Done: 2 {2}Failed: 1 {2}Timed out: 0 {2}Stale: 0 {2}Crashed: 0/);
+    expect(last).toMatch(/^total 3 {2}completed 2 {2}failed 1$/m);
     expect(last).toMatch(/sessions\/server +completed +\[#{20}\] 100%/);
     expect(last).toMatch(/sessions\/docs +completed +\[#{20}\] 100%/);
-    expect(last).toMatch(/sessions\/ui +failed +\[#{10}-{10}\] +50% .*\n +last error at/);
+    expect(last).toMatch(/sessions\/ui +failed +\[#{10}-{10}\] +50% +Rework the login form: the build breaks on the new form; needs a person \(1 earlier error\)$/m);
     expect(r.stdout).toMatch(/make monitor wait=1 exited 1/);
     expect(r.stdout).toMatch(/^\S+ +error +\d+ +snapshot test ui\/form.test.js/m);
     expect(r.stdout).toContain('The demo ran as designed');
