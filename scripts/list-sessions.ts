@@ -27,12 +27,12 @@ function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
   ];
 }
 
-await runCommand('list-sessions', async (opts, { env }) => {
+await runCommand('list-sessions', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
   const rows = await listSessions(ctx);
   if (opts.json) return printJson(rows);
   if (!rows.length) {
-    process.stdout.write(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}\n`);
+    process.stdout.write(`${hint(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}`)}\n`);
     return;
   }
   const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];

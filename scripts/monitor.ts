@@ -7,10 +7,11 @@ import { writeControl } from './lib/cli/terminal.ts';
 import { OperationError, UsageError } from './lib/core/errors.mjs';
 import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.ts';
 import { follow } from './lib/monitor/follow.ts';
-import { eraseRows, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';
+import { eraseRows, NO_SESSIONS_HINT, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';
 import { checkId, locate } from './lib/tracker/locate.ts';
 
-await runCommand('monitor', async (opts, { color, env }) => {
+await runCommand('monitor', async (opts, { color, env, hint }) => {
+  const dashboard = (snap: Parameters<typeof renderDashboard>[0]) => renderDashboard(snap, color).replace(NO_SESSIONS_HINT, hint(NO_SESSIONS_HINT));
   const json = opts.json;
   const watchMode = opts.watch;
   const wait = opts.wait;
@@ -48,7 +49,7 @@ await runCommand('monitor', async (opts, { color, env }) => {
   if (!watchMode && !wait) {
     const snap = monitor.snapshot();
     if (json) return printJson(snap);
-    process.stdout.write(`${renderDashboard(snap, color)}\n`);
+    process.stdout.write(`${dashboard(snap)}\n`);
     return;
   }
 
@@ -63,7 +64,7 @@ await runCommand('monitor', async (opts, { color, env }) => {
     if (!tty && why === 'change' && sig === printedSig) return;
     printedSig = sig;
     const footer = watchMode && tty && why !== 'final' ? `\n${wait ? 'Waiting for every session to end' : 'Watching'}; redraws on change and every ${pollS}s. Ctrl-C to stop.` : '';
-    const text = `${renderDashboard(snap, color)}${footer}`;
+    const text = `${dashboard(snap)}${footer}`;
     // A terminal gets the drawing replaced in place; a log gets one dashboard after the other.
     if (tty) writeControl(eraseRows(drawnRows, process.stdout.rows || Infinity));
     process.stdout.write(`${!tty && watchMode && why !== 'start' ? '\n' : ''}${text}\n`);
