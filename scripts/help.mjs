@@ -4,13 +4,15 @@
 //   make new-session / make kit-sync      through a project's Makefile (its own targets keep their names)
 //   bin/kit new-session ...               through bin/kit
 // Plain Node: make runs it before anything is built. argv: the first makefile as make read it, make's folder.
-import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './lib/cli/commands.mjs';
 
 const kit = dirname(dirname(fileURLToPath(import.meta.url)));
-const [makefile = 'Makefile', curdir = process.cwd()] = process.argv.slice(2);
+const [typed = 'Makefile', curdir = process.cwd()] = process.argv.slice(2);
+// make splits a path with spaces into words: then the first word is no file, and the kit's own path is shown.
+const makefile = existsSync(resolve(curdir, typed)) ? typed : join(kit, 'Makefile');
 const env = process.env;
 const real = (/** @type {string} */ p) => {
   try {

@@ -11,7 +11,7 @@ describe('bad input never reaches a file or a session', () => {
     ['new-session', { name: 'ok', component: 'server', profile: 'hasOwnProperty' }, /profile="hasOwnProperty"/],
     ['list-sessions', { repo: '/etc/passwd' }, /repo=\/etc\/passwd: no such folder/],
     ['finish-session', { name: 'x', pr: 1, merge: 1 }, /pr=1 and merge=1 do not go together/],
-    ['sync-all', { name: 'x' }, /all=1 \(make sync-all\) takes no name=/],
+    ['sync-all', { name: 'x' }, /all=1 \(\S*bin\/kit sync-all\) takes no name=/],
   ])('%s %j: exit 2 with one line', (target, vars, re) => {
     const repo = makeRepo();
     const r = make(repo, target, vars as Record<string, string>);

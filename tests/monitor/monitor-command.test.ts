@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SessionTracker } from '../../scripts/lib/tracker/tracker.ts';
-import { make, makeAsync, makeJson } from '../helpers/make.ts';
+import { KIT_BIN, make, makeAsync, makeJson } from '../helpers/make.ts';
 import { tempDir } from '../helpers/repo.ts';
 import { agoIso, sleeper, statusPath, writeStatus } from '../helpers/tracker.ts';
 
@@ -90,7 +90,7 @@ describe('make monitor', () => {
     const root = tempDir();
     const r = make(root, 'monitor', {}, { PARALLEL_DIR: root });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n').slice(1, 4)).toEqual(['total 0', '', '  no sessions yet; start one with make new-session name=NAME component=C']);
+    expect(r.stdout.split('\n').slice(1, 4)).toEqual(['total 0', '', `  no sessions yet; start one with ${KIT_BIN} new-session name=NAME component=C`]);
   });
 
   it('json=1 gives the machine-readable form; session=S log=1 the event log', () => {

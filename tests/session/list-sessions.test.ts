@@ -49,6 +49,6 @@ describe('make list-sessions', () => {
     const repo = makeRepo();
     const r = make(repo, 'list-sessions');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/no sessions .* make new-session name=NAME component=server/);
+    expect(r.stdout).toMatch(/no sessions .*; start one with \S*bin\/kit new-session name=NAME component=server$/m);
   });
 });

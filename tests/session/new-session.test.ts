@@ -20,7 +20,7 @@ describe('make', () => {
     const r = make(makeRepo(), '');
     expect(r.code).toBe(0);
     for (const t of ['init', 'new-session', 'list-sessions', 'ports', 'end-session', 'track', 'monitor', 'demo', 'sync', 'sync-all', 'conflicts', 'finish-session', 'test']) {
-      expect(r.stdout).toMatch(new RegExp(`^  make ${t} +\\S`, 'm'));
+      expect(r.stdout).toMatch(new RegExp(`^  make -f \\S+/Makefile ${t} +\\S`, 'm'));
     }
   });
 });
