@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './lib/cli/commands.mjs';
 
 const kit = dirname(dirname(fileURLToPath(import.meta.url)));
-const [typed = 'Makefile', curdir = process.cwd()] = process.argv.slice(2);
+const [given = 'Makefile', curdir = process.cwd()] = process.argv.slice(2);
 // make splits a path with spaces into words: then the first word is no file, and the kit's own path is shown.
-const makefile = existsSync(resolve(curdir, typed)) ? typed : join(kit, 'Makefile');
+const makefile = existsSync(resolve(curdir, given)) ? given : join(kit, 'Makefile');
 const env = process.env;
 const real = (/** @type {string} */ p) => {
   try {
