@@ -14,7 +14,8 @@ import type { SessionRecord } from '../store/schemas.ts';
 import { findSession, withSessionLock } from '../store/sessions.ts';
 import { uncommittedFiles } from '../session/uncommitted.ts';
 import { scratchPath } from '../store/paths.ts';
-import { syncOne, type SessionSync } from '../sync/sync.ts';
+import { ownCommits, syncOneOnto, syncTargetFor, type SessionSync } from '../sync/sync.ts';
+import { resolveSteps } from '../conflicts/next-step.ts';
 import { recordSessionEvent } from '../tracker/tracker.ts';
 import { readEntry, setEntryStatus } from '../worklog/entries.ts';
 
@@ -79,10 +80,22 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
   }
 
   say('fetch and rebase onto the base');
-  const { target, sync, warnings } = await syncOne(ctx, r);
+  const prepared = await syncTargetFor(ctx, r.base);
+  const target = prepared.target;
+  const own = await ownCommits(ctx.main, r, target);
+  if (own && !own.length) {
+    const where = r.path ? `in ${r.path}` : `on its branch ${r.branch}`;
+    throw new OperationError(`nothing to finish: session '${name}' has no commits of its own (commit your work ${where} first)`);
+  }
+  const synced = await syncOneOnto(ctx, r, target);
+  const sync = synced.sync;
+  const warnings = [...prepared.warnings, ...synced.warnings];
   if (!sync.ok) {
-    const why = sync.result === 'conflict' ? `conflicts in ${sync.conflicts.join(', ')}; the session was left as it was` : (sync.message ?? sync.result);
-    throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): ${why}. Resolve it in the copy (git rebase ${short(target.sha)}), then run make finish-session name=${name} again`);
+    const again = `make finish-session name=${name}`;
+    if (sync.result === 'conflict') {
+      throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): conflicts in ${sync.conflicts.join(', ')}; the session was left as it was. To resolve it: ${resolveSteps(ctx.main, r, target.ref, 'rebase', again)}`);
+    }
+    throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): ${sync.message ?? sync.result}. Resolve it, then run ${again} again`);
   }
   if (ctx.interrupted()) throw new OperationError(`interrupted after the rebase onto ${short(target.sha)}; nothing was tested or pushed`);
   const head = sync.after as string;
