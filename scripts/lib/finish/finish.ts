@@ -79,7 +79,6 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     if (st.dirty.length) throw new OperationError(`session '${name}' has ${st.dirty.length} uncommitted file(s) (${st.dirty.slice(0, 5).join(', ')}); commit them first, nothing was changed`);
   }
 
-  say('fetch and rebase onto the base');
   const prepared = await syncTargetFor(ctx, r.base);
   const target = prepared.target;
   const own = await ownCommits(ctx.main, r, target);
@@ -87,6 +86,7 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     const where = r.path ? `in ${r.path}` : `on its branch ${r.branch}`;
     throw new OperationError(`nothing to finish: session '${name}' has no commits of its own (commit your work ${where} first)`);
   }
+  say(`rebase onto ${target.ref}`);
   const synced = await syncOneOnto(ctx, r, target);
   const sync = synced.sync;
   const warnings = [...prepared.warnings, ...synced.warnings];
