@@ -6,9 +6,10 @@ import { endSessionLocked, workAtRisk, type EndReport } from '../session/end.ts'
 import { errorMessage, OperationError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { openPullRequest, type PullRequest } from './pull-request.ts';
+import { entryParts, prText } from './pr-text.ts';
 import { fastForwardBase, pushBranch } from './push.ts';
 import { readEnvFile } from '../core/env-file.ts';
-import { gitRaw, hasRemote, isAncestor } from '../git/repo.ts';
+import { git, gitRaw, hasRemote, isAncestor } from '../git/repo.ts';
 import { withDetachedWorktree } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { findSession, withSessionLock } from '../store/sessions.ts';
@@ -57,10 +58,13 @@ async function runTests(ctx: Context, r: SessionRecord, head: string, opts: Fini
   return { command, code: res.code, output: capture ? `${res.stdout}${res.stderr}` : null };
 }
 
-function entryText(ctx: Context, r: SessionRecord): { title: string; body: string } {
+/** The pull request's title and body: the session's own commits (oldest first) and its WORK_LOG entry's human parts. */
+async function pullRequestText(ctx: Context, r: SessionRecord, onto: string, head: string): Promise<{ title: string; body: string }> {
+  const repo = r.mode === 'clone' && r.path ? r.path : ctx.main;
+  const commits = (await git(repo, ['log', '--reverse', '--no-merges', '--format=%s', `${onto}..${head}`, '--'])).split('\n').filter(Boolean);
   const e = readEntry(ctx.main, r.uid);
-  if (e) return { title: e.title, body: e.body };
-  return { title: `${r.kind}: ${r.name}`, body: `Session ${r.name} (${r.kind}, component ${r.component}), branch ${r.branch}.\n` };
+  const heading = e ? /^#{1,6}[ \t]+(.+?)[ \t#]*$/m.exec(e.body)?.[1]?.trim() ?? null : null;
+  return prText(r, ctx.main, e ? entryParts(heading, e.body) : null, commits);
 }
 
 /** Finishes a session while holding its lock (no end, sync or second finish of it meanwhile). */
@@ -118,7 +122,7 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
 
   if (opts.pr) {
     say('open a pull request');
-    const { title, body } = entryText(ctx, r);
+    const { title, body } = await pullRequestText(ctx, r, sync.onto as string, head);
     report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, await hasRemote(ctx.main, 'origin'));
   }
   if (opts.merge) {
