@@ -114,7 +114,8 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
   if (ctx.interrupted()) throw new OperationError('interrupted after the tests; nothing was pushed');
   if (opts.merge) await refuseLossOnEnd(ctx, r, head, 'The base was not moved');
 
-  say('push the branch');
+  const remote = await hasRemote(ctx.main, 'origin');
+  if (remote || r.mode === 'clone') say(remote ? 'push the branch' : 'push the branch into the main checkout');
   report.pushed_to = await pushBranch(ctx, r);
   report.worklog_updated = await setEntryStatus(ctx.main, ctx.root, r.uid, 'READY FOR REVIEW');
   if (!report.worklog_updated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
@@ -123,7 +124,7 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
   if (opts.pr) {
     say('open a pull request');
     const { title, body } = await pullRequestText(ctx, r, sync.onto as string, head);
-    report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, await hasRemote(ctx.main, 'origin'));
+    report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, remote);
   }
   if (opts.merge) {
     // Again, right before the base moves: the push took a while, and the agent may still be saving.
@@ -163,5 +164,6 @@ async function refuseLossOnEnd(ctx: Context, r: SessionRecord, head: string, out
   const left = [...risk.uncommitted, ...unpushed, ...risk.stashes, ...risk.ignored];
   if (!left.length) return;
   const list = left.slice(0, 5).join(', ') + (left.length > 5 ? `, and ${left.length - 5} more` : '');
-  throw new OperationError(`merge=1 would end the session, but its copy has ${list}, which ending it would lose; commit, push or remove them, or finish without merge=1. ${outcome}`);
+  const keep = (await hasRemote(ctx.main, 'origin')) ? 'commit, push or remove them' : 'commit or remove them';
+  throw new OperationError(`merge=1 would end the session, but its copy has ${list}, which ending it would lose; ${keep}, or finish without merge=1. ${outcome}`);
 }
