@@ -41,5 +41,7 @@ await runCommand('conflicts', async (opts, { env }) => {
     ]);
     out.push(renderTable(['PAIR', 'FILES', 'MERGE'], pairRows));
   }
+  const next = [...radar.sessions.filter((s) => s.next).map((s) => `  ${s.name}: ${s.next}`), ...radar.pairs.filter((p) => p.next).map((p) => `  ${p.a} <-> ${p.b}: ${p.next}`)];
+  if (next.length) out.push('', 'Next steps:', ...next);
   process.stdout.write(`${out.join('\n')}\n`);
 });

@@ -1,18 +1,18 @@
-// make end-session name=NAME [force=1 json=1 repo=PATH]
+// make end-session name=NAME [force=1 json=1 repo=PATH] | make end-session merged=1 [dry=1 json=1 repo=PATH]
 import { runCommand } from './lib/cli/run.ts';
-import { paint } from './lib/cli/table.ts';
+import { paint, renderTable } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
-import { endSession } from './lib/session/end.ts';
+import { UsageError } from './lib/core/errors.mjs';
+import { endSession, type EndReport } from './lib/session/end.ts';
+import { endMergedSessions, type MergedReport } from './lib/session/merged.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 
-await runCommand('end-session', async (opts, { env }) => {
-  const json = opts.json;
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
-  catchInterrupts(() => process.stderr.write('end-session: interrupted; finishing the step under way...\n'));
-  const rep = await endSession(ctx, opts.name, { force: opts.force });
-  if (json) return printJson(rep);
-  const out = [`${paint('green', '✓')} ended session ${rep.name}: ${rep.outcome}`];
+const USAGE = 'make end-session name=NAME (one session) or make end-session merged=1 (every session already merged)';
+
+function renderOne(rep: EndReport): string {
+  const head = rep.status === 'AWAITING REVIEW' ? `ended '${rep.name}': pushed, awaiting review (branch kept: ${rep.branch})` : `ended session ${rep.name}: ${rep.outcome}`;
+  const out = [`${paint('green', '✓')} ${head}`];
   if (rep.removed_copy) out.push(`  removed    ${rep.removed_copy}`);
   out.push(`  branch     ${rep.branch} ${rep.branch_deleted ? 'deleted' : rep.branch_kept_reason ? `kept: ${rep.branch_kept_reason}` : 'gone'}`);
   if (rep.discarded.uncommitted.length) out.push(`  threw away ${rep.discarded.uncommitted.length} uncommitted file(s): ${rep.discarded.uncommitted.join(', ')}`);
@@ -23,5 +23,33 @@ await runCommand('end-session', async (opts, { env }) => {
   if (rep.kept_refs.length) out.push(`  kept       the commits nothing else held, under ${rep.kept_refs.length} ref(s): ${rep.kept_refs.join(', ')} (get one back: git branch NAME ${rep.kept_refs[0]})`);
   out.push(`  logs kept  ${rep.archived_to}`);
   for (const w of rep.warnings) out.push(`  ${paint('yellow', 'note')}       ${w}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  return out.join('\n');
+}
+
+function renderMerged(rep: MergedReport, where: string): string {
+  if (!rep.ended.length && !rep.skipped.length) return `no sessions in ${where}`;
+  const rows = [
+    ...rep.ended.map((e) => [e.name, paint('green', rep.dry ? 'would end' : 'ended'), e.why]),
+    ...rep.skipped.map((s) => [s.name, paint('yellow', rep.dry ? 'would skip' : 'skipped'), s.why]),
+  ].sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+  const recover = rep.ended.some((e) => e.kept_refs.length) ? '\nget a branch back with: git branch NAME <ref>' : '';
+  return `${renderTable(['SESSION', 'RESULT', 'WHY'], rows)}${rep.dry ? '\ndry run: nothing was changed' : ''}${recover}`;
+}
+
+await runCommand('end-session', async (opts, { env }) => {
+  if (opts.merged && opts.name) throw new UsageError(`merged=1 ends every merged session and takes no name=; use ${USAGE}`);
+  if (!opts.merged && !opts.name) throw new UsageError(`name= is required: ${USAGE}`);
+  if (opts.merged && opts.force) throw new UsageError('merged=1 ends only sessions that lose nothing, so it takes no force=1; to throw one session away: make end-session name=NAME force=1');
+  if (opts.dry && !opts.merged) throw new UsageError('dry=1 goes with merged=1: make end-session merged=1 dry=1');
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
+  catchInterrupts(() => process.stderr.write('end-session: interrupted; finishing the step under way...\n'));
+  if (opts.merged) {
+    const rep = await endMergedSessions(ctx, { dry: opts.dry });
+    if (opts.json) return printJson(rep);
+    process.stdout.write(`${renderMerged(rep, `${ctx.main} (workspace ${ctx.config.workspace})`)}\n`);
+    return;
+  }
+  const rep = await endSession(ctx, opts.name as string, { force: opts.force });
+  if (opts.json) return printJson(rep);
+  process.stdout.write(`${renderOne(rep)}\n`);
 });

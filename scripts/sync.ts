@@ -21,8 +21,8 @@ const list = (xs: string[]) => xs.slice(0, 6).join(', ') + (xs.length > 6 ? `, a
 
 function detail(s: SessionSync): string {
   const move = s.before && s.after && s.before !== s.after ? `${s.before.slice(0, 7)} -> ${s.after.slice(0, 7)}` : '';
-  if (s.result === 'conflict') return `in ${list(s.conflicts)}; ${s.message ?? ''}`;
-  if (s.result === 'dirty') return `${s.dirty.length} uncommitted file(s): ${list(s.dirty)}; ${s.message ?? ''}`;
+  if (s.result === 'conflict') return `in ${list(s.conflicts)}: ${s.message ?? ''}; to resolve it: ${s.next ?? ''}`;
+  if (s.result === 'dirty') return `${s.dirty.length} uncommitted file(s): ${list(s.dirty)}; ${s.next ?? s.message ?? ''}`;
   return [move, s.message].filter(Boolean).join('; ');
 }
 

@@ -57,9 +57,9 @@ describe('make finish-session', () => {
     expect(worklogField(repo, s.uid, 'Status')).toBe('READY FOR REVIEW');
     expect(r.data.pr).toMatchObject({ created: false, reason: expect.stringMatching(/not installed|not logged in/) });
     const title = r.data.pr!.argv[8]!;
-    expect(title).toMatch(/green/);
+    expect(title).toBe('green work');
     expect(r.data.pr!.argv.slice(0, 8)).toEqual(['gh', 'pr', 'create', '--base', 'main', '--head', 'feature/green', '--title']);
-    expect(r.data.pr!.argv[10]).toContain('**Status:** READY FOR REVIEW');
+    expect(r.data.pr!.argv[10]).toMatch(/^## Commits\n\n- green work\n/);
     expect(r.data.pr!.command.startsWith(`gh pr create --base main --head feature/green --title '${title}' --body '`)).toBe(true);
 
     const again = make(repo, 'finish-session', { name: 'green', pr: 1 }, noGh());

@@ -94,7 +94,7 @@ describe('an agent saving files while sync stands at a conflict', () => {
     const agent = agentGit({ afterFailed: 'rebase' }, { run: [{ cwd: s.path!, sh: hold }] });
     const r = makeJson<{ sessions: Line[] }>(repo, 'sync', { name: 'busy' }, agent.env);
     expect(agent.acted()).toBe(true);
-    expect(r.data.sessions[0]).toMatchObject({ result: 'conflict', message: 'rebase aborted, session left as it was' });
+    expect(r.data.sessions[0]).toMatchObject({ result: 'conflict', message: 'rebase aborted: nothing was changed' });
     expect(snapshot(s.path!)).toEqual(before);
   });
 });

@@ -97,9 +97,16 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
     {
       name: 'end-session',
       script: 'end-session',
-      help: 'end a session safely',
+      help: 'end a session safely, or every merged one',
       example: 'name=login-form',
-      options: [SESSION_NAME, { name: 'force', kind: 'flag', help: 'throw the uncommitted and unpushed work away' }, JSON_OUT, REPO],
+      options: [
+        { name: 'name', kind: 'string', meta: 'NAME', help: 'the session (make list-sessions shows them); required unless merged=1' },
+        { name: 'force', kind: 'flag', help: 'throw the uncommitted and unpushed work away' },
+        { name: 'merged', kind: 'flag', help: 'end every session whose work is already in its base (squash and rebase merges too)' },
+        { name: 'dry', kind: 'flag', help: 'with merged=1: say what it would end and skip, change nothing' },
+        JSON_OUT,
+        REPO,
+      ],
     },
     {
       name: 'track',

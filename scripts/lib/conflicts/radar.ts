@@ -11,6 +11,7 @@ import { changedSince, mergeTreeMany, mergeTreeMode, scratchObjects, type MergeT
 import type { SessionRecord } from '../store/schemas.ts';
 import { readSessions } from '../store/sessions.ts';
 import { resolveTargets, type SyncTarget } from '../git/base.ts';
+import { baseConflictStep, pairConflictStep } from './next-step.ts';
 
 /** The stable keys of `make conflicts json=1`, per session. */
 export interface RadarSession {
@@ -30,6 +31,8 @@ export interface RadarSession {
   /** Changed files inside another live session's component. */
   in_other_components: { session: string; component: string; files: string[] }[];
   error: string | null;
+  /** What to do about a conflict with the base (the make sync, then the rebase to resolve it); null when there is none. */
+  next: string | null;
 }
 
 /** A pair of sessions whose changes meet: files both changed, and whether merging them would really conflict. */
@@ -40,6 +43,8 @@ export interface RadarPair {
   conflict: boolean;
   conflict_files: string[];
   error: string | null;
+  /** Who resolves a real conflict between the two, and how; null when they merge cleanly. */
+  next: string | null;
 }
 
 export interface Radar {
@@ -105,7 +110,7 @@ async function hunksOf(
 }
 
 function blankSession(r: SessionRecord): RadarSession {
-  return { name: r.name, branch: r.branch, base: r.base, component: r.component, mode: r.mode, tip: null, changed: [], base_conflict: false, base_conflict_files: [], outside_component: [], in_other_components: [], error: null };
+  return { name: r.name, branch: r.branch, base: r.base, component: r.component, mode: r.mode, tip: null, changed: [], base_conflict: false, base_conflict_files: [], outside_component: [], in_other_components: [], error: null, next: null };
 }
 
 export interface RadarOptions {
@@ -154,7 +159,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       // A file on one side where the other has a folder is git's to judge, never proven here.
       if (ha && hb && !crossed && provablyClean(ha, hb, files)) pairMerge.push(null);
       else pairMerge.push(merges.push([tips[i]?.tip as string, tips[j]?.tip as string]) - 1);
-      return { a: list[i]?.name as string, b: list[j]?.name as string, files, conflict: false, conflict_files: [] as string[], error: null as string | null };
+      return { a: list[i]?.name as string, b: list[j]?.name as string, files, conflict: false, conflict_files: [] as string[], error: null as string | null, next: null as string | null };
     });
     const pairMerges = merges.length;
     const baseChecks: number[] = [];
@@ -177,6 +182,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       p.conflict = Boolean(o && !o.clean && !o.error);
       p.conflict_files = o?.files ?? [];
       p.error = o?.error ?? null;
+      if (p.conflict) p.next = pairConflictStep(p.a, p.b, list.find((r) => r.name === p.a)?.base ?? 'the base', p.conflict_files);
     });
     baseChecks.forEach((i, k) => {
       const o = outcomes[pairMerges + k];
@@ -184,6 +190,8 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       s.base_conflict = Boolean(o && !o.clean && !o.error);
       s.base_conflict_files = o?.files ?? [];
       if (o?.error) s.error = o.error;
+      const target = targets.get(list[i]?.base as string);
+      if (s.base_conflict && target && !(target instanceof Error)) s.next = baseConflictStep(main, list[i] as SessionRecord, target.ref, s.base_conflict_files);
     });
 
     for (const [i, r] of list.entries()) {

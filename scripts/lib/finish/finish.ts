@@ -6,15 +6,17 @@ import { endSessionLocked, workAtRisk, type EndReport } from '../session/end.ts'
 import { errorMessage, OperationError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
 import { openPullRequest, type PullRequest } from './pull-request.ts';
+import { entryParts, prText } from './pr-text.ts';
 import { fastForwardBase, pushBranch } from './push.ts';
 import { readEnvFile } from '../core/env-file.ts';
-import { gitRaw, hasRemote, isAncestor } from '../git/repo.ts';
+import { git, gitRaw, hasRemote, isAncestor } from '../git/repo.ts';
 import { withDetachedWorktree } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { findSession, withSessionLock } from '../store/sessions.ts';
 import { uncommittedFiles } from '../session/uncommitted.ts';
 import { scratchPath } from '../store/paths.ts';
-import { syncOne, type SessionSync } from '../sync/sync.ts';
+import { ownCommits, syncOneOnto, syncTargetFor, type SessionSync } from '../sync/sync.ts';
+import { resolveSteps } from '../conflicts/next-step.ts';
 import { recordSessionEvent } from '../tracker/tracker.ts';
 import { readEntry, setEntryStatus } from '../worklog/entries.ts';
 
@@ -56,10 +58,13 @@ async function runTests(ctx: Context, r: SessionRecord, head: string, opts: Fini
   return { command, code: res.code, output: capture ? `${res.stdout}${res.stderr}` : null };
 }
 
-function entryText(ctx: Context, r: SessionRecord): { title: string; body: string } {
+/** The pull request's title and body: the session's own commits (oldest first) and its WORK_LOG entry's human parts. */
+async function pullRequestText(ctx: Context, r: SessionRecord, onto: string, head: string): Promise<{ title: string; body: string }> {
+  const repo = r.mode === 'clone' && r.path ? r.path : ctx.main;
+  const commits = (await git(repo, ['log', '--reverse', '--no-merges', '--format=%s', `${onto}..${head}`, '--'])).split('\n').filter(Boolean);
   const e = readEntry(ctx.main, r.uid);
-  if (e) return { title: e.title, body: e.body };
-  return { title: `${r.kind}: ${r.name}`, body: `Session ${r.name} (${r.kind}, component ${r.component}), branch ${r.branch}.\n` };
+  const heading = e ? /^#{1,6}[ \t]+(.+?)[ \t#]*$/m.exec(e.body)?.[1]?.trim() ?? null : null;
+  return prText(r, ctx.main, e ? entryParts(heading, e.body) : null, commits);
 }
 
 /** Finishes a session while holding its lock (no end, sync or second finish of it meanwhile). */
@@ -78,11 +83,23 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     if (st.dirty.length) throw new OperationError(`session '${name}' has ${st.dirty.length} uncommitted file(s) (${st.dirty.slice(0, 5).join(', ')}); commit them first, nothing was changed`);
   }
 
-  say('fetch and rebase onto the base');
-  const { target, sync, warnings } = await syncOne(ctx, r);
+  const prepared = await syncTargetFor(ctx, r.base);
+  const target = prepared.target;
+  const own = await ownCommits(ctx.main, r, target);
+  if (own && !own.length) {
+    const where = r.path ? `in ${r.path}` : `on its branch ${r.branch}`;
+    throw new OperationError(`nothing to finish: session '${name}' has no commits of its own (commit your work ${where} first)`);
+  }
+  say(`rebase onto ${target.ref}`);
+  const synced = await syncOneOnto(ctx, r, target);
+  const sync = synced.sync;
+  const warnings = [...prepared.warnings, ...synced.warnings];
   if (!sync.ok) {
-    const why = sync.result === 'conflict' ? `conflicts in ${sync.conflicts.join(', ')}; the session was left as it was` : (sync.message ?? sync.result);
-    throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): ${why}. Resolve it in the copy (git rebase ${short(target.sha)}), then run make finish-session name=${name} again`);
+    const again = `make finish-session name=${name}`;
+    if (sync.result === 'conflict') {
+      throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): conflicts in ${sync.conflicts.join(', ')}; the session was left as it was. To resolve it: ${resolveSteps(ctx.main, r, target.ref, 'rebase', again)}`);
+    }
+    throw new OperationError(`could not rebase ${r.branch} onto ${target.ref} (${short(target.sha)}): ${sync.message ?? sync.result}. Resolve it, then run ${again} again`);
   }
   if (ctx.interrupted()) throw new OperationError(`interrupted after the rebase onto ${short(target.sha)}; nothing was tested or pushed`);
   const head = sync.after as string;
@@ -97,7 +114,8 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
   if (ctx.interrupted()) throw new OperationError('interrupted after the tests; nothing was pushed');
   if (opts.merge) await refuseLossOnEnd(ctx, r, head, 'The base was not moved');
 
-  say('push the branch');
+  const remote = await hasRemote(ctx.main, 'origin');
+  if (remote || r.mode === 'clone') say(remote ? 'push the branch' : 'push the branch into the main checkout');
   report.pushed_to = await pushBranch(ctx, r);
   report.worklog_updated = await setEntryStatus(ctx.main, ctx.root, r.uid, 'READY FOR REVIEW');
   if (!report.worklog_updated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
@@ -105,8 +123,8 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
 
   if (opts.pr) {
     say('open a pull request');
-    const { title, body } = entryText(ctx, r);
-    report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, await hasRemote(ctx.main, 'origin'));
+    const { title, body } = await pullRequestText(ctx, r, sync.onto as string, head);
+    report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, remote);
   }
   if (opts.merge) {
     // Again, right before the base moves: the push took a while, and the agent may still be saving.
@@ -146,5 +164,6 @@ async function refuseLossOnEnd(ctx: Context, r: SessionRecord, head: string, out
   const left = [...risk.uncommitted, ...unpushed, ...risk.stashes, ...risk.ignored];
   if (!left.length) return;
   const list = left.slice(0, 5).join(', ') + (left.length > 5 ? `, and ${left.length - 5} more` : '');
-  throw new OperationError(`merge=1 would end the session, but its copy has ${list}, which ending it would lose; commit, push or remove them, or finish without merge=1. ${outcome}`);
+  const keep = (await hasRemote(ctx.main, 'origin')) ? 'commit, push or remove them' : 'commit or remove them';
+  throw new OperationError(`merge=1 would end the session, but its copy has ${list}, which ending it would lose; ${keep}, or finish without merge=1. ${outcome}`);
 }

@@ -46,19 +46,22 @@ export async function pushBranch(ctx: Context, r: SessionRecord): Promise<string
 export async function fastForwardBase(ctx: Context, base: string, branch: string): Promise<{ base: string; from: string; to: string; pushed: boolean | null }> {
   const { main } = ctx;
   const sha = await revParse(main, `refs/heads/${branch}`);
-  if (!(await refExists(main, `refs/heads/${base}`))) throw new OperationError(`there is no local branch ${base} to fast-forward; the branch ${branch} is pushed, merge it yourself`);
+  const remote = await hasRemote(main, 'origin');
+  // Only a branch that went somewhere is "pushed": without a remote it is in the main checkout, as it was.
+  const where = remote ? `the branch ${branch} is pushed` : `the branch ${branch} is in the main checkout`;
+  if (!(await refExists(main, `refs/heads/${base}`))) throw new OperationError(`there is no local branch ${base} to fast-forward; ${where}, merge it yourself`);
   const old = await revParse(main, `refs/heads/${base}`);
   if (!(await isAncestor(main, old, sha))) throw new OperationError(`${base} has moved on since the rebase, so it cannot be fast-forwarded to ${branch}; run make finish-session again`);
   if (old !== sha) {
     const holder = (await worktreesOf(main)).find((w) => w.branch === base);
     if (holder) {
       const r = await gitRaw(holder.path, ['merge', '--ff-only', '--quiet', sha]);
-      if (r.code !== 0) throw new OperationError(`could not fast-forward ${base} in ${holder.path} (${gitFailure(['merge', '--ff-only'], r)}); ${branch} is pushed and marked READY FOR REVIEW, merge it yourself`);
+      if (r.code !== 0) throw new OperationError(`could not fast-forward ${base} in ${holder.path} (${gitFailure(['merge', '--ff-only'], r)}); ${branch} is ${remote ? 'pushed and ' : ''}marked READY FOR REVIEW, merge it yourself`);
     } else {
       await git(main, ['update-ref', '-m', `parallel finish: fast-forward to ${branch}`, `refs/heads/${base}`, sha, old]);
     }
   }
   let pushed: boolean | null = null;
-  if (await hasRemote(main, 'origin')) pushed = (await gitRaw(main, ['push', '--quiet', 'origin', `refs/heads/${base}:refs/heads/${base}`])).code === 0;
+  if (remote) pushed = (await gitRaw(main, ['push', '--quiet', 'origin', `refs/heads/${base}:refs/heads/${base}`])).code === 0;
   return { base, from: old, to: sha, pushed };
 }

@@ -5,11 +5,10 @@ import { existsSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
-import { KEEP_LIMIT, keepFiles, planKeep, size, type KeepPlan } from './ignored-files.ts';
+import { keepFiles, planKeep, type KeepPlan } from './ignored-files.ts';
 import { isInside } from '../core/paths.ts';
 import { errorMessage, OperationError, UsageError } from '../core/errors.mjs';
 import { run } from '../core/exec.ts';
-import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, hasRemote, isAncestor, revParse } from '../git/repo.ts';
 import { copyFingerprint, readCopy, type CopyIdentity } from '../git/copy-state.ts';
 import { keptAutostashes } from '../git/stash.ts';
@@ -20,28 +19,15 @@ import { archiveSession, archiveStamp, findSession, isInterrupted, keptDir, upda
 import { isoWithOffset } from '../core/time.ts';
 import { endSessionStatus } from '../tracker/tracker.ts';
 import { setEntryStatus } from '../worklog/entries.ts';
+import { describeRisk, refusal, unreadable, type AtRisk } from './end-words.ts';
 
-export interface AtRisk {
-  /** Everything `git status` listed, copies included: when empty, git can recheck cleanliness as it removes. */
-  anyChange: boolean;
-  /** Uncommitted files in the copy (modified, staged, untracked), copies of .env and friends excepted. */
-  uncommitted: string[];
-  /** Commits that ending would leave in neither the base nor on a remote nor under any other ref: "abbrev subject". */
-  unpushed: string[];
-  /** Stash entries of a clone (a worktree's stashes live in the main repository and stay). */
-  stashes: string[];
-  /** Git-ignored paths, not disposable, too big to keep in the archive (the smaller ones are kept). */
-  ignored: string[];
-  copyMissing: boolean;
-  /** Where the copy's folder is when it is not where the session put it (moved by hand or with git worktree move). */
-  movedTo: string | null;
-  /** Why git could not read the copy: nothing of it is removed then, not even with force=1. */
-  unreadable: string | null;
-}
+export type { AtRisk } from './end-words.ts';
 
 export interface EndReport {
   name: string;
   outcome: 'COMPLETED' | 'ABANDONED';
+  /** What the WORK_LOG entry's Status became: COMPLETED, AWAITING REVIEW (pushed, not merged), ABANDONED, MERGED. */
+  status: string;
   removed_copy: string | null;
   branch: string;
   branch_deleted: boolean;
@@ -68,6 +54,8 @@ interface Inspection {
   orphans: Tip[];
   /** The copy as inspected (copyFingerprint): it is removed only if it still reads the same once set aside. */
   fingerprint: string | null;
+  /** The commits behind risk.unpushed, by full sha. */
+  unpushed: { sha: string; line: string }[];
 }
 
 const lines = (out: string) => out.split('\n').filter(Boolean);
@@ -85,7 +73,7 @@ function distinct(tips: readonly Tip[]): Tip[] {
 async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<Inspection> {
   const { main } = ctx;
   const risk: AtRisk = { anyChange: false, uncommitted: [], unpushed: [], stashes: [], ignored: [], copyMissing: false, movedTo: null, unreadable: null };
-  const ins: Inspection = { risk, at: null, registered: null, keep: { keep: [], tooBig: [] }, orphans: [], fingerprint: null };
+  const ins: Inspection = { risk, at: null, registered: null, keep: { keep: [], tooBig: [] }, orphans: [], fingerprint: null, unpushed: [] };
   const branchTip = (await branchExists(main, r.branch)) ? await revParse(main, r.branch) : null;
   const copyTips: Tip[] = [];
   let stashed: Tip[] = [];
@@ -136,8 +124,10 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
   const orphanCommits = new Set(orphaned.map((o) => o.sha));
   ins.orphans = [...distinct(tips.filter((t) => orphanCommits.has(t.commit))), ...stashed];
   // The branch itself must be in the base or pushed, even when another local branch holds its commits.
-  const strict = r.mode !== 'clone' && branchTip ? lines(await git(main, ['log', '--format=%h %s', r.branch, '--not', r.base, '--remotes', '--'])) : [];
-  risk.unpushed = [...new Set([...strict, ...orphaned.map((o) => o.line)])];
+  const strict = r.mode !== 'clone' && branchTip ? lines(await git(main, ['log', '--format=%H %h %s', r.branch, '--not', r.base, '--remotes', '--'])).map((l) => ({ sha: l.slice(0, l.indexOf(' ')), line: l.slice(l.indexOf(' ') + 1) })) : [];
+  const seen = new Set<string>();
+  ins.unpushed = [...strict, ...orphaned].filter((c) => !seen.has(c.sha) && seen.add(c.sha));
+  risk.unpushed = ins.unpushed.map((c) => c.line);
   risk.anyChange ||= risk.uncommitted.length > 0;
   return ins;
 }
@@ -145,38 +135,6 @@ async function inspect(ctx: Context, r: SessionRecord, force: boolean): Promise<
 /** What ending the session would throw away. Clone refs are checked against the main repository's refs. */
 export async function workAtRisk(ctx: Context, r: SessionRecord): Promise<AtRisk> {
   return (await inspect(ctx, r, false)).risk;
-}
-
-function describeRisk(risk: AtRisk, r: SessionRecord, plan: KeepPlan): string {
-  const parts: string[] = [];
-  const list = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
-  if (risk.movedTo) parts.push(`a copy that was moved by hand to ${risk.movedTo} (git expects it at ${r.path})`);
-  if (risk.uncommitted.length) parts.push(`${risk.uncommitted.length} uncommitted file${risk.uncommitted.length > 1 ? 's' : ''} (${list(risk.uncommitted)})`);
-  if (risk.unpushed.length) parts.push(`${risk.unpushed.length} commit${risk.unpushed.length > 1 ? 's' : ''} neither merged nor pushed (${list(risk.unpushed)})`);
-  if (risk.stashes.length) parts.push(`${risk.stashes.length} stash entr${risk.stashes.length > 1 ? 'ies' : 'y'} in the clone (${list(risk.stashes)})`);
-  if (plan.tooBig.length) {
-    const big = plan.tooBig.map((e) => `${e.entry} ${e.over ? 'at least ' : ''}${e.files.length > KEEP_LIMIT.files ? `${e.files.length} files` : size(e.bytes)}`);
-    parts.push(`${big.length} git-ignored path${big.length > 1 ? 's' : ''} too big to keep in the archive (${list(big)})`);
-  }
-  return parts.join(' and ');
-}
-
-function refusal(risk: AtRisk, r: SessionRecord, lost: string, push: string): string {
-  const advice: string[] = [];
-  if (risk.movedTo) advice.push(`move it back (mv ${shellQuote(risk.movedTo)} ${shellQuote(r.path ?? '')})`);
-  if (risk.uncommitted.length) advice.push(`commit it, then ${push ? 'push or ' : ''}merge it`);
-  else if (risk.unpushed.length) advice.push(`${push}merge it into ${r.base}`);
-  else if (risk.stashes.length) advice.push('apply or drop the stashes');
-  if (risk.ignored.length) advice.push('list them under disposable: in parallel.config.yaml, or move them out of the copy');
-  return `session '${r.name}' has ${lost}; nothing was changed. To keep it: ${advice.join('; ')}. To throw it away: make end-session name=${r.name} force=1`;
-}
-
-function unreadable(ctx: Context, r: SessionRecord, at: string, why: string): string {
-  const fix =
-    r.mode === 'clone'
-      ? `move what you want to keep out of it and delete the folder yourself`
-      : `if it is the session's worktree, relink it with: git -C ${shellQuote(ctx.main)} worktree repair; if not, move it out of the way`;
-  return `cannot read the copy ${at} of session '${r.name}': ${why}; nothing was changed, not even with force=1. To go on: ${fix}, then run make end-session name=${r.name} again`;
 }
 
 function keptFiles(plan: KeepPlan): string[] {
@@ -202,36 +160,81 @@ async function removeSetAside(ctx: Context, r: SessionRecord, ins: Inspection, a
   await remove(aside);
 }
 
-/** Ends a session while holding its lock, so that two ends (or an end and a sync) never interleave. */
 export interface EndOptions {
   force: boolean;
-  /** The WORK_LOG status to write (default COMPLETED, or ABANDONED with force). */
+  /** The WORK_LOG status to write (default: COMPLETED when merged, AWAITING REVIEW when pushed but not merged, ABANDONED with force). */
   status?: string;
+  /**
+   * The session's tip, whose content is already in the base (a squash or rebase merge: end-session
+   * merged=1). Its commits are then not the session's own: they do not make ending refuse, the branch is
+   * deleted, and what nothing else holds is kept under refs/parallel/archive/ as force=1 keeps it.
+   */
+  integratedTip?: string;
 }
 
+/** A refusal of end-session: `why` names in a few words what ending would lose (the message says what to do). */
+export class EndRefused extends OperationError {
+  constructor(
+    message: string,
+    readonly why: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Ends a session while holding its lock, so that two ends (or an end and a sync) never interleave. */
 export async function endSession(ctx: Context, name: string, opts: EndOptions): Promise<EndReport> {
   const r = findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
   if (r.path && isInside(r.path, ctx.cwd)) throw new UsageError(`you are inside the copy of session '${name}', which end-session removes; cd ${ctx.main} and run it there`);
   return withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
 }
 
-/** endSession for a caller that already holds the session's lock (finish-session merge=1). */
+/** The session's commits that are in the base by content: those of `tip` that the base lacks by ancestry. */
+async function integratedCommits(main: string, r: SessionRecord, tip: string | undefined): Promise<Set<string>> {
+  if (!tip) return new Set();
+  const not = (await branchExists(main, r.base)) ? ['--not', `refs/heads/${r.base}`] : [];
+  return new Set(lines(await git(main, ['rev-list', tip, ...not, '--'])));
+}
+
+/**
+ * What end-session would do with the session as it is now: the inspection, and why it refuses (null
+ * when it would end it). The same rules for end-session, finish-session merge=1 and end-session merged=1.
+ */
+async function assess(ctx: Context, r: SessionRecord, opts: EndOptions): Promise<{ ins: Inspection; refusal: EndRefused | null }> {
+  const ins = await inspect(ctx, r, opts.force || Boolean(opts.integratedTip));
+  const risk = ins.risk;
+  if (risk.unreadable) return { ins, refusal: new EndRefused(unreadable(ctx, r, ins.at ?? '', risk.unreadable), `its copy cannot be read: ${risk.unreadable}`) };
+  if (opts.integratedTip) {
+    const integrated = await integratedCommits(ctx.main, r, opts.integratedTip);
+    ins.unpushed = ins.unpushed.filter((c) => !integrated.has(c.sha));
+    risk.unpushed = ins.unpushed.map((c) => c.line);
+  }
+  const lost = describeRisk(risk, r, ins.keep);
+  if (!lost || opts.force) return { ins, refusal: null };
+  return { ins, refusal: new EndRefused(refusal(risk, r, lost, (await hasRemote(ctx.main)) ? `push it (git push origin ${r.branch}) or ` : ''), lost) };
+}
+
+/** Why ending the session would be refused (in a few words), or null when it would end: end-session merged=1 dry=1. */
+export async function endRefusal(ctx: Context, r: SessionRecord, opts: EndOptions): Promise<string | null> {
+  return (await assess(ctx, r, opts)).refusal?.why ?? null;
+}
+
+/** endSession for a caller that already holds the session's lock (finish-session merge=1, end-session merged=1). */
 export async function endSessionLocked(ctx: Context, name: string, opts: EndOptions): Promise<EndReport> {
   const { main, root } = ctx;
   const workspace = ctx.config.workspace;
   const r = findSession(root, workspace, name);
   if (r.state === 'creating' && !isInterrupted(r)) throw new OperationError(`session '${name}' is still being created (pid ${r.creator?.pid}); wait for it to finish`);
-  const ins = await inspect(ctx, r, opts.force);
+  const { ins, refusal: refused } = await assess(ctx, r, opts);
   const risk = ins.risk;
-  if (risk.unreadable) throw new OperationError(unreadable(ctx, r, ins.at ?? '', risk.unreadable));
-  const lost = describeRisk(risk, r, ins.keep);
-  if (lost && !opts.force) throw new OperationError(refusal(risk, r, lost, (await hasRemote(main)) ? `push it (git push origin ${r.branch}) or ` : ''));
+  if (refused) throw refused;
   const warnings: string[] = [];
   const outcome = opts.force ? 'ABANDONED' : 'COMPLETED';
+  const integrated = opts.integratedTip ?? null;
 
   // Keep first, remove after: what nothing else holds is safe before anything is deleted.
   const stamp = archiveStamp();
-  const keptRefs = opts.force ? await keepUnderRefs(main, `refs/parallel/archive/${workspace}/${name}-${stamp}/`, ins.orphans) : [];
+  const keptRefs = opts.force || integrated ? await keepUnderRefs(main, `refs/parallel/archive/${workspace}/${name}-${stamp}/`, ins.orphans) : [];
   if (ins.at && ins.keep.keep.length) {
     try {
       keepFiles(ins.at, keptDir(root, workspace, name), ins.keep);
@@ -253,26 +256,34 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
 
   let deleted = false;
   let keptReason: string | null = null;
+  let merged = true;
   if (await branchExists(main, r.branch)) {
     const sha = await revParse(main, r.branch);
-    const merged = (await branchExists(main, r.base)) && (await isAncestor(main, r.branch, r.base));
+    merged = (await branchExists(main, r.base)) && (await isAncestor(main, r.branch, r.base));
+    // In the base by content: only as far as it was checked; a commit added since keeps the branch.
+    const inBase = merged || (integrated !== null && (await isAncestor(main, sha, integrated)));
     const checkedOut = (await worktreesOf(main)).some((w) => w.branch === r.branch);
     if (checkedOut) keptReason = 'checked out in another worktree';
-    else if (merged || opts.force) {
+    else if (inBase || opts.force) {
       await deleteBranchAt(main, root, r.branch, sha);
       deleted = true;
-      if (!merged) warnings.push(`deleted unmerged branch ${r.branch} (was ${sha.slice(0, 10)}; recover with: git branch ${r.branch} ${sha.slice(0, 10)})`);
+      const kept = keptRefs.length ? `; its commits are kept under ${keptRefs.join(', ')}` : '';
+      if (!merged && integrated) warnings.push(`deleted branch ${r.branch}, whose changes are in ${r.base} (was ${sha.slice(0, 10)}${kept}; recover with: git branch ${r.branch} ${sha.slice(0, 10)})`);
+      else if (!merged) warnings.push(`deleted unmerged branch ${r.branch} (was ${sha.slice(0, 10)}; recover with: git branch ${r.branch} ${sha.slice(0, 10)})`);
     } else keptReason = `not merged into ${r.base} (its commits are pushed)`;
+    if (integrated) merged = merged || inBase;
   } else if (r.mode !== 'clone') warnings.push(`branch ${r.branch} was already gone`);
 
+  const status = opts.status ?? (opts.force ? 'ABANDONED' : merged ? 'COMPLETED' : 'AWAITING REVIEW');
   endSessionStatus(root, workspace, name, outcome);
-  const worklogUpdated = await setEntryStatus(main, root, r.uid, opts.status ?? outcome);
+  const worklogUpdated = await setEntryStatus(main, root, r.uid, status);
   if (!worklogUpdated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
   await updateSession(root, workspace, name, (rec) => ({ ...rec, state: 'ended', ended_at: isoWithOffset(), outcome, creator: null }));
   const archived = await archiveSession(root, workspace, name, stamp);
   return {
     name,
     outcome,
+    status,
     removed_copy: removed,
     branch: r.branch,
     branch_deleted: deleted,

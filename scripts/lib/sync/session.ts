@@ -11,6 +11,7 @@ import { filesInTheWay, integrate, operationInProgress, withDetachedWorktree, ty
 import { autostashRef, stashAside, stashBack } from '../git/stash.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import type { SyncTarget } from '../git/base.ts';
+import { resolveSteps, syncCommand } from '../conflicts/next-step.ts';
 
 export const SYNC_RESULTS = ['rebased', 'merged', 'up-to-date', 'dirty', 'conflict', 'missing', 'error'] as const;
 export type SyncResultKind = (typeof SYNC_RESULTS)[number];
@@ -35,6 +36,8 @@ export interface SessionSync {
   /** The ref of the kit's own stash when autostash could not re-apply it (kept, nothing lost). */
   stash_kept: string | null;
   message: string | null;
+  /** What to do next, where something is to be done: for a conflict, how to resolve it by hand and go on. */
+  next: string | null;
 }
 
 export interface SyncOptions {
@@ -43,7 +46,7 @@ export interface SyncOptions {
 }
 
 export function emptySync(r: Pick<SessionRecord, 'name' | 'mode' | 'branch'>, target: SyncTarget | null): SessionSync {
-  return { name: r.name, mode: r.mode, branch: r.branch, result: 'error', ok: false, onto_ref: target?.ref ?? null, onto: target?.sha ?? null, before: null, after: null, conflicts: [], dirty: [], stash_kept: null, message: null };
+  return { name: r.name, mode: r.mode, branch: r.branch, result: 'error', ok: false, onto_ref: target?.ref ?? null, onto: target?.sha ?? null, before: null, after: null, conflicts: [], dirty: [], stash_kept: null, message: null, next: null };
 }
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -53,7 +56,7 @@ function mergeMessage(target: SyncTarget, branch: string): string {
 }
 
 /** A clone reaches the main checkout's commits through its origin; the target may need fetching by sha. */
-async function fetchIntoClone(path: string, sha: string): Promise<void> {
+export async function fetchIntoClone(path: string, sha: string): Promise<void> {
   await git(path, ['fetch', '--quiet', 'origin']);
   if ((await gitRaw(path, ['cat-file', '-e', `${sha}^{commit}`])).code !== 0) await git(path, ['fetch', '--quiet', 'origin', sha]);
 }
@@ -68,7 +71,10 @@ async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: Sy
   if (op) return { ...out, message: `a ${op} is in progress in ${path}; finish or abort it first` };
   if (!st.head) return { ...out, message: `${r.branch} has no commit` };
   if (await isAncestor(path, target.sha, st.head)) return { ...out, result: 'up-to-date', ok: true };
-  if (st.dirty.length && !opts.autostash) return { ...out, result: 'dirty', dirty: st.dirty, message: 'commit the changes first, or pass autostash=1' };
+  if (st.dirty.length && !opts.autostash) {
+    const next = `commit them in ${shellQuote(path)}, then ${syncCommand(r.name, opts.strategy)} (or ${syncCommand(r.name, opts.strategy)} autostash=1 takes them aside and back)`;
+    return { ...out, result: 'dirty', dirty: st.dirty, message: 'commit the changes first, or pass autostash=1', next };
+  }
   const inTheWay = await filesInTheWay(path, st.head, target.sha, opts.strategy);
   if (inTheWay.length) {
     const what = `${list(inTheWay)}, which this copy has as files of its own (ignored or untracked) that the sync would overwrite`;
@@ -85,17 +91,20 @@ async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: Sy
       out.message = `your uncommitted changes did not apply cleanly after the sync; they are kept in ${ref} (git stash apply ${ref}); delete it once applied (git update-ref -d ${ref}): ${back.message}`;
     }
   }
-  return finish(out, res, opts.strategy);
+  return finish(ctx, r, target, out, res, opts.strategy);
 }
 
 const list = (xs: string[]) => xs.slice(0, 6).join(', ') + (xs.length > 6 ? `, and ${xs.length - 6} more` : '');
 
-function finish(out: SessionSync, res: IntegrateResult, strategy: Strategy): SessionSync {
+function finish(ctx: Context, r: SessionRecord, target: SyncTarget, out: SessionSync, res: IntegrateResult, strategy: Strategy): SessionSync {
   if (res.ok) return { ...out, result: strategy === 'rebase' ? 'rebased' : 'merged', ok: !out.stash_kept, after: res.head };
   const restored = res.restored ? '' : ` and it could NOT be restored to ${out.before}; check it by hand`;
   const kept = res.kept.length ? `; files written meanwhile were kept as written: ${list(res.kept)}` : '';
   const stash = out.message ? `; ${out.message}` : '';
-  if (res.conflicts.length) return { ...out, result: 'conflict', conflicts: res.conflicts, message: `${strategy} aborted, session left as it was${restored}${kept}${stash}` };
+  if (res.conflicts.length) {
+    const next = resolveSteps(ctx.main, r, target.ref, strategy, syncCommand(r.name, strategy));
+    return { ...out, result: 'conflict', conflicts: res.conflicts, message: `${strategy} aborted${res.restored ? ': nothing was changed' : ''}${restored}${kept}${stash}`, next };
+  }
   return { ...out, message: `${res.message}${restored}${kept}${stash}` };
 }
 
@@ -106,7 +115,7 @@ function finish(out: SessionSync, res: IntegrateResult, strategy: Strategy): Ses
  */
 async function syncBranch(ctx: Context, r: SessionRecord, target: SyncTarget, opts: SyncOptions, out: SessionSync): Promise<SessionSync> {
   const { main } = ctx;
-  if (!(await branchExists(main, r.branch))) return { ...out, result: 'missing', message: `branch ${r.branch} is gone` };
+  if (!(await branchExists(main, r.branch))) return { ...out, result: 'missing', message: `branch ${r.branch} is gone`, next: `make end-session name=${r.name}` };
   const before = await revParse(main, `refs/heads/${r.branch}`);
   out.before = before;
   out.after = before;
@@ -117,7 +126,7 @@ async function syncBranch(ctx: Context, r: SessionRecord, target: SyncTarget, op
   return withDetachedWorktree(main, scratchPath(ctx.root, 'sync', r.name), before, async (tmp) => {
     const res = await integrate(tmp, target.sha, opts.strategy, before, null, mergeMessage(target, r.branch));
     if (res.ok) await git(main, ['update-ref', '-m', `parallel sync onto ${short(target.sha)}`, `refs/heads/${r.branch}`, res.head, before]);
-    return finish(out, res, opts.strategy);
+    return finish(ctx, r, target, out, res, opts.strategy);
   });
 }
 
@@ -126,7 +135,7 @@ export async function syncSession(ctx: Context, r: SessionRecord, target: SyncTa
   const out = emptySync(r, target);
   try {
     if (r.mode === 'branch' || !r.path) return await syncBranch(ctx, r, target, opts, out);
-    if (!existsSync(r.path)) return { ...out, result: 'missing', message: `the copy ${r.path} is gone (removed by hand?); make end-session name=${r.name} cleans up` };
+    if (!existsSync(r.path)) return { ...out, result: 'missing', message: `the copy ${r.path} is gone (removed by hand?); make end-session name=${r.name} cleans up`, next: `make end-session name=${r.name}` };
     return await syncCopy(ctx, r, r.path, target, opts, out);
   } catch (err) {
     return { ...out, result: 'error', ok: false, message: errorMessage(err) };

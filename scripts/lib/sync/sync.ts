@@ -12,6 +12,7 @@ import { recordSessionEvent } from '../tracker/tracker.ts';
 import { setEntryField } from '../worklog/entries.ts';
 
 export { SYNC_RESULTS, type SessionSync, type SyncResultKind } from './session.ts';
+export { ownCommits } from './own-commits.ts';
 
 export const STRATEGIES = ['rebase', 'merge'] as const;
 
@@ -83,14 +84,17 @@ async function recordSync(ctx: Context, r: SessionRecord, s: SessionSync): Promi
   return warnings;
 }
 
-/** One session onto its base by rebase, recorded (finish-session's first step); the caller holds its lock. */
-export async function syncOne(ctx: Context, r: SessionRecord): Promise<{ target: SyncTarget; sync: SessionSync; warnings: string[] }> {
+/** Fetches origin and decides what a session on `base` is brought onto (finish-session's first step). */
+export async function syncTargetFor(ctx: Context, base: string): Promise<{ target: SyncTarget; warnings: string[] }> {
   const fetch = await fetchOrigin(ctx.main);
   const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); rebased onto what the main checkout has`] : [];
-  const target = await resolveTarget(ctx.main, r.base);
+  return { target: await resolveTarget(ctx.main, base), warnings };
+}
+
+/** One session onto `target` by rebase, recorded; the caller holds its lock. */
+export async function syncOneOnto(ctx: Context, r: SessionRecord, target: SyncTarget): Promise<{ sync: SessionSync; warnings: string[] }> {
   const sync = await syncSession(ctx, r, target, { strategy: 'rebase', autostash: false });
-  warnings.push(...(await recordSync(ctx, r, sync)));
-  return { target, sync, warnings };
+  return { sync, warnings: await recordSync(ctx, r, sync) };
 }
 
 export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise<SyncSummary> {
