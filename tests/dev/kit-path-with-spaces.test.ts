@@ -25,6 +25,6 @@ describe('a kit folder with spaces', () => {
     expect(JSON.parse(listed.stdout).map((s: { name: string }) => s.name)).toEqual(['a']);
     const ended = run(join(kit, 'bin', 'kit'), ['end-session', 'name=a']);
     expect(ended.status, ended.stderr).toBe(0);
-    expect(run('make', ['-s', '-f', join(kit, 'Makefile'), 'help']).stdout).toMatch(/^  make -f '[^']*my h[^']*\/Makefile' new-session +start a session/m);
+    expect(run('make', ['-s', '-f', join(kit, 'Makefile'), 'help']).stdout).toMatch(/^  make -f '[^']*\/my tools\/parallel kit\/Makefile' new-session +start a session/m);
   });
 });
