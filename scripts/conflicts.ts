@@ -14,7 +14,7 @@ function baseCell(s: RadarSession): string {
   return s.changed.length ? 'merges cleanly' : 'no changes yet';
 }
 
-await runCommand('conflicts', async (opts, { env }) => {
+await runCommand('conflicts', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
   const radar = await conflictRadar(ctx, undefined, { mergeTree: parseMergeTreeMode(env.PARALLEL_MERGE_TREE, 'PARALLEL_MERGE_TREE') });
   if (opts.json) return printJson(radar);
@@ -41,7 +41,7 @@ await runCommand('conflicts', async (opts, { env }) => {
     ]);
     out.push(renderTable(['PAIR', 'FILES', 'MERGE'], pairRows));
   }
-  const next = [...radar.sessions.filter((s) => s.next).map((s) => `  ${s.name}: ${s.next}`), ...radar.pairs.filter((p) => p.next).map((p) => `  ${p.a} <-> ${p.b}: ${p.next}`)];
+  const next = [...radar.sessions.filter((s) => s.next).map((s) => `  ${s.name}: ${hint(s.next ?? '')}`), ...radar.pairs.filter((p) => p.next).map((p) => `  ${p.a} <-> ${p.b}: ${hint(p.next ?? '')}`)];
   if (next.length) out.push('', 'Next steps:', ...next);
   process.stdout.write(`${out.join('\n')}\n`);
 });

@@ -36,7 +36,7 @@ function renderMerged(rep: MergedReport, where: string): string {
   return `${renderTable(['SESSION', 'RESULT', 'WHY'], rows)}${rep.dry ? '\ndry run: nothing was changed' : ''}${recover}`;
 }
 
-await runCommand('end-session', async (opts, { env }) => {
+await runCommand('end-session', async (opts, { env, hint }) => {
   if (opts.merged && opts.name) throw new UsageError(`merged=1 ends every merged session and takes no name=; use ${USAGE}`);
   if (!opts.merged && !opts.name) throw new UsageError(`name= is required: ${USAGE}`);
   if (opts.merged && opts.force) throw new UsageError('merged=1 ends only sessions that lose nothing, so it takes no force=1; to throw one session away: make end-session name=NAME force=1');
@@ -46,7 +46,7 @@ await runCommand('end-session', async (opts, { env }) => {
   if (opts.merged) {
     const rep = await endMergedSessions(ctx, { dry: opts.dry });
     if (opts.json) return printJson(rep);
-    process.stdout.write(`${renderMerged(rep, `${ctx.main} (workspace ${ctx.config.workspace})`)}\n`);
+    process.stdout.write(`${hint(renderMerged(rep, `${ctx.main} (workspace ${ctx.config.workspace})`))}\n`);
     return;
   }
   const rep = await endSession(ctx, opts.name as string, { force: opts.force });

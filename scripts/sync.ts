@@ -26,7 +26,7 @@ function detail(s: SessionSync): string {
   return [move, s.message].filter(Boolean).join('; ');
 }
 
-await runCommand('sync', async (opts, { env }) => {
+await runCommand('sync', async (opts, { env, hint }) => {
   const all = opts.all;
   if (!opts.name && !all) throw new UsageError('name= is required, e.g. make sync name=login-form (or make sync-all for every session)');
   if (opts.name && all) throw new UsageError(`all=1 (make sync-all) takes no name=; to sync one session: make sync name=${opts.name}`);
@@ -38,7 +38,7 @@ await runCommand('sync', async (opts, { env }) => {
     printJson(sum);
     return sum.ok ? 0 : 1;
   }
-  for (const w of sum.warnings) process.stderr.write(`sync: ${w}\n`);
+  for (const w of sum.warnings) process.stderr.write(`sync: ${hint(w)}\n`);
   if (!sum.sessions.length) {
     process.stdout.write(`no active sessions in ${ctx.main} (workspace ${ctx.config.workspace})\n`);
     return 0;
@@ -47,7 +47,7 @@ await runCommand('sync', async (opts, { env }) => {
   const fetched = sum.fetch.fetched ? ' (fetched origin)' : '';
   const rows = sum.sessions.map((s) => {
     const [label, color] = LABEL[s.result];
-    return [s.name, paint(color, label), s.onto ? s.onto.slice(0, 7) : '-', detail(s)];
+    return [s.name, paint(color, label), s.onto ? s.onto.slice(0, 7) : '-', hint(detail(s))];
   });
   process.stdout.write(`${strategy === 'rebase' ? 'rebasing' : 'merging'} onto ${onto || '-'}${fetched}\n${renderTable(['SESSION', 'RESULT', 'ONTO', 'DETAIL'], rows)}\n`);
   const failed = sum.sessions.filter((s) => !s.ok).length;
