@@ -2,7 +2,7 @@
 // resolve it; between two sessions, who resolves it once the other is merged. Clean ones say nothing.
 import { describe, expect, it } from 'vitest';
 import type { Radar } from '../../scripts/lib/conflicts/radar.ts';
-import { make, makeJson } from '../helpers/make.ts';
+import { asPrinted, make, makeJson } from '../helpers/make.ts';
 import { commitFiles, commitOnBranch, makeRepo } from '../helpers/repo.ts';
 import { newSession } from '../helpers/session.ts';
 
@@ -37,7 +37,7 @@ describe('make conflicts: next steps', () => {
     const text = make(repo, 'conflicts');
     expect(text.code).toBe(0);
     const steps = text.stdout.slice(text.stdout.indexOf('\nNext steps:\n'));
-    expect(steps.split('\n').filter(Boolean)).toEqual(['Next steps:', `  c: ${s.c?.next}`, `  a <-> b: ${r.data.pairs[0]?.next}`]);
+    expect(steps.split('\n').filter(Boolean)).toEqual(['Next steps:', `  c: ${asPrinted(s.c?.next ?? '')}`, `  a <-> b: ${asPrinted(r.data.pairs[0]?.next ?? '')}`]);
   });
 
   it('prints no next steps when nothing conflicts', () => {

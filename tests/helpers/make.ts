@@ -61,3 +61,11 @@ export function makeJson<T = unknown>(cwd: string, target: string, vars: Record<
     throw new Error(`make ${target} json=1 printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
 }
+
+/**
+ * A text with the kit's canonical `make <command>` hints as the kit prints them to a reader whose folder
+ * has no kit block in its Makefile and whose environment has no PARALLEL_KIT: bin/kit by its path.
+ */
+export function asPrinted(canonical: string): string {
+  return canonical.replace(/\bmake (?=(?:init|new-session|list-sessions|ports|end-session|track|monitor|demo|sync|sync-all|conflicts|finish-session|bench)(?![\w-]))/g, `${KIT_BIN} `);
+}

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyncSummary } from '../../scripts/lib/sync/sync.ts';
-import { make, makeJson } from '../helpers/make.ts';
+import { asPrinted, make, makeJson } from '../helpers/make.ts';
 import { commitFiles, commitOnBranch, gitIn, makeRepo, originOf, pushFromElsewhere } from '../helpers/repo.ts';
 import { newSession } from '../helpers/session.ts';
 
@@ -46,7 +46,7 @@ describe('a conflict says what to do next', () => {
     expect(s.wt?.message).toBe('rebase aborted: nothing was changed');
 
     const table = make(repo, 'sync-all');
-    expect(table.stdout).toMatch(/^wt\s+conflict\s+[0-9a-f]{7}\s+in server\/app\.py: rebase aborted: nothing was changed; to resolve it: cd \S+ && git rebase origin\/main; .*then make sync name=wt$/m);
+    expect(table.stdout).toMatch(/^wt\s+conflict\s+[0-9a-f]{7}\s+in server\/app\.py: rebase aborted: nothing was changed; to resolve it: cd \S+ && git rebase origin\/main; .*then \S+\/bin\/kit sync name=wt$/m);
 
     // Followed by hand, each one stops at the conflict where the person resolves it.
     expect(runFirstCommand(s.wt!.next!).code).not.toBe(0);
@@ -94,6 +94,6 @@ describe('a conflict says what to do next', () => {
     commitFiles(repo, { 'server/app.py': 'print("main")\n' }, 'main moves');
     const r = make(repo, 'finish-session', { name: 'fin' });
     expect(r.exit).toBe(1);
-    expect(r.stderr).toContain(`conflicts in server/app.py; the session was left as it was. To resolve it: cd ${s.path} && git rebase main; fix the files, git add them, git rebase --continue; then make finish-session name=fin\n`);
+    expect(r.stderr).toContain(asPrinted(`conflicts in server/app.py; the session was left as it was. To resolve it: cd ${s.path} && git rebase main; fix the files, git add them, git rebase --continue; then make finish-session name=fin\n`));
   });
 });
