@@ -36,6 +36,8 @@ function front() {
   return { typed: (/** @type {string} */ n) => `make ${n}`, all: true };
 }
 
+// `make help | head`: the reader went away; stop quietly.
+process.stdout.on('error', (err) => process.exit(/** @type {NodeJS.ErrnoException} */ (err).code === 'EPIPE' ? 0 : 1));
 const { typed, all } = front();
 const rows = readFileSync(join(kit, 'dist', 'help.txt'), 'utf8')
   .split('\n')

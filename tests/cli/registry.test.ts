@@ -77,6 +77,11 @@ describe('the command registry', () => {
     }
   });
 
+  it('make help into a reader that goes away (| head, | true) stops quietly', () => {
+    const r = spawnSync('sh', ['-c', `make -s -f '${join(KIT_DIR, 'Makefile')}' help | true`], { encoding: 'utf8', cwd: tempDir() });
+    expect(r.stderr).toBe('');
+  });
+
   it('bin/kit refuses an unknown command with one line and exit 2', () => {
     for (const argv of [['lsit-sessions'], ['help', 'lsit-sessions'], ['sync-al', 'name=x']]) {
       const r = spawnSync(KIT_BIN, argv, { encoding: 'utf8', cwd: tempDir() });
