@@ -1,8 +1,8 @@
 // Options from make's command line or key=value arguments, checked against the command's entry in the
 // registry (commands.mjs), each value checked against its option's kind.
-import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../core/errors.mjs';
+import { realOr } from '../core/files.ts';
 import type { CommandSpec, OptionSpec } from './commands.mjs';
 import { optionUsage, usageOf } from './usage.mjs';
 
@@ -48,13 +48,7 @@ export function makeEnvironment(makeflags = ''): Record<string, string> {
 /** A value as an error shows it: as typed when plain, quoted when it holds spaces or control characters. */
 const shown = (v: string) => (/^[\x21-\x7e]*$/.test(v) ? v : JSON.stringify(v));
 
-const real = (p: string) => {
-  try {
-    return realpathSync(p);
-  } catch {
-    return resolve(p);
-  }
-};
+const real = realOr;
 
 /**
  * Whether make ran the command in another folder than the one it was called from: `make -C KIT` runs it

@@ -1,8 +1,8 @@
 // The one place that turns a command's outcome into an exit code: its options read and checked first,
 // then errors mapped to one line on stderr (2 bad usage, 1 failed operation), a stack only with DEBUG=1.
-import { existsSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { KitError } from '../core/errors.mjs';
+import { realOr } from '../core/files.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import { isInside } from '../core/paths.ts';
 import { formFor, rewriteHints, withRepo, type CommandForm } from '../front/hints.ts';
@@ -27,13 +27,7 @@ export interface Invocation {
 }
 
 const NAMES = COMMANDS.map((c) => c.name);
-const real = (p: string) => {
-  try {
-    return realpathSync(p);
-  } catch {
-    return resolve(p);
-  }
-};
+const real = realOr;
 
 /** Where the user is: the current folder, except under `make -C`, where the shell's PWD still says. */
 function readerFolder(cwd: string, env: NodeJS.ProcessEnv): string {

@@ -1,7 +1,7 @@
 // File writes that readers can never see half-done. Node built-ins only: the tracker bundle uses it.
 import { appendFileSync, closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /** True when something is at `path`, a dangling symbolic link included. */
 export function lexists(path: string): boolean {
@@ -109,4 +109,13 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 export function appendLine(path: string, line: string): void {
   mkdirSync(dirname(path), { recursive: true });
   appendFileSync(path, line.endsWith('\n') ? line : `${line}\n`);
+}
+
+/** The path with its symbolic links resolved, or as given (made absolute) when it cannot be. */
+export function realOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }

@@ -2,8 +2,9 @@
 // makefile holds the kit's block, that is the project's own make (`make sync name=x`, or `make kit-sync`
 // where the project has a `sync` of its own); anywhere else, the kit's own front door, bin/kit. The
 // library writes hints in the canonical form `make <command> ...`; the command line rewrites them here.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { realOr } from '../core/files.ts';
 import { shellQuote } from '../core/shell.ts';
 import { findBlock, pointerFile } from './block.ts';
 import { projectMakefile, projectTargets } from './targets.ts';
@@ -14,13 +15,7 @@ export type CommandForm =
   /** bin/kit, written as `prefix` (`"$PARALLEL_KIT/bin/kit"`, or the kit's path). */
   | { kind: 'kit'; prefix: string; repo?: string };
 
-const real = (p: string) => {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-};
+const real = realOr;
 
 /** bin/kit as the reader can type it: through PARALLEL_KIT when their environment has it, else its path. */
 export function kitForm(env: NodeJS.ProcessEnv, kitDir: string): CommandForm {

@@ -1,8 +1,9 @@
 // What a session's copy holds, read only once git is known to read that copy and no other repository:
 // a worktree that lost its .git link shows the enclosing repository's status, clean, to a plain git status.
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastLine } from '../core/exec.ts';
+import { realOr } from '../core/files.ts';
 import { gitRaw } from './repo.ts';
 import { isAdminDirOf } from './worktrees.ts';
 
@@ -24,13 +25,7 @@ const STATUS = ['status', '--porcelain=v2', '--branch', '--untracked-files=all',
 /** A worktree registered at `registered` of the repository whose common git folder is `commonDir`, or a clone. */
 export type CopyIdentity = { kind: 'worktree'; commonDir: string; registered: string } | { kind: 'clone' };
 
-function real(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
+const real = realOr;
 
 /** Parsed `git status --porcelain=v2 --branch --untracked-files=all --ignored=matching -z`. */
 export function parseStatusZ(out: string): CopyContents {
