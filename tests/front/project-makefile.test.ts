@@ -77,6 +77,8 @@ describe("the kit's commands in the project's own Makefile", () => {
 
   it('a Makefile init created is deleted again', () => {
     const repo = makeRepo();
+    gitIn(repo, 'rm', '-q', 'Makefile');
+    gitIn(repo, 'commit', '-q', '-m', 'a project without a Makefile');
     const env = home();
     expect(make(repo, 'init', { makefile: 1 }, env).code).toBe(0);
     expect(projectMake(repo, ['list-sessions'], env).status).toBe(0);

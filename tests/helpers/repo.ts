@@ -59,6 +59,9 @@ export function pushFromElsewhere(bare: string, files: Record<string, string>, m
   return sha;
 }
 
+/** The sample repository's own Makefile: `test`, `run`, and `sync` and `init`, which the kit's commands have too. */
+export const SAMPLE_MAKEFILE = ['.PHONY: run test sync init', 'run:', '\t@echo project-run', 'test:', '\t@echo project-test', 'sync:', '\t@echo project-sync', 'init:', '\t@echo project-init', ''].join('\n');
+
 export const DEFAULT_CONFIG = `base: main
 workspace: sessions
 worktree_root: ../{repo}-sessions
@@ -99,6 +102,8 @@ function buildRepo(dir: string, opts: RepoOptions): void {
     'server/app.py': 'print("server")\n',
     'ui/app.js': 'console.log("ui")\n',
     'docs/index.md': '# docs\n',
+    // The project's own Makefile, as real projects have, with targets that clash with the kit's commands.
+    Makefile: SAMPLE_MAKEFILE,
     ...(opts.files ?? {}),
   };
   const config = opts.config === undefined ? DEFAULT_CONFIG : opts.config;

@@ -67,7 +67,8 @@ describe('make init commit=1', () => {
     make(repo, 'init', {}, env);
     expect(readFileSync(join(repo, 'CLAUDE.md'), 'utf8')).toContain('`"$PARALLEL_KIT/bin/kit" sync name=NAME`');
     make(repo, 'init', { makefile: 1 }, env);
-    expect(readFileSync(join(repo, 'CLAUDE.md'), 'utf8')).toContain('`make sync name=NAME`');
+    expect(readFileSync(join(repo, 'CLAUDE.md'), 'utf8')).toContain('`make kit-sync name=NAME`'); // the project has a sync of its own
+    expect(readFileSync(join(repo, 'CLAUDE.md'), 'utf8')).toContain('`make conflicts`');
     make(repo, 'init', { remove: 1 }, env);
     expect(readFileSync(join(repo, 'CLAUDE.md'), 'utf8')).toContain('`"$PARALLEL_KIT/bin/kit" sync name=NAME`');
   });
@@ -78,7 +79,7 @@ describe('make init commit=1', () => {
     const typed = `make -s -f '${join(KIT_DIR, 'Makefile')}' init`;
     const r = spawnSync('script', ['-qec', typed, '/dev/null'], { cwd: repo, input: 'y\n', encoding: 'utf8', env, timeout: 60_000 });
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Add the kit's commands to a new Makefile, so that make new-session \.\.\. works in the project and its copies\? \[y\/N\]/);
+    expect(r.stdout).toMatch(/Add the kit's commands to the project's Makefile, so that make new-session \.\.\. works in the project and its copies\? \[y\/N\]/);
     expect(readFileSync(join(repo, 'Makefile'), 'utf8')).toMatch(/^# >>> parallel-kit >>>/);
   });
 });
