@@ -80,6 +80,6 @@ describe('make init commit=1', () => {
     const r = spawnSync('script', ['-qec', typed, '/dev/null'], { cwd: repo, input: 'y\n', encoding: 'utf8', env, timeout: 60_000 });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Add the kit's commands to the project's Makefile, so that make new-session \.\.\. works in the project and its copies\? \[y\/N\]/);
-    expect(readFileSync(join(repo, 'Makefile'), 'utf8')).toMatch(/^# >>> parallel-kit >>>/);
+    expect(readFileSync(join(repo, 'Makefile'), 'utf8')).toMatch(/\t@echo project-init\n\n# >>> parallel-kit >>>/);
   });
 });
