@@ -282,7 +282,7 @@ export const Capture = async () => ({
   }
   const hooks: Record<string, unknown[]> = {};
   for (const event of EVENTS[agent]) {
-    const handler: Record<string, unknown> = { type: 'command', command: captureCommand(log, agent, event), timeout: agent === 'gemini' ? 10_000 : 30 };
+    const handler: Record<string, unknown> = { type: 'command', command: captureCommand(log, agent, event), timeout: agent === 'gemini' ? 10_000 : agent === 'codex' && (event === 'SessionEnd' || event === 'Interrupt') ? 3 : 30 };
     if (agent === 'gemini') handler.name = `capture-${event}`;
     hooks[event] = [{ matcher: agent === 'claude' ? '' : '*', hooks: [handler] }];
     if (agent === 'codex' && !['PreToolUse', 'PermissionRequest', 'PostToolUse'].includes(event)) delete (hooks[event]![0] as any).matcher;
