@@ -55,6 +55,8 @@ export function hasTmux(): boolean {
 export const CLAUDE_KEY = 'sk-ant-api03-offline-test-key-0123456789abcdefghij';
 export const CLAUDE_MODEL = 'claude-sonnet-4-5';
 export const CODEX_MODEL = 'gpt-5.5';
+/** The upgrade Codex's catalog offers for CODEX_MODEL: pre-answering it keeps the first Enter from switching models. */
+export const CODEX_UPGRADE = 'gpt-6-sol';
 export const GEMINI_MODEL = 'gemini-2.5-flash';
 
 /** A private world for one agent run: HOME and the rest under one temp folder. */
@@ -169,7 +171,7 @@ export function makeHome(agent: Agent, opts: HomeOptions): AgentHome {
       `trust_level = "trusted"`,
       ``,
       `[notice.model_migrations]`,
-      `${toml(CODEX_MODEL)} = ${toml(CODEX_MODEL)}`,
+      `${toml(CODEX_MODEL)} = ${toml(CODEX_UPGRADE)}`,
       ``,
     ];
     writeFileSync(join(dir, 'config.toml'), lines.join('\n'));
