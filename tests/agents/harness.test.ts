@@ -147,7 +147,7 @@ describe.skipIf(!ANY || !hasTmux())('real agents, interactive under tmux', () =>
       await waitFor('PermissionRequest', () => readCaptured(log).some((c) => c.event === 'PermissionRequest'), 20_000);
       await waitFor('the question on screen', () => /Do you want|Yes/.test(t.screen()), 10_000);
       t.keys('Enter'); // the first option: Yes
-      await waitFor('Stop', () => readCaptured(log).some((c) => c.event === 'Stop'), 20_000);
+      await waitFor('Stop', () => readCaptured(log).some((c) => c.event === 'Stop'), 30_000);
       expect(readFileSync(file, 'utf8')).toBe('hi\n');
       await t.type('/exit');
       await waitFor('SessionEnd', () => readCaptured(log).some((c) => c.event === 'SessionEnd'), 10_000);
@@ -171,8 +171,9 @@ describe.skipIf(!ANY || !hasTmux())('real agents, interactive under tmux', () =>
       await waitFor('the input box', () => /›|▌|Ask Codex|context left/i.test(t.screen()), 20_000);
       await t.type('Write hello.txt');
       await waitFor('PermissionRequest', () => readCaptured(log).some((c) => c.event === 'PermissionRequest'), 20_000);
+      await waitFor('the question on screen', () => /Would you like to|Yes, proceed/.test(t.screen()), 15_000);
       await t.type('y', false);
-      await waitFor('Stop', () => readCaptured(log).some((c) => c.event === 'Stop'), 20_000);
+      await waitFor('Stop', () => readCaptured(log).some((c) => c.event === 'Stop'), 30_000);
       expect(readFileSync(join(cwd, 'hello.txt'), 'utf8')).toBe('hi\n');
       await t.type('/quit');
       await waitFor('SessionEnd', () => readCaptured(log).some((c) => c.event === 'SessionEnd'), 10_000);

@@ -466,10 +466,16 @@ export class TmuxAgent {
   alive(): boolean {
     if (!this.pid) return false;
     try {
-      process.kill(this.pid, 0);
-      return true;
+      // A zombie (exited, not yet reaped by the tmux server) counts as gone.
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      return !/^\d+ \(.*\) Z/s.test(stat);
     } catch {
-      return false;
+      try {
+        process.kill(this.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
     }
   }
 
@@ -482,6 +488,7 @@ export class TmuxAgent {
     } catch {
       /* already gone */
     }
+    await waitFor('the agent to be gone', () => !this.alive(), 3_000).catch(() => undefined);
   }
 }
 
