@@ -122,7 +122,12 @@ export function install(agent) {
 
 function main(argv) {
   const agents = argv.length ? argv : Object.keys(PINNED);
-  for (const a of agents) if (!(a in PINNED)) throw new Error(`unknown agent ${a}: one of ${Object.keys(PINNED).join(', ')}`);
+  const unknown = agents.filter((a) => !(a in PINNED));
+  if (unknown.length) {
+    process.stderr.write(`install.mjs: unknown agent ${unknown.join(', ')}: one of ${Object.keys(PINNED).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const unlock = lock();
   let failed = 0;
   try {
