@@ -57,6 +57,12 @@ function pathsOf(cwd: string, r: RunResult, log: string): Record<string, string>
 /** The event names in order; consecutive repeats (OpenCode's session.status) folded. */
 const names = (c: Captured[]) => c.map((x) => x.event).filter((e, i, a) => i === 0 || a[i - 1] !== e);
 
+/** From an interactive run only the events headless runs do not give (the question to the person). */
+function saveInteractive(agent: Agent, cwd: string, root: string, log: string): void {
+  const only = readCaptured(log).filter((c) => c.event === 'PermissionRequest' || c.event === 'Notification');
+  saveFixtures(agent, only, { [cwd]: '<repo>', [root]: '<agent-root>', [log]: '<capture-log>', [CAPTURE]: '<capture.mjs>', [KIT]: '<kit>', [process.execPath]: '<node>', [tmpdir()]: '<tmp>' });
+}
+
 async function headless(agent: Agent) {
   const cwd = repo();
   const file = join(cwd, 'hello.txt');
@@ -150,6 +156,7 @@ describe('real agents, interactive under tmux', () => {
       expect(readFileSync(file, 'utf8')).toBe('hi\n');
       await t.type('/exit');
       await waitFor('SessionEnd', () => readCaptured(log).some((c) => c.event === 'SessionEnd'), 10_000);
+      if (SAVE) saveInteractive('claude', cwd, t.home.root, log);
       const seq = names(readCaptured(log)).filter((e) => e !== 'Notification');
       expect(seq).toEqual(['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'PostToolBatch', 'Stop', 'SessionEnd']);
     } catch (e) {
@@ -176,6 +183,7 @@ describe('real agents, interactive under tmux', () => {
       expect(readFileSync(join(cwd, 'hello.txt'), 'utf8')).toBe('hi\n');
       await t.type('/quit');
       await waitFor('SessionEnd', () => readCaptured(log).some((c) => c.event === 'SessionEnd'), 10_000);
+      if (SAVE) saveInteractive('codex', cwd, t.home.root, log);
       const seq = names(readCaptured(log));
       expect(seq.slice(seq.indexOf('PreToolUse'))).toEqual(['PreToolUse', 'PermissionRequest', 'PostToolUse', 'PreModelRequest', 'Stop', 'SessionEnd']);
     } catch (e) {
