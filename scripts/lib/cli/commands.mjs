@@ -209,14 +209,14 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       name: 'precommit-check',
       script: 'precommit-check',
       help: "the backstop's check, run by the pre-commit hook in a session's copy: refuses another live session's component",
-      example: '',
+      example: 'repo=.',
       options: [REPO],
     },
     {
       name: 'claude-worktree',
       script: 'claude-worktree',
       help: "Claude's WorktreeCreate hook (agent-setup agent=claude): claude -w COMPONENT/NAME starts a session, prints its copy",
-      example: '',
+      example: 'repo=. < claude-payload.json',
       options: [REPO],
     },
     {
