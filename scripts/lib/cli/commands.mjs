@@ -193,6 +193,33 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       ],
     },
     {
+      name: 'agent-setup',
+      script: 'agent-setup',
+      help: "put the kit's hooks into an agent's own settings (codex, gemini: user level; claude: claude -w; git: the commit-time backstop), reversibly",
+      example: 'agent=codex apply=1',
+      options: [
+        { name: 'agent', kind: 'enum', required: true, values: ['codex', 'claude', 'gemini', 'git'], help: 'whose settings' },
+        { name: 'apply', kind: 'flag', help: 'write the change (without it: print it and change nothing)' },
+        { name: 'remove', kind: 'flag', help: "take the kit's part out, leaving the files as they were" },
+        JSON_OUT,
+        REPO,
+      ],
+    },
+    {
+      name: 'precommit-check',
+      script: 'precommit-check',
+      help: "the backstop's check, run by the pre-commit hook in a session's copy: refuses another live session's component",
+      example: 'repo=.',
+      options: [REPO],
+    },
+    {
+      name: 'claude-worktree',
+      script: 'claude-worktree',
+      help: "Claude's WorktreeCreate hook (agent-setup agent=claude): claude -w COMPONENT/NAME starts a session, prints its copy",
+      example: 'repo=. < claude-payload.json',
+      options: [REPO],
+    },
+    {
       name: 'bench',
       script: 'bench',
       help: 'measure commands against raw git and node baselines',
