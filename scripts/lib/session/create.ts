@@ -249,8 +249,13 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
       run: async () => {
         const p = await planAgent({ spec, session: plan.name, workspace, root, stateDir, copy: plan.path, main, kitDir: KIT_DIR, env: ctx.env });
         writeAgentFiles(p);
+        try {
+          if (plan.path) for (const pattern of p.exclude) await ensureExcluded(root, await excludeFile(plan.path), pattern);
+        } catch (err) {
+          removeAgentFiles(p); // a failed step gets no undo: take back its files here
+          throw err;
+        }
         agentPlan = p;
-        if (plan.path) for (const pattern of p.exclude) await ensureExcluded(root, await excludeFile(plan.path), pattern);
         warnings.push(...p.warnings);
         agent = { name: spec.name, kind: spec.kind, argv: p.argv, command: commandLine(p.argv), files: p.files.map((f) => f.path) };
       },
