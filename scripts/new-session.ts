@@ -1,4 +1,4 @@
-// make new-session name=NAME component=C [kind= base= mode= profile= shared=1 json=1 repo=PATH]
+// make new-session name=NAME component=C [kind= base= mode= profile= shared=1 agent= json=1 repo=PATH]
 import { runCommand } from './lib/cli/run.ts';
 import { paint } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
@@ -15,12 +15,13 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
-    { name: opts.name, component: opts.component, kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared },
+    { name: opts.name, component: opts.component, kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared, agent: opts.agent },
     { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), setupOutput: json ? 'capture' : 'inherit' },
   );
   const r = result.record;
   if (json) {
-    printJson({ ...r, env_file: result.envFile, env: result.env, warnings: result.warnings });
+    const a = result.agent;
+    printJson({ ...r, agent: r.agent ?? null, agent_command: r.agent_command ?? null, agent_kind: a?.kind ?? null, agent_argv: a?.argv ?? null, agent_files: a?.files ?? [], guard_file: result.guardFile, env_file: result.envFile, env: result.env, warnings: result.warnings });
     return;
   }
   const where = r.path ?? `(branch only, no copy)`;
@@ -38,6 +39,7 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
     `  env file   ${result.envFile}`,
     '',
     `Load its environment:  ${load}`,
+    ...(result.agent ? [`Start the agent:       ${result.agent.command}   (in the ${r.path ? 'copy' : 'main checkout'})`] : []),
     inCopy(`Report progress:       make track event=heartbeat progress=50 message='...'   (in the copy)`),
     inCopy(`When it is done:       make finish-session name=${r.name}   (make sync name=${r.name} brings it onto the base first)`),
   ];

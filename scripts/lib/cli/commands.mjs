@@ -76,6 +76,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'mode', kind: 'string', help: 'worktree, clone or branch (default: the config\'s mode)' },
         { name: 'profile', kind: 'string', help: "adds that profile's variables to the session environment" },
         { name: 'shared', kind: 'flag', help: 'share a component another session has claimed' },
+        { name: 'agent', kind: 'string', help: "claude, codex, gemini, opencode, aider, a name under the config's agents:, or none (default: the config's agent:)" },
         JSON_OUT,
         REPO,
       ],

@@ -28,6 +28,24 @@ export const DEFAULT_DISPOSABLE = [
   '.parcel-cache/', '.cache/', '.gradle/', '*.class', '*.o', '*.tsbuildinfo', '.eslintcache', '.DS_Store',
 ];
 
+/** The agents the kit knows how to configure (scripts/lib/agents/); `agents:` entries name one as their kind. */
+export const AGENT_KINDS = ['claude', 'codex', 'gemini', 'opencode', 'aider'] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
+export const GUARD_MODES = ['deny', 'warn', 'off'] as const;
+export type GuardMode = (typeof GUARD_MODES)[number];
+/** agent=none on new-session: no agent even when the config names a default. */
+export const NO_AGENT = 'none';
+
+const agentEntrySchema = z
+  .object({
+    kind: z.enum(AGENT_KINDS),
+    /** The program to run: the agent's binary or a wrapper (default: the kind's own name, from PATH). */
+    command: z.string().min(1).optional(),
+    /** Words added after the kit's own arguments. */
+    args: z.array(z.string()).default([]),
+  })
+  .strict();
+
 const portRange = z
   .string()
   .regex(/^\d{1,5}-\d{1,5}$/, "expected a range like '8001-8099'")
@@ -52,8 +70,22 @@ export const configFileSchema = z
     disposable: z.array(z.string().min(1)).default([...DEFAULT_DISPOSABLE]),
     setup: z.string().nullable().default('').transform((s) => s ?? ''),
     test: z.string().nullable().default('').transform((s) => s ?? ''),
+    agent: z.string().min(1).nullable().default(null),
+    agents: z.record(nameSchema.refine((n) => n !== NO_AGENT, `'${NO_AGENT}' is reserved (agent=${NO_AGENT} means no agent)`), agentEntrySchema).default({}),
+    guard: z.enum(GUARD_MODES).default('deny'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.agent !== null && !(AGENT_KINDS as readonly string[]).includes(c.agent) && !Object.hasOwn(c.agents, c.agent)) {
+      ctx.addIssue({ code: 'custom', path: ['agent'], message: `'${c.agent}' is not an agent: expected one of ${AGENT_KINDS.join(', ')} or a name under agents:` });
+    }
+  });
+
+export interface AgentEntry {
+  kind: AgentKind;
+  command: string;
+  args: string[];
+}
 
 export interface Config {
   /** Absolute path of the config file, or null when the defaults are used. */
@@ -71,12 +103,18 @@ export interface Config {
   disposable: string[];
   setup: string;
   test: string;
+  /** The agent new-session sets up when agent= is not given (null: none). */
+  agent: string | null;
+  /** Named agents of the config, besides the built-in kinds (which an entry of the same name replaces). */
+  agents: Record<string, AgentEntry>;
+  /** What the hook's guard does with an edit outside the session's lane. */
+  guard: GuardMode;
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -116,5 +154,11 @@ export async function loadConfig(main: string): Promise<Config> {
     disposable: data.disposable,
     setup: data.setup,
     test: data.test,
+    agent: data.agent,
+    agents: Object.assign(
+      Object.create(null) as Config['agents'],
+      Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind, command: a.command ?? a.kind, args: a.args }])),
+    ),
+    guard: data.guard,
   };
 }

@@ -26,6 +26,8 @@ import { isoWithOffset } from '../core/time.ts';
 import { initSessionStatus } from '../tracker/tracker.ts';
 import { appendEntry, branchFor, removeEntry, renderEntry } from '../worklog/entries.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
+import { commandLine, planAgent, removeAgentFiles, resolveAgent, writeAgentFiles, type AgentPlan, type AgentSpec } from '../agents/setup.ts';
+import { removeGuardFile, writeGuardFile } from '../agents/guard-file.ts';
 
 
 export interface NewSessionInput {
@@ -36,6 +38,19 @@ export interface NewSessionInput {
   mode?: string;
   profile?: string;
   shared?: boolean;
+  /** agent=: a kind, a name under the config's agents:, or 'none'; default the config's agent:. */
+  agent?: string;
+}
+
+export interface SessionAgent {
+  name: string;
+  kind: AgentSpec['kind'];
+  /** The words of the command that starts it, in the copy (the main checkout in branch mode). */
+  argv: string[];
+  /** The same, as one command line for a POSIX shell. */
+  command: string;
+  /** The files its set-up wrote (absolute paths). */
+  files: string[];
 }
 
 export interface NewSessionResult {
@@ -43,6 +58,10 @@ export interface NewSessionResult {
   envFile: string;
   env: Record<string, string>;
   copied: string[];
+  /** The agent set up for the session, or null. */
+  agent: SessionAgent | null;
+  /** <session state folder>/guard.json. */
+  guardFile: string;
   /** Things the user should know that did not stop the session (a machine registry that could not be used). */
   warnings: string[];
 }
@@ -64,6 +83,7 @@ interface Plan {
   shared: boolean;
   branch: string;
   path: string | null;
+  agent: AgentSpec | null;
 }
 
 /** Checks everything that can be checked before anything is created; throws UsageError for bad input. */
@@ -81,6 +101,7 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   if (!MODES.includes(mode)) throw new UsageError(`mode=${JSON.stringify(input.mode)}: expected one of ${MODES.join(', ')}`);
   const profile = input.profile || null;
   if (profile && !config.profiles[profile]) throw new UsageError(`profile=${JSON.stringify(profile)} is not in the config's profiles (${Object.keys(config.profiles).join(', ') || 'none'})`);
+  const agent = resolveAgent(config, input.agent);
   const base = input.base || config.base;
   if (!(await isValidBranchName(ctx.main, base)) || !(await branchExists(ctx.main, base))) {
     const from = input.base ? `base=${JSON.stringify(base)}` : `${config.file ? 'parallel.config.yaml' : 'the default config'}: base: ${JSON.stringify(base)}`;
@@ -96,7 +117,7 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   if (await refExists(ctx.main, `refs/heads/${branch}`)) throw new OperationError(`branch ${branch} already exists; pick another name or delete the branch`);
   const path = mode === 'branch' ? null : join(config.worktreeRoot, input.name);
   if (path && existsSync(path)) throw new OperationError(`${path} already exists; pick another name or remove that folder`);
-  return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path };
+  return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path, agent };
 }
 
 export async function createSession(ctx: Context, input: NewSessionInput, hooks: CreateHooks = {}): Promise<NewSessionResult> {
@@ -111,6 +132,10 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   let env: Record<string, string> = {};
   const warnings: string[] = [];
   const say = (t: string) => hooks.onStep?.(t);
+  const stateDir = sessionDir(root, workspace, plan.name);
+  let agentPlan: AgentPlan | null = null;
+  let agent: SessionAgent | null = null;
+  let guardFile = '';
   const rules = await missingOnBase(main, plan.base);
   if (rules) warnings.push(rules);
 
@@ -144,6 +169,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
             state: 'creating',
             copied: [],
             env_file: envFile,
+            agent: plan.agent?.name ?? null,
+            agent_command: null,
           };
         }));
         record = lease.value;
@@ -199,9 +226,49 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
     });
   }
   steps.push({
+    title: 'write guard.json',
+    run: async () => {
+      guardFile = writeGuardFile(stateDir, {
+        version: 1,
+        session: plan.name,
+        workspace,
+        copy: plan.path,
+        main,
+        component: plan.component,
+        paths: config.components[plan.component]?.paths ?? [],
+        shared: plan.shared,
+        guard: config.guard,
+      });
+    },
+    undo: async () => removeGuardFile(stateDir),
+  });
+  if (plan.agent) {
+    const spec = plan.agent;
+    steps.push({
+      title: `set up ${spec.name}'s hooks`,
+      run: async () => {
+        const p = await planAgent({ spec, session: plan.name, workspace, root, stateDir, copy: plan.path, main, kitDir: KIT_DIR, env: ctx.env });
+        writeAgentFiles(p);
+        try {
+          if (plan.path) for (const pattern of p.exclude) await ensureExcluded(root, await excludeFile(plan.path), pattern);
+        } catch (err) {
+          removeAgentFiles(p); // a failed step gets no undo: take back its files here
+          throw err;
+        }
+        agentPlan = p;
+        warnings.push(...p.warnings);
+        agent = { name: spec.name, kind: spec.kind, argv: p.argv, command: commandLine(p.argv), files: p.files.map((f) => f.path) };
+      },
+      undo: async () => {
+        if (agentPlan) removeAgentFiles(agentPlan);
+      },
+    });
+  }
+  steps.push({
     title: 'write the session environment',
     run: async () => {
-      env = sessionEnv(config, { name: plan.name, workspace, branch: plan.branch, component: plan.component, port: record.port, profile: plan.profile, root, main, kitDir: KIT_DIR });
+      const a = agent as SessionAgent | null;
+      env = sessionEnv(config, { name: plan.name, workspace, branch: plan.branch, component: plan.component, port: record.port, profile: plan.profile, root, main, kitDir: KIT_DIR, agent: a ? { name: a.name, command: a.command } : null });
       writeEnvFile(envFile, env, `session ${plan.name}: load with  set -a; . ${shellQuote(envFile)}; set +a`);
     },
   });
@@ -240,11 +307,11 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   steps.push({
     title: 'activate the session record',
     run: async () => {
-      record = await updateSession(root, workspace, plan.name, (r) => ({ ...r, state: 'active', copied, creator: null }));
+      record = await updateSession(root, workspace, plan.name, (r) => ({ ...r, state: 'active', copied, creator: null, agent: plan.agent?.name ?? null, agent_command: (agent as SessionAgent | null)?.command ?? null }));
     },
   });
 
   await runSteps(steps, ctx.interrupted);
-  return { record, envFile, env, copied, warnings };
+  return { record, envFile, env, copied, agent, guardFile, warnings };
 }
 

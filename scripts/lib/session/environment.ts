@@ -11,6 +11,8 @@ export interface SessionEnvInput {
   root: string;
   main: string;
   kitDir: string;
+  /** The agent set up for the session: its name and the command line that starts it. */
+  agent?: { name: string; command: string } | null;
 }
 
 export function sessionEnv(config: Config, s: SessionEnvInput): Record<string, string> {
@@ -26,5 +28,6 @@ export function sessionEnv(config: Config, s: SessionEnvInput): Record<string, s
     PARALLEL_MAIN: s.main,
     PARALLEL_KIT: s.kitDir,
   });
+  if (s.agent) Object.assign(env, { PARALLEL_AGENT: s.agent.name, PARALLEL_AGENT_COMMAND: s.agent.command });
   return env;
 }

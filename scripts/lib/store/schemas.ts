@@ -74,6 +74,10 @@ export const sessionRecordSchema = z.object({
   /** Untracked files copied into the copy from the main checkout (relative paths). */
   copied: z.array(z.string()),
   env_file: z.string(),
+  /** The agent new-session set up (agent=, or the config's agent:): a kind or a name under agents:; null or absent (older records) for none. */
+  agent: z.string().nullable().optional(),
+  /** The command line, for a POSIX shell in the copy, that starts the agent with the kit's hooks. */
+  agent_command: z.string().nullable().optional(),
   ended_at: iso.nullable().optional(),
   outcome: z.enum(['COMPLETED', 'ABANDONED']).nullable().optional(),
   /** The process that is creating the session (state 'creating'), so that an interrupted creation can be told apart. */
