@@ -4,7 +4,8 @@
 // through TOML (absent options vanish), then JSON with every object's keys sorted, compact, sha256.
 // The normalized handler: { type: "command", command, timeout: (given or 600, at least 1; SessionEnd
 // and Interrupt 1..3, default 1), async: bool, statusMessage? }. UserPromptSubmit, Stop and Interrupt
-// drop their matcher. The kit's hooks use no matcher, so the versions that differ there agree on them.
+// drop their matcher. Checked against the real Codex 0.169.0 (`codex app-server` hooks/list currentHash,
+// with and without matcher, statusMessage, async, clamped timeouts): tests/agents/codex-trust-real.test.ts.
 import { createHash } from 'node:crypto';
 
 export interface CodexCommandHook {
