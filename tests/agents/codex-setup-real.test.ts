@@ -7,14 +7,15 @@
 // (skipped silently), and the kit's preview says its part was edited; a user's group put before the
 // kit's shifts the positions the trust keys name (the kit's hook untrusted, the user's modified).
 //
-// The signal that a kit hook ran: a `node` first on PATH that logs each call of <kit>/dist/hook.mjs
-// (argv, PARALLEL_SESSION, the payload on stdin), then hands over to the real node. That works whether
+// The signal that a kit hook ran: hook-spy.ts's `node` first on PATH, that logs each call of
+// <kit>/dist/hook.mjs (argv, PARALLEL_* variables, the payload on stdin), then hands over to the real node. That works whether
 // or not dist/hook.mjs is built yet. Skipped (one line) when codex is not in .cache/agents.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { codexHooksList, type CodexHook } from '../helpers/agents/app-server.ts';
+import { hookSpy } from '../helpers/agents/hook-spy.ts';
 import { startModelServer, writeTurn, type ModelServer } from '../helpers/agents/model-server.ts';
 import { KIT, cleanupHomes, makeHome, runHeadless, whyMissing, type AgentHome } from '../helpers/agents/run.ts';
 import { MAKEFILE } from '../helpers/make.ts';
@@ -55,35 +56,6 @@ function sessionEnv(copy: string): Record<string, string> {
   return out;
 }
 
-interface HookCall {
-  argv: string[];
-  session: string | null;
-  payload: any;
-}
-
-/** A folder with the logging `node` (see the top of the file); its calls go to `log`. */
-function nodeShim(dir: string, log: string): string {
-  mkdirSync(dir, { recursive: true });
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const record = `const fs=require('fs');const t=fs.readFileSync(process.argv[2],'utf8');let p=null;try{p=JSON.parse(t)}catch{p=t||null}fs.appendFileSync(process.argv[1],JSON.stringify({argv:process.argv.slice(3),session:process.env.PARALLEL_SESSION??null,payload:p})+'\\n')`;
-  writeFileSync(
-    join(dir, 'node'),
-    `#!/bin/sh
-case "$1" in
-  */dist/hook.mjs)
-    in=$(mktemp)
-    cat > "$in"
-    ${q(process.execPath)} -e ${q(record)} ${q(log)} "$in" "$@"
-    exec ${q(process.execPath)} "$@" < "$in" ;;
-esac
-exec ${q(process.execPath)} "$@"
-`,
-  );
-  chmodSync(join(dir, 'node'), 0o755);
-  return dir;
-}
-
-const calls = (log: string): HookCall[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : null);
 const kitHooks = (hooks: CodexHook[]) => hooks.filter((h) => h.command?.includes(`${KIT}/dist/hook.mjs`));
 
@@ -96,8 +68,8 @@ describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skip
     expect(senv.PARALLEL_SESSION).toBeTruthy();
 
     const h = makeHome('codex', { cwd: copy, server });
-    const log = join(h.root, 'hook-calls.jsonl');
-    h.env.PATH = `${nodeShim(join(h.root, 'shim'), log)}:${h.env.PATH}`;
+    const spy = hookSpy(join(h.root, 'spy'));
+    h.env.PATH = `${spy.bin}:${h.env.PATH}`;
     const codexHome = h.env.CODEX_HOME!;
     const files = [join(codexHome, 'config.toml'), join(codexHome, 'hooks.json')];
     const before = files.map(read);
@@ -120,12 +92,12 @@ describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skip
     const r = await runHeadless('codex', { cwd: copy, prompt: 'Write hello.txt', server, home: h, env: senv });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(copy, 'server', 'hello.txt'), 'utf8')).toBe('hello\n');
-    const ran = calls(log);
+    const ran = spy.calls();
     const hookRuns = ran.filter((c) => c.argv[1] === 'codex' && c.argv.length === 2);
     expect(hookRuns.map((c) => c.payload?.hook_event_name)).toEqual(RUN_EVENTS);
     for (const c of hookRuns) {
       expect(c.argv[0]).toBe(`${KIT}/dist/hook.mjs`);
-      expect(c.session).toBe(senv.PARALLEL_SESSION);
+      expect(c.env.PARALLEL_SESSION).toBe(senv.PARALLEL_SESSION);
       expect(c.payload.cwd).toBe(copy);
     }
     // notify too: the JSON as the last argument
@@ -133,12 +105,12 @@ describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skip
     expect(notified.map((c) => JSON.parse(c.argv[2]!).type)).toEqual(['agent-turn-complete']);
 
     // The same run without the session's environment: the gate stops every kit command before node.
-    writeFileSync(log, '');
+    spy.clear();
     server.setScript([writeTurn('codex', join(copy, 'server', 'bye.txt'), 'bye\n', copy), { text: 'Wrote bye.txt.' }]);
     const r2 = await runHeadless('codex', { cwd: copy, prompt: 'Write bye.txt', server, home: h });
     expect(r2.code, r2.stderr).toBe(0);
     expect(readFileSync(join(copy, 'server', 'bye.txt'), 'utf8')).toBe('bye\n');
-    expect(calls(log)).toEqual([]);
+    expect(spy.calls()).toEqual([]);
 
     // An edited kit hook: Codex calls it modified and skips it, silently (the run still passes); the kit's
     // preview fails, saying its part of hooks.json was edited.
@@ -150,11 +122,11 @@ describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skip
     const modified = edited.filter((x) => x.trustStatus === 'modified');
     expect(modified.map((x) => x.command)).toEqual([expect.stringContaining('codex --edited')]);
     const skipped = modified[0]!.eventName.replace(/^./, (c) => c.toUpperCase());
-    writeFileSync(log, '');
+    spy.clear();
     server.setScript([writeTurn('codex', join(copy, 'server', 'again.txt'), 'again\n', copy), { text: 'Wrote again.txt.' }]);
     const r3 = await runHeadless('codex', { cwd: copy, prompt: 'Write again.txt', server, home: h, env: senv });
     expect(r3.code, r3.stderr).toBe(0);
-    expect(calls(log).filter((c) => c.argv.length === 2).map((c) => c.payload?.hook_event_name)).toEqual(RUN_EVENTS.filter((e) => e !== skipped));
+    expect(spy.calls().filter((c) => c.argv.length === 2).map((c) => c.payload?.hook_event_name)).toEqual(RUN_EVENTS.filter((e) => e !== skipped));
     const preview = agentSetup(h, repo, {});
     expect(preview.code).not.toBe(0);
     expect(preview.stderr).toContain(`the kit's part of ${hooksFile} was edited`);

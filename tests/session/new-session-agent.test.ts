@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { KIT_DIR, make, makeJson } from '../helpers/make.ts';
 import { DEFAULT_CONFIG, gitIn, makeRepo, tempDir } from '../helpers/repo.ts';
 import type { Created } from '../helpers/session.ts';
+import { notifyLine } from '../../scripts/lib/agents/install-codex.ts';
 
 type WithAgent = Created & { agent_kind: string | null; agent_argv: string[] | null; agent_files: string[]; guard_file: string; warnings: string[] };
 
@@ -103,6 +104,11 @@ describe('new-session agent=', () => {
     // a notify inside a table is not the user's top-level one
     writeFileSync(join(codexHome, 'config.toml'), '[tui]\nnotify = true\n');
     expect(create(repo, 'cx3', { agent: 'codex' }, { CODEX_HOME: codexHome }).agent_argv).toContain('-c');
+    // the notify make agent-setup agent=codex put between the kit's markers is the kit's: the per-run one (dir=) overrides it, no warning
+    writeFileSync(join(codexHome, 'config.toml'), `model = "x"\n# >>> parallel-kit >>> notify for the kit's sessions only\n${notifyLine(KIT_DIR)}\n# <<< parallel-kit <<<\n`);
+    const u = create(repo, 'cx4', { agent: 'codex' }, { CODEX_HOME: codexHome });
+    expect(u.agent_argv).toEqual(['env', `PARALLEL_DIR=${join(repo, '.parallel')}`, 'PARALLEL_WORKSPACE=sessions', 'PARALLEL_SESSION=cx4', 'codex', '-c', `notify=${JSON.stringify(['node', HOOK, 'codex', 'notify', `dir=${stateDir(repo, 'cx4')}`])}`]);
+    expect(u.warnings).toEqual([]);
   });
 
   it('gemini: hooks in the copy, kept out of git, the workspace trusted for that run only', () => {

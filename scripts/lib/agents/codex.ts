@@ -4,6 +4,7 @@
 // has none of their own (one slot only: never override theirs).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { userHasNotify } from './install-codex.ts';
 import { launchOnly, sessionVars, type AgentPlan, type AgentSetupInput } from './launch.ts';
 
 /** The user's config.toml: $CODEX_HOME/config.toml, else ~/.codex/config.toml; null when there is none. */
@@ -14,14 +15,12 @@ export function codexConfigFile(env: NodeJS.ProcessEnv): string | null {
   return existsSync(file) ? file : null;
 }
 
-/** Whether TOML text sets a top-level `notify` (before its first table header). */
+/**
+ * Whether the user's own TOML sets a top-level `notify` (before its first table header). The one
+ * make agent-setup puts between the kit's markers is the kit's: the per-run one (with dir=) overrides it.
+ */
 export function setsNotify(toml: string): boolean {
-  for (const line of toml.split('\n')) {
-    const t = line.trim();
-    if (t.startsWith('[')) return false;
-    if (/^(notify|"notify"|'notify')\s*=/.test(t)) return true;
-  }
-  return false;
+  return userHasNotify(toml);
 }
 
 export async function codexSetup(input: AgentSetupInput): Promise<AgentPlan> {
