@@ -131,6 +131,8 @@ export function applyEvent(prev: StatusRead, workspace: string, sessionId: strin
       return { status: s, events, marker: 'completed' };
     case 'fail':
       s = { ...s, state: 'failed', progress_pct: ev.progressPct ?? s.progress_pct, message: ev.message, completed_at: who.at, errors: [...s.errors, { at: who.at, message: ev.message }] };
+      // The worker's own failure is final, whatever an agent's hook said before.
+      if (s.metadata.agent_hook) s = { ...s, metadata: { ...s.metadata, agent_hook: { ...(s.metadata.agent_hook as object), failed: false } } };
       log({ event: 'fail', message: ev.message }, worker.pid);
       return { status: s, events, marker: 'failed' };
   }
