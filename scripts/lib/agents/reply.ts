@@ -27,7 +27,7 @@ export function replyFor(agent: AgentName, event: string, verdict: Verdict): Rep
       out = { hookSpecificOutput: deny ? { hookEventName: event, permissionDecision: 'deny', permissionDecisionReason: R } : { hookEventName: event, additionalContext: R } };
       break;
     case 'gemini':
-      out = deny ? { decision: 'deny', reason: R } : { hookSpecificOutput: { hookEventName: event, additionalContext: R } };
+      out = deny ? { decision: 'deny', reason: R } : { systemMessage: R, hookSpecificOutput: { hookEventName: event, additionalContext: R } };
       break;
     case 'opencode':
       out = { decision: verdict.decision, reason: R };
