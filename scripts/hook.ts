@@ -8,7 +8,7 @@ const startedMs = performance.timeOrigin;
 const argv = process.argv.slice(2);
 // Codex notify passes the JSON as the last argument and leaves stdin to the terminal: do not wait on it.
 const jsonInArgv = argv.some((a) => a.trimStart().startsWith('{'));
-const reply = await runHook({ argv, env: process.env, cwd: process.cwd(), stdin: jsonInArgv ? null : process.stdin, startedMs, ppid: process.ppid });
+const reply = await runHook({ argv, env: process.env, cwd: process.cwd(), stdin: jsonInArgv ? null : 0, stdinStream: () => process.stdin, startedMs, ppid: process.ppid });
 if (reply.stdout) process.stdout.write(reply.stdout);
 // stdin may still be open (an agent that never closes it): end now rather than wait for it.
 process.exit(0);

@@ -176,6 +176,22 @@ describe('the hook never breaks the agent', () => {
     expect(problems[1]?.message).toContain('empty');
   });
 
+  it('stdin left open: exit 0 after the short wait, silent, the problem in the log; input over 1 MiB: the same', async () => {
+    const t = fresh();
+    const open = reapAfterAll(spawn(process.execPath, [HOOK, 'claude', 'Stop', `dir=${t.dir}`], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] }));
+    let out = '';
+    open.stdout?.on('data', (c) => (out += c));
+    open.stdin?.write('{"hook_event_name":');
+    const code = await new Promise<number | null>((r) => open.on('exit', (c) => r(c)));
+    expect([code, out]).toEqual([0, '']);
+    expect(t.log().at(-1)).toMatchObject({ event: 'hook_error' });
+    expect(String(t.log().at(-1)?.message)).toContain('no end of input');
+    const big = hook(['claude', 'Stop', `dir=${t.dir}`], JSON.stringify({ ...fixtureIn('claude', 'Stop'), last_assistant_message: 'x'.repeat(1100 * 1024) }));
+    expect(big).toMatchObject({ code: 0, stdout: '' });
+    expect(String(t.log().at(-1)?.message)).toContain('larger than');
+    expect(t.status().state).toBe('created');
+  });
+
   it('an unknown agent: exit 0, silent, one line in the log', () => {
     const t = fresh();
     const r = hook(['cursor', 'Stop', `dir=${t.dir}`], fixtureIn('claude', 'Stop'));

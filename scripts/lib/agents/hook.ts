@@ -1,7 +1,7 @@
 // The whole hook: read the agent's JSON, find the session, guard an edit, record the state, reply.
 // It never breaks or slows the agent: every problem ends in exit 0 with nothing on stdout, and a line in
 // the session's log.jsonl (or <state folder>/hooks.log). Built-ins only (bundled into dist/hook.mjs).
-import { statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -23,15 +23,62 @@ export interface HookInput {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
-  /** The agent's JSON; null when it came as an argument (Codex notify). */
-  stdin: Readable | null;
+  /** The agent's JSON: a file descriptor (the hook's stdin) or a stream; null when it came as an argument (Codex notify). */
+  stdin: number | Readable | null;
+  /** The stream to read when `stdin` is a descriptor that cannot be reopened without blocking (no /proc). */
+  stdinStream?: () => Readable;
   /** When this hook process started (ms since the epoch). */
   startedMs: number;
   /** The hook's parent process, where the search for the agent begins. */
   ppid: number;
 }
 
-/** The agent's JSON: at most STDIN_MAX bytes, at most STDIN_TIMEOUT_MS of waiting. */
+/**
+ * The agent's JSON from a file descriptor (the hook's stdin, fd 0): at most STDIN_MAX bytes, at most
+ * STDIN_TIMEOUT_MS of waiting; null when the descriptor cannot be reopened without blocking (then read
+ * the stream). Not process.stdin: a stream over a pipe loads node's net and stream modules, a tenth of
+ * the hook's time. Reopened with O_NONBLOCK (/proc/self/fd), so that a pipe nobody closes never holds
+ * a thread in read(), which would keep the process from exiting.
+ */
+export function readFd(fd: number, max = STDIN_MAX, timeoutMs = STDIN_TIMEOUT_MS): Promise<string> | null {
+  let nb: number;
+  try {
+    nb = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  const until = Date.now() + timeoutMs;
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    const end = (err: Error | null) => {
+      closeSync(nb);
+      if (err) fail(err);
+      else ok(Buffer.concat(chunks).toString('utf8'));
+    };
+    const step = (): void => {
+      for (;;) {
+        let n: number;
+        try {
+          n = readSync(nb, buf, 0, buf.length, null);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return end(err as Error);
+          if (Date.now() >= until) return end(new Error(`no end of input after ${timeoutMs} ms`));
+          setTimeout(step, 2);
+          return;
+        }
+        if (n === 0) return end(null);
+        size += n;
+        if (size > max) return end(new Error(`input larger than ${max} bytes`));
+        chunks.push(Buffer.from(buf.subarray(0, n)));
+      }
+    };
+    step();
+  });
+}
+
+/** The agent's JSON from a stream: at most STDIN_MAX bytes, at most STDIN_TIMEOUT_MS of waiting. */
 export function readStdin(stream: Readable, max = STDIN_MAX, timeoutMs = STDIN_TIMEOUT_MS): Promise<string> {
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
@@ -139,7 +186,7 @@ export async function runHook(input: HookInput): Promise<Reply> {
     // Problems before the payload is read go where the dir= or the environment points.
     ({ where, root } = findSession(args.dir, input.env, undefined));
     if (!args.agent || !isAgent(args.agent)) throw new Error(`unknown agent ${JSON.stringify(args.agent ?? '')}: expected claude, codex, gemini, opencode or aider`);
-    const text = args.json ?? (input.stdin ? await readStdin(input.stdin) : '');
+    const text = args.json ?? (input.stdin === null ? '' : await (typeof input.stdin === 'number' ? (readFd(input.stdin) ?? (input.stdinStream ? readStdin(input.stdinStream()) : Promise.resolve(''))) : readStdin(input.stdin)));
     if (!text.trim()) throw new Error(`${args.agent} ${args.event ?? ''}: empty input`);
     let payload: unknown;
     try {
