@@ -1,9 +1,9 @@
 // node <kit>/dist/hook.mjs <agent> [<event>] [dir=<session folder>]  (the agent's JSON on stdin, or last in argv)
 // An agent's hook: records its state and guards its edits (docs/agents.md). Not a user command: bundled
 // alone into dist/hook.mjs, Node built-ins only, and it always exits 0 so that it never breaks the agent.
-import { performance } from 'node:perf_hooks';
 import { runHook } from './lib/agents/hook.ts';
 
+// When this process started: the order of the agent's events (a hook that started earlier changes nothing).
 const startedMs = performance.timeOrigin;
 const argv = process.argv.slice(2);
 // Codex notify passes the JSON as the last argument and leaves stdin to the terminal: do not wait on it.
