@@ -149,6 +149,14 @@ describe('the hook records the agent state', () => {
     expect(states).toEqual(['running', 'waiting_input', 'running', 'running', 'idle', 'failed']);
   });
 
+  it('Aider (its notifications command): waiting_input, without reading a stdin nobody writes to', async () => {
+    const t = fresh();
+    const child = reapAfterAll(spawn(process.execPath, [HOOK, 'aider', 'notification', `dir=${t.dir}`], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] }));
+    expect(await new Promise((r) => child.on('exit', r))).toBe(0);
+    expect(t.status().state).toBe('waiting_input');
+    expect(t.log().filter((e) => e.event === 'hook_error')).toEqual([]);
+  });
+
   it('finds the session from the environment, and from the payload cwd (a folder inside the copy)', () => {
     const t = fresh();
     const env = { PARALLEL_DIR: t.root, PARALLEL_WORKSPACE: t.s.workspace, PARALLEL_SESSION: t.s.name };

@@ -36,7 +36,7 @@ export interface HookInput {
 /**
  * The agent's JSON from a file descriptor (the hook's stdin, fd 0): at most STDIN_MAX bytes, at most
  * STDIN_TIMEOUT_MS of waiting; null when the descriptor cannot be reopened without blocking (then read
- * the stream). Not process.stdin: a stream over a pipe loads node's net and stream modules, a tenth of
+ * the stream). Not the stdin stream: one over a pipe loads node's net and stream modules, a tenth of
  * the hook's time. Reopened with O_NONBLOCK (/proc/self/fd), so that a pipe nobody closes never holds
  * a thread in read(), which would keep the process from exiting.
  */
@@ -186,7 +186,8 @@ export async function runHook(input: HookInput): Promise<Reply> {
     // Problems before the payload is read go where the dir= or the environment points.
     ({ where, root } = findSession(args.dir, input.env, undefined));
     if (!args.agent || !isAgent(args.agent)) throw new Error(`unknown agent ${JSON.stringify(args.agent ?? '')}: expected claude, codex, gemini, opencode or aider`);
-    const text = args.json ?? (input.stdin === null ? '' : await (typeof input.stdin === 'number' ? (readFd(input.stdin) ?? (input.stdinStream ? readStdin(input.stdinStream()) : Promise.resolve(''))) : readStdin(input.stdin)));
+    // Aider's notifications command gives no JSON, and its stdin may be the terminal: nothing to read.
+    const text = args.agent === 'aider' && !args.json ? '{}' : args.json ?? (input.stdin === null ? '' : await (typeof input.stdin === 'number' ? (readFd(input.stdin) ?? (input.stdinStream ? readStdin(input.stdinStream()) : Promise.resolve(''))) : readStdin(input.stdin)));
     if (!text.trim()) throw new Error(`${args.agent} ${args.event ?? ''}: empty input`);
     let payload: unknown;
     try {
