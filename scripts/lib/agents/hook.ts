@@ -177,6 +177,14 @@ function parseArgs(argv: readonly string[]): { agent: string | undefined; event:
 
 const SILENT: Reply = { stdout: '', code: 0 };
 
+/** The payload's text: from argv (Codex notify), else stdin; Aider gives none (its stdin may be the terminal). */
+async function inputText(agent: string, json: string | undefined, input: HookInput): Promise<string> {
+  if (json !== undefined) return json;
+  if (agent === 'aider' || input.stdin === null) return agent === 'aider' ? '{}' : '';
+  if (typeof input.stdin !== 'number') return readStdin(input.stdin);
+  return (await readFd(input.stdin)) ?? (input.stdinStream ? readStdin(input.stdinStream()) : '');
+}
+
 /** The hook, start to end. Resolves with what to print; never rejects. */
 export async function runHook(input: HookInput): Promise<Reply> {
   const args = parseArgs(input.argv);
@@ -186,8 +194,7 @@ export async function runHook(input: HookInput): Promise<Reply> {
     // Problems before the payload is read go where the dir= or the environment points.
     ({ where, root } = findSession(args.dir, input.env, undefined));
     if (!args.agent || !isAgent(args.agent)) throw new Error(`unknown agent ${JSON.stringify(args.agent ?? '')}: expected claude, codex, gemini, opencode or aider`);
-    // Aider's notifications command gives no JSON, and its stdin may be the terminal: nothing to read.
-    const text = args.agent === 'aider' && !args.json ? '{}' : args.json ?? (input.stdin === null ? '' : await (typeof input.stdin === 'number' ? (readFd(input.stdin) ?? (input.stdinStream ? readStdin(input.stdinStream()) : Promise.resolve(''))) : readStdin(input.stdin)));
+    const text = await inputText(args.agent, args.json, input);
     if (!text.trim()) throw new Error(`${args.agent} ${args.event ?? ''}: empty input`);
     let payload: unknown;
     try {
