@@ -10,9 +10,11 @@ import { printJson } from './lib/cli/output.ts';
 import { KIT_DIR } from './lib/core/kit-dir.ts';
 import { writeSession } from './lib/store/sessions.ts';
 import { isoWithOffset } from './lib/core/time.ts';
+import { writeGuardFile } from './lib/agents/guard.ts';
 
 const MAKEFILE = join(KIT_DIR, 'Makefile');
 const TRACK = join(KIT_DIR, 'dist', 'track.mjs');
+const HOOK = join(KIT_DIR, 'dist', 'hook.mjs');
 const GIT_ID = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x' };
 
 function git(cwd: string, ...args: string[]): string {
@@ -93,6 +95,29 @@ await runCommand('bench', async (opts) => {
     );
     results.push(compare('track', 'node dist/track.mjs event=heartbeat', tr.subject, 'node -e 0', tr.baseline));
 
+    // The agents' hook: a status event (Claude's Stop), and a guarded edit against every session's guard.json.
+    const stateOf = (n: string) => join(repo, '.parallel', 'sessions', n);
+    for (let i = 0; i < runs; i++) {
+      const [component, path] = i === 0 ? ['server', 'server/'] : (['ui', 'ui/'] as const);
+      writeGuardFile(stateOf(`s${i}`), { version: 1, session: `s${i}`, workspace: 'sessions', copy: join(root, 'repo-sessions', `s${i}`), main: repo, component, paths: [path], shared: i > 0, guard: 'deny' });
+    }
+    const payload = (fields: Record<string, unknown>) => JSON.stringify({ session_id: 'bench', transcript_path: '/dev/null', cwd: session, permission_mode: 'default', ...fields });
+    const hookArgs = ['claude', `dir=${stateOf('s0')}`];
+    const status = payload({ hook_event_name: 'Stop', stop_hook_active: false, last_assistant_message: 'done' });
+    const hs = timeInterleaved(
+      runs * 3,
+      () => ({ cmd: process.execPath, args: [HOOK, ...hookArgs], cwd: session, env, input: status }),
+      () => ({ cmd: process.execPath, args: ['-e', '0'], cwd: repo, input: status }),
+    );
+    results.push(compare('hook', 'node dist/hook.mjs claude (Stop: a status event)', hs.subject, 'node -e 0', hs.baseline));
+    const edit = payload({ hook_event_name: 'PreToolUse', tool_name: 'Write', tool_use_id: 't', tool_input: { file_path: join(session, 'ui', 'd1', 'new.txt'), content: 'x' } });
+    const hg = timeInterleaved(
+      runs * 3,
+      () => ({ cmd: process.execPath, args: [HOOK, ...hookArgs], cwd: session, env, input: edit }),
+      () => ({ cmd: process.execPath, args: ['-e', '0'], cwd: repo, input: edit }),
+    );
+    results.push(compare('hook-guard', `node dist/hook.mjs claude (PreToolUse Write: a guard decision, ${runs} guard files)`, hg.subject, 'node -e 0', hg.baseline));
+
     const statuses = timeCommand(runs, () => ({ cmd: 'sh', args: ['-c', `for i in $(seq 0 ${runs - 1}); do git -C ../repo-sessions/s$i status --porcelain=v2 --branch >/dev/null; done`], cwd: repo }));
     const list = timeCommand(runs, () => ({ cmd: process.execPath, args: [join(KIT_DIR, 'dist', 'cmd', 'list-sessions.mjs'), 'json=1'], cwd: repo, env }));
     results.push(compare('list-sessions', `list-sessions (${runs} sessions, conflict column included)`, list, `${runs} x git status, one after another`, statuses));
@@ -115,5 +140,5 @@ await runCommand('bench', async (opts) => {
   }
   if (opts.json) return printJson(results);
   const rows = results.map((r) => [r.name, `${r.subject_ms} ms`, `${r.baseline_ms} ms`, `${r.ratio}x`, r.subject, r.baseline]);
-  process.stdout.write(`${renderTable(['BENCH', 'MEDIAN', 'BASELINE', 'RATIO', 'SUBJECT', 'BASELINE COMMAND'], rows)}\n(medians of ${runs} runs; track and node of ${runs * 3})\n`);
+  process.stdout.write(`${renderTable(['BENCH', 'MEDIAN', 'BASELINE', 'RATIO', 'SUBJECT', 'BASELINE COMMAND'], rows)}\n(medians of ${runs} runs; track, hook and node of ${runs * 3})\n`);
 });

@@ -1,5 +1,5 @@
 // Builds the prebuilt bundles with esbuild, so that no command pays for tsx at run time:
-//   dist/<script>.mjs  a command the registry marks `alone` (the tracker): built by itself, Node built-ins only
+//   dist/<script>.mjs  a command the registry marks `alone` (the tracker), and the agents' hook: built by itself, Node built-ins only
 //   dist/index.mjs     the package entry (dependencies left to node_modules)
 //   dist/cmd/*.mjs     every other command's script, dependencies bundled, shared code split into chunks
 // The commands are those of the registry, scripts/lib/cli/commands.mjs.
@@ -17,7 +17,9 @@ const stamp = join(dist, '.built');
 const lockFile = join(kit, '.build.lock');
 /** @type {readonly import('./lib/cli/commands.mjs').CommandSpec[]} */
 const commands = COMMANDS;
-const alone = [...new Set(commands.filter((c) => c.alone).map((c) => c.script))];
+/** Not user commands, so not in the registry: built alone as well (the agents' hook, docs/agents.md). */
+const EXTRA_ALONE = ['hook'];
+const alone = [...new Set([...commands.filter((c) => c.alone).map((c) => c.script), ...EXTRA_ALONE])];
 const split = [...new Set(commands.filter((c) => !c.alone).map((c) => c.script))];
 const REQUIRE_SHIM = "import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);";
 

@@ -8,7 +8,10 @@ import { listSessions, sharesComponent, type SessionRow } from './lib/session/li
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
 
 function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
-  const track = r.tracker_state ? `${r.tracker_state}${r.progress_pct !== null && r.tracker_state !== 'created' ? ` ${Math.round(r.progress_pct)}%` : ''}` : '-';
+  const label = r.tracker_state === 'waiting_input' ? 'needs input' : r.tracker_state;
+  const plain = label ? `${label}${r.progress_pct !== null && r.tracker_state !== 'created' ? ` ${Math.round(r.progress_pct)}%` : ''}` : '-';
+  // An agent that asks the person stands out: it is the one row someone has to act on.
+  const track = r.tracker_state === 'waiting_input' ? paint('magenta', plain) : plain;
   const ab = r.ahead === null ? '-' : `+${r.ahead}/-${r.behind ?? 0}`;
   return [
     r.name,

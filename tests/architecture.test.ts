@@ -112,7 +112,8 @@ describe('the house plan', () => {
     for (const f of files) visit(f, []);
   });
 
-  it('everything the tracker command reaches at run time is the kit itself or a Node built-in', () => {
+  // The tracker and the agents' hook run on every step of every session: bundled alone, Node built-ins only.
+  it.each(['track.ts', 'hook.ts'])('everything scripts/%s reaches at run time is the kit itself or a Node built-in', (entry) => {
     const seen = new Set<string>();
     const packages = new Set<string>();
     const visit = (file: string) => {
@@ -123,9 +124,16 @@ describe('the house plan', () => {
         else if (!imp.spec.startsWith('node:')) packages.add(`${imp.spec} (from ${relative(KIT_DIR, file)})`);
       }
     };
-    visit(join(KIT_DIR, 'scripts', 'track.ts'));
+    visit(join(KIT_DIR, 'scripts', entry));
     expect(seen.size).toBeGreaterThan(5);
     expect([...packages]).toEqual([]);
+  });
+
+  it.each(['track.mjs', 'hook.mjs'])('the built dist/%s imports Node built-ins only', (bundle) => {
+    const text = readFileSync(join(KIT_DIR, 'dist', bundle), 'utf8');
+    const specs = [...text.matchAll(/\b(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1] as string);
+    expect(specs.length).toBeGreaterThan(0);
+    expect(specs.filter((s) => !s.startsWith('node:'))).toEqual([]);
   });
 
   it('the library never reads process-wide state: cwd, argv, the environment, exit, signals', () => {

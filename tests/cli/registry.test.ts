@@ -10,8 +10,8 @@ import { KIT_BIN, KIT_DIR, kit, make, makeAsync } from '../helpers/make.ts';
 import { makeRepo, tempDir } from '../helpers/repo.ts';
 
 const commands: readonly CommandSpec[] = COMMANDS;
-/** Scripts that are no command of the kit: run by hand with tsx, they declare their options themselves. */
-const DEV_SCRIPTS = ['export-schemas'];
+/** Scripts that are no command of the kit: export-schemas (run by hand with tsx), and the agents' hook (built alone by build.mjs). */
+const DEV_SCRIPTS = ['export-schemas', 'hook'];
 
 /** bin/kit ARGS without blocking; its own exit code. */
 function kitAsync(cwd: string, argv: string[]): Promise<{ exit: number; stderr: string }> {

@@ -1,6 +1,7 @@
 // Component claims: which session owns which paths.
 import type { Config } from './config.ts';
 import type { SessionRecord } from '../store/schemas.ts';
+import { underPrefix as matches } from '../core/paths.ts';
 
 /** The live session that owns `component` and blocks a new claim (none when shared=1 is given). */
 export function claimConflict(live: readonly SessionRecord[], component: string, shared: boolean): SessionRecord | undefined {
@@ -8,11 +9,6 @@ export function claimConflict(live: readonly SessionRecord[], component: string,
   return live.find((r) => r.component === component);
 }
 
-function matches(path: string, prefix: string): boolean {
-  const p = prefix.replace(/^\.\//, '');
-  if (p === '' || p === '.' || p === './') return true;
-  return p.endsWith('/') ? path.startsWith(p) : path === p || path.startsWith(`${p}/`);
-}
 
 /** The component whose paths hold `path` (the longest matching prefix wins), or null. */
 export function componentOf(config: Pick<Config, 'components'>, path: string): string | null {

@@ -14,13 +14,13 @@ export function median(xs: number[]): number {
 }
 
 /** Runs `before` (untimed), then times `cmd args` in `cwd`; throws when the command fails. */
-export function timeCommand(runs: number, make: (i: number) => { cmd: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv; before?: () => void; after?: () => void }): Timed {
+export function timeCommand(runs: number, make: (i: number) => { cmd: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv; input?: string; before?: () => void; after?: () => void }): Timed {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const c = make(i);
     c.before?.();
     const t0 = performance.now();
-    const r = spawnSync(c.cmd, c.args, { cwd: c.cwd, env: { ...process.env, ...c.env }, encoding: 'utf8' });
+    const r = spawnSync(c.cmd, c.args, { cwd: c.cwd, env: { ...process.env, ...c.env }, encoding: 'utf8', input: c.input ?? '' });
     samples.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`${c.cmd} ${c.args.join(' ')} failed: ${r.stderr.trim().split('\n').slice(-1)[0]}`);
     c.after?.();
@@ -28,7 +28,7 @@ export function timeCommand(runs: number, make: (i: number) => { cmd: string; ar
   return { median_ms: Math.round(median(samples) * 10) / 10, runs };
 }
 
-type Spec = { cmd: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv };
+type Spec = { cmd: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv; input?: string };
 
 /** Times a subject and its baseline alternately (baseline, subject, baseline, ...), so drift hits both alike. */
 export function timeInterleaved(runs: number, subject: (i: number) => Spec, baseline: (i: number) => Spec): { subject: Timed; baseline: Timed } {

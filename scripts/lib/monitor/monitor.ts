@@ -9,10 +9,14 @@ import { HEARTBEAT_TIMEOUT_S, LOG_FILE, RESERVED_WORKSPACES, SESSION_TIMEOUT_S, 
 import { locate } from '../tracker/locate.ts';
 import { processAlive } from '../tracker/proc.ts';
 
-export const MONITOR_STATES = ['created', 'running', 'completed', 'failed', 'timed_out', 'stale', 'crashed', 'corrupt'] as const;
+export const MONITOR_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt'] as const;
 export type MonitorState = (typeof MONITOR_STATES)[number];
-/** States a session does not leave by itself: `wait=1` stops waiting for it. */
-export const ENDED_STATES: readonly MonitorState[] = ['completed', 'failed', 'timed_out', 'stale', 'crashed', 'corrupt'];
+/**
+ * States a session does not leave by itself: `wait=1` stops waiting for it. An agent waiting for the person
+ * (waiting_input) or between turns (idle) is still open; `ended` (its session ended without an explicit
+ * complete) is finished but not completed, so `wait=1` exits 1 for it.
+ */
+export const ENDED_STATES: readonly MonitorState[] = ['completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt'];
 
 export interface ClassifyOptions {
   /** No heartbeat for this long: stale (default 300 s). */
@@ -52,11 +56,16 @@ const ageS = (iso: string | null, nowMs: number) => {
 };
 const span = (s: number) => (s < 120 ? `${Math.round(s)}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`);
 
-/** crashed (its process is gone here) > timed_out > stale > running; other tracker states as they are. */
+/**
+ * crashed (its process is gone here) > timed_out > stale > running; an agent waiting for the person or
+ * between turns is crashed when its process is gone, never stale (a person may take their time); other
+ * tracker states as they are.
+ */
 export function classify(s: Status, opts: ClassifyOptions = {}, alive: (pid: number) => boolean = processAlive): { state: MonitorState; reason: string | null } {
+  const gone = s.pid !== null && s.host === HOST && (s.state === 'running' || s.state === 'waiting_input' || s.state === 'idle') && !alive(s.pid);
+  if (gone) return { state: 'crashed', reason: `its process ${s.pid} is gone` };
   if (s.state !== 'running') return { state: s.state, reason: null };
   const nowMs = (opts.now ?? Date.now)();
-  if (s.pid !== null && s.host === HOST && !alive(s.pid)) return { state: 'crashed', reason: `its process ${s.pid} is gone` };
   const limit = opts.sessionTimeoutS ?? SESSION_TIMEOUT_S;
   const running = ageS(s.started_at, nowMs);
   if (running !== null && running > limit) return { state: 'timed_out', reason: `running for ${span(running)}; limit ${span(limit)}` };

@@ -7,6 +7,9 @@ import type { LogEvent } from '../store/schemas.ts';
 const COLORS: Record<SessionView['state'], Color> = {
   created: 'gray',
   running: 'cyan',
+  waiting_input: 'magenta',
+  idle: 'blue',
+  ended: 'yellow',
   completed: 'green',
   failed: 'red',
   crashed: 'red',
@@ -30,13 +33,19 @@ function timeOf(iso: string): string {
   return /T(\d\d:\d\d:\d\d)/.exec(iso)?.[1] ?? iso;
 }
 
-/** The order of the totals line; its words are the state names of `json=1` (its `totals` keys). */
-const TOTALS_ORDER = ['running', 'completed', 'failed', 'timed_out', 'stale', 'crashed', 'created', 'corrupt'] as const;
+/** The order of the totals line; its words are the state names of `json=1` (its `totals` keys), but for waiting_input. */
+const TOTALS_ORDER = ['waiting_input', 'running', 'idle', 'completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'created', 'corrupt'] as const;
 
-/** `total 4  running 2  completed 1  failed 1`: the states no session is in are left out. */
-export function totalsLine(snap: Snapshot): string {
+/** What the totals line and a row call a state: waiting_input is a person's job, so it says so. */
+export function stateLabel(state: SessionView['state']): string {
+  return state === 'waiting_input' ? 'needs input' : state;
+}
+
+/** `total 4  needs input 1  running 2  completed 1`: the states no session is in are left out. */
+export function totalsLine(snap: Snapshot, color = false): string {
   const t = snap.totals;
-  return [`total ${t.total}`, ...TOTALS_ORDER.filter((s) => t[s] > 0).map((s) => `${s} ${t[s]}`)].join('  ');
+  const part = (s: (typeof TOTALS_ORDER)[number]) => (s === 'waiting_input' ? paint('bold', paint(COLORS[s], `${stateLabel(s)} ${t[s]}`, color), color) : `${s} ${t[s]}`);
+  return [`total ${t.total}`, ...TOTALS_ORDER.filter((s) => t[s] > 0).map(part)].join('  ');
 }
 
 /** What the tracker writes when a worker says nothing (a start, a complete without a message): the task says more. */
@@ -73,13 +82,14 @@ export const NO_SESSIONS_HINT = 'no sessions yet; start one with make new-sessio
 
 export function renderDashboard(snap: Snapshot, color = false): string {
   const title = `Sessions in ${snap.root}${snap.workspace ? ` (workspace ${snap.workspace})` : ''}`;
-  const lines = [paint('bold', title, color), totalsLine(snap), ''];
+  const lines = [paint('bold', title, color), totalsLine(snap, color), ''];
   if (!snap.sessions.length) lines.push(`  ${NO_SESSIONS_HINT}`);
   const name = (v: SessionView) => (snap.workspace ? v.session_id : `${v.workspace}/${v.session_id}`);
   const width = Math.max(0, ...snap.sessions.map((v) => name(v).length));
-  const stateWidth = Math.max(...snap.sessions.map((v) => v.state.length), 7);
+  const stateWidth = Math.max(...snap.sessions.map((v) => stateLabel(v.state).length), 7);
   for (const v of snap.sessions) {
-    const state = paint(COLORS[v.state], v.state.padEnd(stateWidth), color);
+    const label = paint(COLORS[v.state], stateLabel(v.state).padEnd(stateWidth), color);
+    const state = v.state === 'waiting_input' ? paint('bold', label, color) : label;
     lines.push(`  ${name(v).padEnd(width)}  ${state}  ${progressBar(v.progress_pct)} ${pctText(v.progress_pct)}  ${detail(v)}`.trimEnd());
     // The row already says a failure's message; the line under it is for an error the row does not show.
     if (v.state === 'failed' && v.last_error && !failedWithLastError(v)) {

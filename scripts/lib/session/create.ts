@@ -27,7 +27,7 @@ import { initSessionStatus } from '../tracker/tracker.ts';
 import { appendEntry, branchFor, removeEntry, renderEntry } from '../worklog/entries.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import { commandLine, planAgent, removeAgentFiles, resolveAgent, writeAgentFiles, type AgentPlan, type AgentSpec } from '../agents/setup.ts';
-import { removeGuardFile, writeGuardFile } from '../agents/guard-file.ts';
+import { removeGuardFile, writeGuardFile } from '../agents/guard.ts';
 
 
 export interface NewSessionInput {

@@ -22,7 +22,7 @@ export interface SessionRow {
   port: number | null;
   /** active | creating | interrupted | missing | corrupt | error */
   state: string;
-  /** From status.json: created | running | completed | failed | crashed | stale | timed_out | corrupt */
+  /** From status.json: created | running | waiting_input | idle | completed | failed | ended | crashed | stale | timed_out | corrupt */
   tracker_state: string | null;
   progress_pct: number | null;
   message: string | null;

@@ -1,9 +1,10 @@
 // Names shared by the tracker (built-ins only, bundled into dist/track.mjs) and the zod schemas.
 
-export const TRACKER_STATES = ['created', 'running', 'completed', 'failed'] as const;
+/** The tracker's states, and the three an agent's hook writes: waiting_input, idle, ended (docs/agents.md). */
+export const TRACKER_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended'] as const;
 export type TrackerState = (typeof TRACKER_STATES)[number];
 
-export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish'] as const;
+export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish', 'agent', 'hook_error'] as const;
 export type LogEventName = (typeof LOG_EVENTS)[number];
 
 /** Defaults of the monitor (and of the tracker's "is a live session running?" check), in seconds. */

@@ -29,6 +29,7 @@ export const statusSchema = z
     metadata: z.record(z.string(), z.unknown()).describe('Free-form data given at creation and start'),
     pid: z.number().int().positive().nullable().describe('The worker process the tracker reports for'),
     host: z.string().nullable().describe('The host of that process: a pid is only checked on its own host'),
+    agent_event_at: z.number().nonnegative().optional().describe("When the agent hook that last wrote the state started (ms since the epoch); an earlier hook changes nothing"),
   })
   .describe('status.json: the live status of one tracked session');
 export type Status = z.infer<typeof statusSchema>;

@@ -29,13 +29,22 @@ export interface Applied {
   marker: 'completed' | 'failed' | null;
 }
 
+/** States of a session whose worker is (or should be) there: running, or an agent waiting for the person or between turns. */
+export const OPEN_STATES = ['running', 'waiting_input', 'idle'] as const;
+
+/** A failure an agent's hook recorded (StopFailure, session.error): the agent may go on, and so may the tracker. */
+export function failedByAgent(s: Status): boolean {
+  const hook = s.metadata.agent_hook as { failed?: unknown } | undefined;
+  return s.state === 'failed' && hook?.failed === true;
+}
+
 function checkProgress(p: number | undefined): void {
   if (p !== undefined && !(Number.isFinite(p) && p >= 0 && p <= 100)) throw new UsageError(`progress ${p} is out of range: expected a number from 0 to 100`);
 }
 
 /** A running session whose worker is alive here, or elsewhere and heartbeating within the timeout. */
 export function isLive(s: Status, who: Pick<Reporter, 'host' | 'alive' | 'heartbeatTimeoutS' | 'nowMs'>): boolean {
-  if (s.state !== 'running') return false;
+  if (!(OPEN_STATES as readonly string[]).includes(s.state)) return false;
   if (s.pid !== null && s.host === who.host) return who.alive(s.pid);
   const last = Date.parse(s.last_heartbeat ?? s.started_at ?? '');
   return Number.isFinite(last) && (who.nowMs - last) / 1000 < who.heartbeatTimeoutS;
@@ -97,7 +106,9 @@ export function applyEvent(prev: StatusRead, workspace: string, sessionId: strin
   if (prev.kind === 'missing') throw new OperationError(`no session ${name} has started yet; send event=start first`);
   if (prev.kind === 'corrupt') throw new OperationError(`the status.json of session ${name} is corrupt (${prev.error}); send event=start to begin again`);
   let s = prev.status;
-  if (s.state === 'completed' || s.state === 'failed') throw new OperationError(`session ${name} has already ${s.state}; send event=start to run it again`);
+  if (s.state === 'completed' || (s.state === 'failed' && !failedByAgent(s))) throw new OperationError(`session ${name} has already ${s.state}; send event=start to run it again`);
+  // A worker that reports is at work: an agent's idle, waiting or ended state (or its own failure) gives way to running.
+  if (s.state !== 'created' && s.state !== 'running') s = { ...s, state: 'running', completed_at: null };
   if (s.state === 'created') {
     s = started(s, workspace, sessionId, who);
     log({ event: 'start', host: who.host, message: `${s.task_description} (started by its first ${ev.event})` }, who.pid);
@@ -120,6 +131,8 @@ export function applyEvent(prev: StatusRead, workspace: string, sessionId: strin
       return { status: s, events, marker: 'completed' };
     case 'fail':
       s = { ...s, state: 'failed', progress_pct: ev.progressPct ?? s.progress_pct, message: ev.message, completed_at: who.at, errors: [...s.errors, { at: who.at, message: ev.message }] };
+      // The worker's own failure is final, whatever an agent's hook said before.
+      if (s.metadata.agent_hook) s = { ...s, metadata: { ...s.metadata, agent_hook: { ...(s.metadata.agent_hook as object), failed: false } } };
       log({ event: 'fail', message: ev.message }, worker.pid);
       return { status: s, events, marker: 'failed' };
   }

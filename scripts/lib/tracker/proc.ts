@@ -63,6 +63,43 @@ export function callerPid(): number {
   return pid;
 }
 
+const AGENT_NAMES = ['claude', 'codex', 'gemini', 'opencode', 'aider'];
+const RUNTIMES = new Set(['node', 'bun', 'deno', 'python', 'python3']);
+
+/** The agent a process is: its name (a native binary), or a runtime whose script is the agent's (node .../gemini). */
+export function agentOf(comm: string, args: readonly string[] | null): string | null {
+  const base = (p: string) => p.slice(p.lastIndexOf('/') + 1).replace(/\.(m?js|cjs|py)$/, '');
+  if (AGENT_NAMES.includes(comm)) return comm;
+  const first = args?.[0] ? base(args[0]) : '';
+  if (AGENT_NAMES.includes(first)) return first;
+  if (!RUNTIMES.has(comm) && !RUNTIMES.has(first)) return null;
+  for (const a of (args ?? []).slice(1, 4)) {
+    if (a.startsWith('-')) continue;
+    const hit = AGENT_NAMES.find((n) => base(a) === n || a.includes(`/${n}-cli/`) || a.includes(`/${n}-code/`) || a.includes(`/@openai/${n}/`) || a.includes(`/${n}-ai/`));
+    return hit ?? null;
+  }
+  return null;
+}
+
+/**
+ * The agent process above `from` (a hook's parent chain: the agent, maybe a shell, the hook): the nearest
+ * ancestor that is an agent (claude, codex, gemini, opencode, aider, or node running one). When none is
+ * found, the nearest ancestor that is not transient, as callerPid, with `byName: false`.
+ */
+export function agentPid(from: number = process.ppid): { pid: number; byName: boolean } {
+  let pid = from;
+  let fallback: number | null = null;
+  for (let hops = 0; hops < 16 && pid > 1; hops++) {
+    const st = procStat(pid);
+    if (!st) break;
+    const args = procArgs(pid);
+    if (agentOf(st.comm, args)) return { pid, byName: true };
+    if (fallback === null && !isTransient(st.comm, args)) fallback = pid;
+    pid = st.ppid;
+  }
+  return { pid: fallback ?? from, byName: false };
+}
+
 /** A process that exists and is not a zombie (a process killed but not yet reaped is gone for us). */
 export function processAlive(pid: number): boolean {
   if (!pidAlive(pid)) return false;

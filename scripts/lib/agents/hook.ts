@@ -1,0 +1,243 @@
+// The whole hook: read the agent's JSON, find the session, guard an edit, record the state, reply.
+// It never breaks or slows the agent: every problem ends in exit 0 with nothing on stdout, and a line in
+// the session's log.jsonl (or <state folder>/hooks.log). Built-ins only (bundled into dist/hook.mjs).
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { appendLine } from '../core/files.ts';
+import { isoWithOffset } from '../core/time.ts';
+import { NAME_RE } from '../store/constants.ts';
+import { recordAgentEvent } from '../tracker/agent.ts';
+import { findSessionEnv } from '../tracker/locate.ts';
+import { agentPid, processAlive } from '../tracker/proc.ts';
+import { eventName, interpret, isAgent, type AgentEvent } from './events.ts';
+import { decide, GUARD_FILE, readGuardFile, type Verdict } from './guard.ts';
+import { replyFor, type Reply } from './reply.ts';
+
+export const STDIN_MAX = 1024 * 1024;
+export const STDIN_TIMEOUT_MS = 2000;
+export const HOOKS_LOG = 'hooks.log';
+
+export interface HookInput {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** The agent's JSON: a file descriptor (the hook's stdin) or a stream; null when it came as an argument (Codex notify). */
+  stdin: number | Readable | null;
+  /** The stream to read when `stdin` is a descriptor that cannot be reopened without blocking (no /proc). */
+  stdinStream?: () => Readable;
+  /** When this hook process started (ms since the epoch). */
+  startedMs: number;
+  /** The hook's parent process, where the search for the agent begins. */
+  ppid: number;
+}
+
+/**
+ * The agent's JSON from a file descriptor (the hook's stdin, fd 0): at most STDIN_MAX bytes, at most
+ * STDIN_TIMEOUT_MS of waiting; null when the descriptor cannot be reopened without blocking (then read
+ * the stream). Not the stdin stream: one over a pipe loads node's net and stream modules, a tenth of
+ * the hook's time. Reopened with O_NONBLOCK (/proc/self/fd), so that a pipe nobody closes never holds
+ * a thread in read(), which would keep the process from exiting.
+ */
+export function readFd(fd: number, max = STDIN_MAX, timeoutMs = STDIN_TIMEOUT_MS): Promise<string> | null {
+  let nb: number;
+  try {
+    nb = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  const until = Date.now() + timeoutMs;
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    const end = (err: Error | null) => {
+      closeSync(nb);
+      if (err) fail(err);
+      else ok(Buffer.concat(chunks).toString('utf8'));
+    };
+    const step = (): void => {
+      for (;;) {
+        let n: number;
+        try {
+          n = readSync(nb, buf, 0, buf.length, null);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return end(err as Error);
+          if (Date.now() >= until) return end(new Error(`no end of input after ${timeoutMs} ms`));
+          setTimeout(step, 2);
+          return;
+        }
+        if (n === 0) return end(null);
+        size += n;
+        if (size > max) return end(new Error(`input larger than ${max} bytes`));
+        chunks.push(Buffer.from(buf.subarray(0, n)));
+      }
+    };
+    step();
+  });
+}
+
+/** The agent's JSON from a stream: at most STDIN_MAX bytes, at most STDIN_TIMEOUT_MS of waiting. */
+export function readStdin(stream: Readable, max = STDIN_MAX, timeoutMs = STDIN_TIMEOUT_MS): Promise<string> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err: Error | null) => {
+      clearTimeout(timer);
+      stream.removeAllListeners('data').removeAllListeners('end').removeAllListeners('error');
+      stream.pause();
+      if (err) fail(err);
+      else ok(Buffer.concat(chunks).toString('utf8'));
+    };
+    const timer = setTimeout(() => done(new Error(`no end of input after ${timeoutMs} ms`)), timeoutMs);
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) return done(new Error(`input larger than ${max} bytes`));
+      chunks.push(c);
+    });
+    stream.on('end', () => done(null));
+    stream.on('error', (e) => done(e));
+  });
+}
+
+interface Where {
+  /** The state folder. */
+  root: string;
+  workspace: string;
+  session: string;
+  /** <root>/<workspace>/<session> */
+  dir: string;
+}
+
+const validName = (n: string | undefined): n is string => typeof n === 'string' && NAME_RE.test(n);
+
+/** A session folder (dir= names one: it holds status.json or session.json) → where it is. */
+function fromSessionDir(dir: string): Where | null {
+  const d = resolve(dir);
+  const [session, workspace] = [basename(d), basename(dirname(d))];
+  if (!validName(session) || !validName(workspace)) return null;
+  return { root: dirname(dirname(d)), workspace, session, dir: d };
+}
+
+function fromVars(vars: Readonly<Record<string, string | undefined>>): Where | null {
+  const { PARALLEL_DIR: root, PARALLEL_WORKSPACE: workspace, PARALLEL_SESSION: session } = vars;
+  if (!root || !validName(workspace) || !validName(session)) return null;
+  return { root: resolve(root), workspace, session, dir: join(resolve(root), workspace, session) };
+}
+
+const isDir = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** dir=, else the environment, else the payload's cwd (its nearest .parallel-session.env); the folder must exist. */
+export function findSession(dirArg: string | undefined, env: HookInput['env'], cwd: string | undefined): { where: Where | null; root: string | null } {
+  const tries: (() => Where | null)[] = [
+    () => (dirArg ? fromSessionDir(dirArg) : null),
+    () => fromVars(env),
+    () => (cwd && isDir(cwd) ? fromVars(findSessionEnv(cwd)) : null),
+  ];
+  let root: string | null = null;
+  for (const t of tries) {
+    const w = t();
+    if (!w) continue;
+    if (isDir(w.dir)) return { where: w, root: w.root };
+    root ??= isDir(w.root) ? w.root : null;
+  }
+  if (!root && env.PARALLEL_DIR && isDir(env.PARALLEL_DIR)) root = resolve(env.PARALLEL_DIR);
+  return { where: null, root };
+}
+
+/** A line in hooks.log of the state folder, or nowhere; never throws. */
+function logProblem(root: string | null, where: Where | null, text: string): void {
+  try {
+    const at = isoWithOffset();
+    if (where) appendLine(join(where.dir, 'log.jsonl'), JSON.stringify({ at, event: 'hook_error', session_id: where.session, workspace: where.workspace, message: text.slice(0, 500) }));
+    else if (root) appendLine(join(root, HOOKS_LOG), `${at} ${text.slice(0, 500)}`);
+  } catch {
+    /* a full disk, a read-only folder: the agent goes on */
+  }
+}
+
+function parseArgs(argv: readonly string[]): { agent: string | undefined; event: string | undefined; dir: string | undefined; json: string | undefined } {
+  let dir: string | undefined;
+  let json: string | undefined;
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith('dir=')) dir = a.slice(4);
+    else if (a.trimStart().startsWith('{')) json = a;
+    else words.push(a);
+  }
+  return { agent: words[0], event: words[1], dir, json };
+}
+
+const SILENT: Reply = { stdout: '', code: 0 };
+
+/** The payload's text: from argv (Codex notify), else stdin; Aider gives none (its stdin may be the terminal). */
+async function inputText(agent: string, json: string | undefined, input: HookInput): Promise<string> {
+  if (json !== undefined) return json;
+  if (agent === 'aider' || input.stdin === null) return agent === 'aider' ? '{}' : '';
+  if (typeof input.stdin !== 'number') return readStdin(input.stdin);
+  return (await readFd(input.stdin)) ?? (input.stdinStream ? readStdin(input.stdinStream()) : '');
+}
+
+/** The hook, start to end. Resolves with what to print; never rejects. */
+export async function runHook(input: HookInput): Promise<Reply> {
+  const args = parseArgs(input.argv);
+  let where: Where | null = null;
+  let root: string | null = null;
+  try {
+    // Problems before the payload is read go where the dir= or the environment points.
+    ({ where, root } = findSession(args.dir, input.env, undefined));
+    if (!args.agent || !isAgent(args.agent)) throw new Error(`unknown agent ${JSON.stringify(args.agent ?? '')}: expected claude, codex, gemini, opencode or aider`);
+    const text = await inputText(args.agent, args.json, input);
+    if (!text.trim()) throw new Error(`${args.agent} ${args.event ?? ''}: empty input`);
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      throw new Error(`${args.agent} ${args.event ?? ''}: input is not JSON`);
+    }
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new Error(`${args.agent} ${args.event ?? ''}: input is not a JSON object`);
+    const p = payload as Record<string, unknown>;
+    if (!where) ({ where, root } = findSession(args.dir, input.env, typeof p.cwd === 'string' ? p.cwd : typeof p.directory === 'string' ? p.directory : undefined));
+    if (!where) {
+      logProblem(root, null, `${args.agent} ${args.event ?? ''}: no session found (dir=, PARALLEL_* or a .parallel-session.env above the cwd)`);
+      return SILENT;
+    }
+    const ev = interpret(args.agent, eventName(args.agent, args.event, p), p);
+    const { verdict, reply } = guardEdit(where, ev);
+    try {
+      record(where, ev, verdict, input);
+    } catch (err) {
+      logProblem(root, where, `${ev.agent} ${ev.event}: ${(err as Error).message}`);
+    }
+    return reply;
+  } catch (err) {
+    logProblem(root, where, (err as Error).message);
+    return SILENT;
+  }
+}
+
+function guardEdit(where: Where, ev: AgentEvent): { verdict: Verdict | null; reply: Reply } {
+  if (!ev.editPaths?.length) return { verdict: null, reply: SILENT };
+  const own = readGuardFile(join(where.dir, GUARD_FILE));
+  if (!own) return { verdict: null, reply: SILENT };
+  const verdict = decide(where.root, own, ev.editPaths);
+  return { verdict, reply: replyFor(ev.agent, ev.event, verdict) };
+}
+
+const HOST = hostname();
+
+function record(where: Where, ev: AgentEvent, verdict: Verdict | null, input: HookInput): void {
+  const agent = agentPid(input.ppid);
+  const log: Record<string, unknown> = {};
+  if (ev.editPaths?.length) log.paths = ev.editPaths;
+  if (verdict) log.decision = verdict.decision;
+  if (verdict && verdict.decision !== 'allow') log.reason = verdict.reason;
+  recordAgentEvent(where.dir, where.workspace, where.session, { ...ev, log }, { pid: agent.pid, pinPid: agent.byName, host: HOST, alive: processAlive, startedMs: input.startedMs });
+}
