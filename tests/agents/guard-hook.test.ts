@@ -1,5 +1,6 @@
 // The guard through the real hook: sessions made by make new-session, their guard.json written here with
 // writeGuardFile (as new-session will), edits sent as each agent sends them, the reply read from stdout.
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeGuardFile, type GuardMode } from '../../scripts/lib/agents/guard.ts';
@@ -121,6 +122,9 @@ describe('the guard in the hook', () => {
   it('a session with no guard.json is not guarded; a subagent edit is guarded all the same', () => {
     const bare = newSession(repo, 'bare', { component: 'server' });
     const dir = join(bare.env.PARALLEL_DIR as string, bare.workspace, bare.name);
+    // new-session writes one for every session; a session made before the guard existed has none
+    expect(existsSync(join(dir, 'guard.json'))).toBe(true);
+    rmSync(join(dir, 'guard.json'));
     expect(hook(['claude', `dir=${dir}`], { ...fixtureIn('claude', 'PreToolUse-Edit', bare.path as string) }).stdout).toBe('');
     const sub = fixtureIn('claude', 'PreToolUse-Write-subagent', api.s.path as string);
     (sub.tool_input as Record<string, unknown>).file_path = join(api.s.path as string, 'ui', 'x.js');
