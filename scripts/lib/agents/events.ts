@@ -141,13 +141,18 @@ function gemini(event: string, p: Json): Partial<AgentEvent> {
   }
 }
 
+/** OpenCode reports idle right after session.error; the kit's plugin marks that idle `after_error`: it keeps the failure. */
+function idleUnlessFailed(raw: Json): Partial<AgentEvent> {
+  return raw.after_error === true ? { message: 'idle after session.error: still failed' } : { state: 'idle' };
+}
+
 function opencode(event: string, raw: Json): Partial<AgentEvent> {
   const p = opencodeProps(raw);
   const tool = str(p.tool) ?? str(obj(p.input).tool);
   switch (event) {
     case 'session.status': {
       const status = str(obj(p.status).type) ?? str(p.status);
-      return status === 'busy' ? { state: 'running' } : status === 'idle' ? { state: 'idle' } : {};
+      return status === 'busy' ? { state: 'running' } : status === 'idle' ? idleUnlessFailed(raw) : {};
     }
     case 'tool.execute.before': {
       const args = { ...obj(p.args), ...obj(obj(p.output).args) };
@@ -160,7 +165,7 @@ function opencode(event: string, raw: Json): Partial<AgentEvent> {
     case 'permission.updated':
       return { state: 'waiting_input', message: trimMessage(str(p.title)) ?? 'asks for permission' };
     case 'session.idle':
-      return { state: 'idle' };
+      return idleUnlessFailed(raw);
     case 'session.error': {
       const e = obj(p.error);
       return { state: 'failed', message: trimMessage(`the agent stopped on an error: ${str(obj(e.data).message) ?? str(e.name) ?? str(e.message) ?? 'unknown'}`) };

@@ -73,9 +73,20 @@ function denial(out) {
   return null;
 }
 
+/** Sessions whose turn ended on session.error: OpenCode then reports idle, which must not clear the failure. */
+const failed = new Set();
+
 export const ParallelKit = async ({ directory }) => ({
   event: async ({ event }) => {
-    if (event && FORWARDED.has(event.type)) hook(event.type, { ...event, hook_event_name: event.type, cwd: directory }, false);
+    if (!event || !FORWARDED.has(event.type)) return;
+    const props = event.properties || {};
+    const id = String(props.sessionID || '');
+    const status = props.status && props.status.type;
+    if (event.type === 'session.error') failed.add(id);
+    else if (event.type === 'session.status' && status === 'busy') failed.delete(id);
+    const idle = event.type === 'session.idle' || (event.type === 'session.status' && status === 'idle');
+    const afterError = idle && (failed.has(id) || failed.has(''));
+    hook(event.type, { ...event, hook_event_name: event.type, cwd: directory, ...(afterError ? { after_error: true } : {}) }, false);
   },
   'tool.execute.before': async (input, output) => {
     const payload = { hook_event_name: 'tool.execute.before', cwd: directory, tool: input.tool, sessionID: input.sessionID, callID: input.callID, args: output && output.args };
