@@ -83,7 +83,10 @@ export const ParallelKit = async ({ directory }) => ({
     const id = String(props.sessionID || '');
     const status = props.status && props.status.type;
     if (event.type === 'session.error') failed.add(id);
-    else if (event.type === 'session.status' && status === 'busy') failed.delete(id);
+    else if (event.type === 'session.status' && status === 'busy') {
+      failed.delete(id);
+      failed.delete(''); // a session.error that named no session
+    }
     const idle = event.type === 'session.idle' || (event.type === 'session.status' && status === 'idle');
     const afterError = idle && (failed.has(id) || failed.has(''));
     hook(event.type, { ...event, hook_event_name: event.type, cwd: directory, ...(afterError ? { after_error: true } : {}) }, false);
