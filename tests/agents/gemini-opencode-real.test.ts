@@ -266,7 +266,7 @@ describe('gemini, started with its recorded agent_argv, through the real dist/ho
 });
 
 describe('opencode, started with its recorded agent_argv, through the kit\'s plugin and the real dist/hook.mjs', () => {
-  test('a good turn: running, idle at session.idle, idle once the process is gone (the monitor: crashed); the guard: the plugin throws on a deny, the model gets the reason and the run goes on', async (ctx) => {
+  test('a good turn: running, idle at session.idle, ended once the process is gone (the monitor: idle and gone is ended); the guard: the plugin throws on a deny, the model gets the reason and the run goes on', async (ctx) => {
     skipWithout(ctx, 'opencode');
     const w = world('opencode');
     const t = session(w, 'opencode', 'o1', 'ui');
@@ -304,11 +304,11 @@ describe('opencode, started with its recorded agent_argv, through the kit\'s plu
     expect(states.at(-1)?.[1]).toBe('idle');
     expect(readLog(w.root, 'sessions', 'o1').filter((e) => e.event === 'hook_error')).toEqual([]);
     // What the kit does once `opencode run` exits: status.json stays idle with the agent's pid, and the
-    // monitor, which sees that process gone, shows crashed (there is no `ended` for OpenCode).
+    // monitor, which sees that process gone after its turn, shows ended (OpenCode sends no exit event).
     const st = t.status();
     expect(st.state).toBe('idle');
     expect(st.pid).toEqual(expect.any(Number));
-    expect(inspectSession(w.root, 'sessions', 'o1')).toMatchObject({ state: 'crashed' });
+    expect(inspectSession(w.root, 'sessions', 'o1')).toMatchObject({ state: 'ended' });
 
     expect(status(t.copy)).toEqual(['?? docs/free.md', '?? ui/own.txt']);
     expect(server.requests.filter((r) => r.path.startsWith('/registry'))).toEqual([]);

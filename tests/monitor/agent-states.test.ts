@@ -43,14 +43,14 @@ describe('agent states in the monitor', () => {
     expect(totalsLine(snap)).not.toContain('\u001b');
   });
 
-  it('waiting_input and idle: never stale (a person may take their time), crashed when the agent is gone; ended stays ended', () => {
+  it('waiting_input and idle: never stale (a person may take their time); gone, waiting_input is crashed and idle ended; ended stays ended', () => {
     const base: Status = { session_id: 'x', workspace: 'w', state: 'waiting_input', task_description: '', progress_pct: 0, message: '', errors: [], started_at: agoIso(60), last_heartbeat: agoIso(7200), completed_at: null, output_files: [], metadata: {}, pid: 4242, host: HOST };
     const alive = () => true;
     const gone = () => false;
     expect(classify(base, { heartbeatTimeoutS: 10 }, alive).state).toBe('waiting_input');
     expect(classify({ ...base, state: 'idle' }, { heartbeatTimeoutS: 10 }, alive).state).toBe('idle');
     expect(classify(base, {}, gone)).toEqual({ state: 'crashed', reason: 'its process 4242 is gone' });
-    expect(classify({ ...base, state: 'idle' }, {}, gone).state).toBe('crashed');
+    expect(classify({ ...base, state: 'idle' }, {}, gone).state).toBe('ended');
     expect(classify({ ...base, state: 'ended' }, {}, gone).state).toBe('ended');
   });
 

@@ -57,12 +57,14 @@ const ageS = (iso: string | null, nowMs: number) => {
 const span = (s: number) => (s < 120 ? `${Math.round(s)}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`);
 
 /**
- * crashed (its process is gone here) > timed_out > stale > running; an agent waiting for the person or
- * between turns is crashed when its process is gone, never stale (a person may take their time); other
+ * crashed (its process is gone here) > timed_out > stale > running. An agent waiting for the person is
+ * never stale (a person may take their time) but crashed when its process is gone; an agent between turns
+ * whose process is gone has ended (OpenCode, for one, sends no event when it exits), not crashed. Other
  * tracker states as they are.
  */
 export function classify(s: Status, opts: ClassifyOptions = {}, alive: (pid: number) => boolean = processAlive): { state: MonitorState; reason: string | null } {
   const gone = s.pid !== null && s.host === HOST && (s.state === 'running' || s.state === 'waiting_input' || s.state === 'idle') && !alive(s.pid);
+  if (gone && s.state === 'idle') return { state: 'ended', reason: `its process ${s.pid} exited after its turn` };
   if (gone) return { state: 'crashed', reason: `its process ${s.pid} is gone` };
   if (s.state !== 'running') return { state: s.state, reason: null };
   const nowMs = (opts.now ?? Date.now)();
