@@ -1,9 +1,9 @@
 // The whole hook: read the agent's JSON, find the session, guard an edit, record the state, reply.
 // It never breaks or slows the agent: every problem ends in exit 0 with nothing on stdout, and a line in
 // the session's log.jsonl (or <state folder>/hooks.log). Built-ins only (bundled into dist/hook.mjs).
-import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { appendLine } from '../core/files.ts';
 import { isoWithOffset } from '../core/time.ts';
@@ -13,7 +13,8 @@ import { findSessionEnv } from '../tracker/locate.ts';
 import { agentPid, processAlive } from '../tracker/proc.ts';
 import { eventName, interpret, isAgent, type AgentEvent } from './events.ts';
 import { decide, GUARD_FILE, readGuardFile, type Verdict } from './guard.ts';
-import { replyFor, type Reply } from './reply.ts';
+import { kickRefresh, overlapNote, readRadarCache } from './radar-cache.ts';
+import { contextReply, replyFor, type Reply } from './reply.ts';
 
 export const STDIN_MAX = 1024 * 1024;
 export const STDIN_TIMEOUT_MS = 2000;
@@ -31,6 +32,8 @@ export interface HookInput {
   startedMs: number;
   /** The hook's parent process, where the search for the agent begins. */
   ppid: number;
+  /** The kit's folder (dist/hook.mjs is in <kit>/dist): where the background radar refresh is. */
+  kitDir?: string;
 }
 
 /**
@@ -216,6 +219,7 @@ export async function runHook(input: HookInput): Promise<Reply> {
     } catch (err) {
       logProblem(root, where, `${ev.agent} ${ev.event}: ${(err as Error).message}`);
     }
+    if (input.kitDir && AFTER_EVENTS.has(`${ev.agent} ${ev.event}`)) await refreshRadar(where, input);
     return reply;
   } catch (err) {
     logProblem(root, where, (err as Error).message);
@@ -228,7 +232,47 @@ function guardEdit(where: Where, ev: AgentEvent): { verdict: Verdict | null; rep
   const own = readGuardFile(join(where.dir, GUARD_FILE));
   if (!own) return { verdict: null, reply: SILENT };
   const verdict = decide(where.root, own, ev.editPaths);
-  return { verdict, reply: replyFor(ev.agent, ev.event, verdict) };
+  if (verdict.decision === 'deny') return { verdict, reply: replyFor(ev.agent, ev.event, verdict) };
+  // An edit that goes ahead: what the radar knows of other sessions' committed changes to the same files.
+  const note = radarNote(where, own.copy ?? own.main, ev.editPaths);
+  if (!note) return { verdict, reply: replyFor(ev.agent, ev.event, verdict) };
+  if (verdict.decision === 'warn') return { verdict, reply: replyFor(ev.agent, ev.event, { ...verdict, reason: `${verdict.reason} ${note}` }) };
+  return { verdict, reply: contextReply(ev.agent, ev.event, note) };
+}
+
+/** The radar cache's note on these files (absolute), or null; one small JSON read, no git. */
+function radarNote(where: Where, copy: string, files: readonly string[]): string | null {
+  if (!copy) return null;
+  const cache = readRadarCache(where.root, where.workspace);
+  if (!cache) return null;
+  let realCopy = copy;
+  try {
+    realCopy = realpathSync(copy);
+  } catch {
+    /* gone: the paths as given */
+  }
+  const rels = new Set<string>();
+  for (const f of files) {
+    for (const c of [copy, realCopy]) {
+      const rel = relative(c, f);
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) rels.add(rel.split('\\').join('/'));
+    }
+  }
+  if (!rels.size) return null;
+  return overlapNote(cache, where.session, [...rels], (s) => validName(s) && isDir(join(where.root, where.workspace, s)));
+}
+
+/** The events after which the hook refreshes the radar cache in the background (when it is old). */
+const AFTER_EVENTS = new Set(['claude PostToolUse', 'claude Stop', 'codex PostToolUse', 'codex Stop', 'gemini AfterTool', 'gemini AfterAgent', 'opencode tool.execute.after', 'opencode session.idle']);
+
+async function refreshRadar(where: Where, input: HookInput): Promise<void> {
+  try {
+    const own = readGuardFile(join(where.dir, GUARD_FILE));
+    if (!own?.main || !input.kitDir) return;
+    await kickRefresh({ root: where.root, workspace: where.workspace, main: own.main, kitDir: input.kitDir, env: input.env });
+  } catch {
+    /* advice only */
+  }
 }
 
 const HOST = hostname();

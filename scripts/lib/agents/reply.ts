@@ -37,3 +37,27 @@ export function replyFor(agent: AgentName, event: string, verdict: Verdict): Rep
   }
   return { stdout: `${JSON.stringify(out)}\n`, code: 0 };
 }
+
+/**
+ * Context for the model on an allowed edit (the radar's note): Claude and Codex additionalContext (it
+ * reaches the next model request), Gemini the same shape its warn uses, OpenCode `{decision: "warn"}`,
+ * which its plugin passes on. Aider has no tool hooks.
+ */
+export function contextReply(agent: AgentName, event: string, text: string): Reply {
+  let out: unknown;
+  switch (agent) {
+    case 'claude':
+    case 'codex':
+      out = { hookSpecificOutput: { hookEventName: event, additionalContext: text } };
+      break;
+    case 'gemini':
+      out = { systemMessage: text, hookSpecificOutput: { hookEventName: event, additionalContext: text } };
+      break;
+    case 'opencode':
+      out = { decision: 'warn', reason: text };
+      break;
+    case 'aider':
+      return SILENT;
+  }
+  return { stdout: `${JSON.stringify(out)}\n`, code: 0 };
+}

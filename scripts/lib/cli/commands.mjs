@@ -207,6 +207,17 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       ],
     },
     {
+      name: 'doctor',
+      script: 'doctor',
+      help: "per session: its agent, whether the kit's hooks are where the agent reads them, its binary on PATH, and a synthetic event through the hook",
+      example: 'name=login-form json=1',
+      options: [
+        { name: 'name', kind: 'string', meta: 'NAME', help: 'one session (default: every live one)' },
+        JSON_OUT,
+        REPO,
+      ],
+    },
+    {
       name: 'precommit-check',
       script: 'precommit-check',
       help: "the backstop's check, run by the pre-commit hook in a session's copy: refuses another live session's component",

@@ -12,6 +12,8 @@ import type { SessionRecord } from '../store/schemas.ts';
 import { readSessions } from '../store/sessions.ts';
 import { resolveTargets, type SyncTarget } from '../git/base.ts';
 import { baseConflictStep, pairConflictStep } from './next-step.ts';
+import { CHANGED_MAX, RADAR_CACHE_VERSION, writeRadarCache, type RadarCache } from '../agents/radar-cache.ts';
+import { isoWithOffset } from '../core/time.ts';
 
 /** The stable keys of `make conflicts json=1`, per session. */
 export interface RadarSession {
@@ -116,6 +118,20 @@ function blankSession(r: SessionRecord): RadarSession {
 export interface RadarOptions {
   /** Force how the merges run (per-merge works on any git); by default the faster one the installed git offers. */
   mergeTree?: MergeTreeMode;
+  /** Write the agents' hook's cache (<state folder>/.cache/radar-<workspace>.json); default true. */
+  cache?: boolean;
+}
+
+/** What the hook needs of a radar: per session its changed files and tips, per pair conflict or not. */
+export function radarCacheOf(ctx: Context, radar: Radar): RadarCache {
+  const shaOf = new Map(radar.bases.map((b) => [b.base, b.sha]));
+  const sessions: RadarCache['sessions'] = {};
+  for (const s of radar.sessions) {
+    sessions[s.name] = { branch: s.branch, base: s.base, tip: s.tip, base_sha: shaOf.get(s.base) ?? null, changed: s.changed.slice(0, CHANGED_MAX) };
+  }
+  const tip = (n: string) => radar.sessions.find((s) => s.name === n)?.tip ?? null;
+  const pairs = radar.pairs.filter((p) => !p.error).map((p) => ({ a: p.a, b: p.b, a_tip: tip(p.a), b_tip: tip(p.b), files: p.files.slice(0, CHANGED_MAX), conflict: p.conflict, conflict_files: p.conflict_files.slice(0, CHANGED_MAX) }));
+  return { version: RADAR_CACHE_VERSION, workspace: ctx.config.workspace, main: ctx.main, computed_at: isoWithOffset(), computed_ms: Date.now(), sessions, pairs };
 }
 
 /** The radar over the active sessions (all of the workspace unless `records` is given). */
@@ -201,7 +217,9 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       s.in_other_components = st.others;
     }
     const bases = [...targets.values()].filter((t): t is SyncTarget => !(t instanceof Error));
-    return { merge_tree: mode, merges: merges.length, bases, sessions, pairs };
+    const radar: Radar = { merge_tree: mode, merges: merges.length, bases, sessions, pairs };
+    if (opts.cache !== false) writeRadarCache(ctx.root, radarCacheOf(ctx, radar));
+    return radar;
   } finally {
     scope.dispose();
   }
