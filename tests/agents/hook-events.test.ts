@@ -29,6 +29,9 @@ describe('events: what each agent event means', () => {
     ['codex', 'PermissionRequest', undefined, 'waiting_input'],
     ['codex', 'Stop', undefined, 'idle'],
     ['codex', 'notify-agent-turn-complete', undefined, 'idle'],
+    // As the kit's launch commands call it: the event `notify` in argv (codex -c notify=..., aider --notifications-command).
+    ['codex', 'notify-agent-turn-complete', 'notify', 'idle'],
+    ['aider', 'notification', 'notify', 'waiting_input'],
     ['codex', 'SessionEnd', undefined, 'ended'],
     ['gemini', 'BeforeAgent', undefined, 'running'],
     ['gemini', 'AfterTool', undefined, 'running'],
@@ -76,9 +79,15 @@ describe('events: what each agent event means', () => {
     expect(read('gemini', 'SessionEnd').failsInTurn).toBe(true);
   });
 
+  it("Claude's real StopFailure: failed, with the API's words from last_assistant_message", () => {
+    expect(read('claude', 'StopFailure.real')).toMatchObject({ state: 'failed', message: 'the agent stopped on an error: unknown (API Error: 400 scripted failure)' });
+    expect(read('claude', 'StopFailure').message).toBe('the agent stopped on an error: unknown');
+  });
+
   it('Codex notify names its thread (the title thread has its own)', () => {
     expect(read('codex', 'notify-agent-turn-complete').thread).toBe('019a-codex-thread');
     expect(read('codex', 'notify-agent-turn-complete-title').thread).toBe('019a-title-thread');
+    expect(read('codex', 'notify-agent-turn-complete-title', 'notify').thread).toBe('019a-title-thread');
     expect(read('codex', 'Stop').agentSession).toBe('019a-codex-thread');
   });
 });

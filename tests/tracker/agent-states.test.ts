@@ -7,7 +7,8 @@ import { SessionTracker } from '../../scripts/lib/tracker/tracker.ts';
 import { tempDir } from '../helpers/repo.ts';
 import { readLog, readStatus, sleeper, writeStatus } from '../helpers/tracker.ts';
 import { hostname } from 'node:os';
-import { agentOf } from '../../scripts/lib/tracker/proc.ts';
+import { agentOf, inAgentPidNamespace } from '../../scripts/lib/tracker/proc.ts';
+import { readFileSync } from 'node:fs';
 
 const HOST = hostname();
 const who = (startedMs: number, pid: number | null = null) => ({ pid, pinPid: pid !== null, host: HOST, alive: () => true, startedMs });
@@ -46,6 +47,50 @@ describe('the tracker and the agent states', () => {
     recordAgentEvent(dir, 'w', 'a', report('running'), who(2));
     expect(readStatus(root, 'w', 'a').state).toBe('failed');
     expect(readLog(root, 'w', 'a').at(-1)).toMatchObject({ event: 'agent', ignored: 'failed' });
+  });
+
+  it("the agent's failure and its session's end, in either order (Claude StopFailure, SessionEnd): failed", () => {
+    const root = tempDir();
+    // StopFailure, then SessionEnd: the end keeps it failed.
+    writeStatus(root, 'w', 'f1', { state: 'running' });
+    const f1 = join(root, 'w', 'f1');
+    recordAgentEvent(f1, 'w', 'f1', report('failed', { event: 'StopFailure' }), who(10));
+    expect(recordAgentEvent(f1, 'w', 'f1', report('ended', { event: 'SessionEnd' }), who(11))).toBeNull();
+    expect(readStatus(root, 'w', 'f1').state).toBe('failed');
+    expect(readLog(root, 'w', 'f1').at(-1)).toMatchObject({ hook_event: 'SessionEnd', ignored: 'failed' });
+    // SessionEnd got there first though StopFailure's hook started before it: still failed, not out of order.
+    writeStatus(root, 'w', 'f2', { state: 'running' });
+    const f2 = join(root, 'w', 'f2');
+    recordAgentEvent(f2, 'w', 'f2', report('ended', { event: 'SessionEnd' }), who(21));
+    expect(recordAgentEvent(f2, 'w', 'f2', report('failed', { event: 'StopFailure' }), who(20))?.state).toBe('failed');
+    expect(readStatus(root, 'w', 'f2')).toMatchObject({ state: 'failed', agent_event_at: 21 });
+    // A stale event of another kind is still out of order; the next prompt runs again.
+    expect(recordAgentEvent(f2, 'w', 'f2', report('idle'), who(19))).toBeNull();
+    expect(recordAgentEvent(f2, 'w', 'f2', report('running'), who(30))?.state).toBe('running');
+  });
+
+  it("inside an agent's own PID namespace a recorded pid counts as live: make track keeps the agent's pid", () => {
+    const root = tempDir();
+    writeStatus(root, 'w', 'ns', { state: 'running', pid: 2 ** 30, host: HOST });
+    // Seen from the sandbox, the agent's pid is not there; with the namespace's rule it is kept.
+    expect(new SessionTracker({ root, workspace: 'w', sessionId: 'ns', pid: 2, alive: () => true }).heartbeat().pid).toBe(2 ** 30);
+    expect(new SessionTracker({ root, workspace: 'w', sessionId: 'ns', pid: 2 }).heartbeat().pid).toBe(2);
+    expect(inAgentPidNamespace()).toBe(agentOf(readFileSync('/proc/1/comm', 'utf8').trim(), null) !== null);
+  });
+
+  it("Codex notify: the thread of the agent's latest session counts; after the session's end it changes nothing", () => {
+    const root = tempDir();
+    writeStatus(root, 'w', 't', { state: 'running' });
+    const dir = join(root, 'w', 't');
+    const codex = (state: AgentReport['state'], extra: Partial<AgentReport>) => report(state, { agent: 'codex', ...extra });
+    recordAgentEvent(dir, 'w', 't', codex('running', { event: 'UserPromptSubmit', agentSession: 'one' }), who(1));
+    expect(recordAgentEvent(dir, 'w', 't', codex('idle', { event: 'notify', thread: 'title' }), who(2))).toBeNull();
+    recordAgentEvent(dir, 'w', 't', codex('ended', { event: 'SessionEnd', agentSession: 'one' }), who(3));
+    expect(recordAgentEvent(dir, 'w', 't', codex('idle', { event: 'notify', thread: 'one' }), who(4))).toBeNull();
+    expect(readLog(root, 'w', 't').at(-1)).toMatchObject({ hook_event: 'notify', ignored: 'ended' });
+    // A second run in the same copy: its own session id, its own notify.
+    recordAgentEvent(dir, 'w', 't', codex('running', { event: 'UserPromptSubmit', agentSession: 'two' }), who(5));
+    expect(recordAgentEvent(dir, 'w', 't', codex('idle', { event: 'notify', thread: 'two' }), who(6))?.state).toBe('idle');
   });
 
   it('applyAgentEvent: order by hook start, subagents and stateless events ignored, the agent pid pinned', () => {

@@ -88,7 +88,8 @@ function claude(event: string, p: Json): Partial<AgentEvent> {
     case 'Stop':
       return { state: 'idle', message: trimMessage(str(p.last_assistant_message)) };
     case 'StopFailure':
-      return { state: 'failed', message: trimMessage(`the agent stopped on an error: ${str(p.error) ?? 'unknown'}`) };
+      // 2.1.197 says `error: "unknown"` for an HTTP 400; the API's own words come in last_assistant_message.
+      return { state: 'failed', message: trimMessage(`the agent stopped on an error: ${str(p.error) ?? 'unknown'}${str(p.last_assistant_message) ? ` (${str(p.last_assistant_message)})` : ''}`) };
     case 'SessionEnd':
       return { state: 'ended', message: trimMessage(`session ended (${str(p.reason) ?? 'no reason given'})`) };
     default:
@@ -111,6 +112,9 @@ function codex(event: string, p: Json): Partial<AgentEvent> {
       return { state: 'waiting_input', tool, message: tool ? `asks to use ${tool}` : 'asks for permission' };
     case 'Stop':
       return { state: 'idle', message: trimMessage(str(p.last_assistant_message)) };
+    case 'notify':
+      // The kit's launch command names the event `notify` in argv (-c notify=[..., "codex", "notify", dir=]): the payload's type says which.
+      return str(p.type) && str(p.type) !== 'notify' ? codex(str(p.type)!, p) : {};
     case 'agent-turn-complete':
       return { state: 'idle', message: trimMessage(str(p['last-assistant-message'])), thread: str(p['thread-id']) };
     case 'SessionEnd':
@@ -176,8 +180,8 @@ function opencode(event: string, raw: Json): Partial<AgentEvent> {
 }
 
 function aider(event: string, p: Json): Partial<AgentEvent> {
-  // Aider's one signal: --notifications-command runs when it waits for the person.
-  return event === 'notification' || event === 'notifications' ? { state: 'waiting_input', message: trimMessage(str(p.message)) ?? 'waits for input' } : {};
+  // Aider's one signal: --notifications-command runs when it waits for the person (the kit's launch command names it `notify`).
+  return event === 'notification' || event === 'notifications' || event === 'notify' ? { state: 'waiting_input', message: trimMessage(str(p.message)) ?? 'waits for input' } : {};
 }
 
 /** The event name: from argv, else the payload's `hook_event_name` (Codex notify and OpenCode: `type`). */

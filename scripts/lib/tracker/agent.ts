@@ -51,14 +51,21 @@ function fresh(workspace: string, sessionId: string): Status {
   return { session_id: sessionId, workspace, state: 'created', task_description: '', progress_pct: 0, message: '', errors: [], started_at: null, last_heartbeat: null, completed_at: null, output_files: [], metadata: {}, pid: null, host: null };
 }
 
+/** An agent's failure reported after its session's end: the same ending (it keeps failed). */
+const lateFailure = (s: Status, r: AgentReport) => r.state === 'failed' && s.state === 'ended';
+
 /** Why the event changes no state, or null when it does. */
 function ignored(s: Status, meta: HookMeta, r: AgentReport, who: AgentReporter): string | null {
   if (r.subagent) return 'subagent';
   if (!r.state) return 'no state';
-  if (s.agent_event_at !== undefined && who.startedMs < s.agent_event_at) return 'out of order';
+  // Claude's StopFailure and SessionEnd run in parallel, in either order: the failure counts even when its
+  // hook started before the SessionEnd that got there first, and the end that follows keeps it failed.
+  if (s.agent_event_at !== undefined && who.startedMs < s.agent_event_at && !lateFailure(s, r)) return 'out of order';
   if (s.state === 'completed') return 'completed';
-  if (s.state === 'failed' && !failedByAgent(s)) return 'failed';
+  if (s.state === 'failed' && (!failedByAgent(s) || r.state === 'ended')) return 'failed';
   if (r.thread && meta.session && r.thread !== meta.session) return 'another thread';
+  // Codex notify comes from a process of its own: one that lands after the session's end is that turn's, not a new one.
+  if (r.thread && s.state === 'ended') return 'ended';
   return null;
 }
 
@@ -85,7 +92,9 @@ export function applyAgentEvent(prev: StatusRead, workspace: string, sessionId: 
   let state = r.state as NonNullable<AgentReport['state']>;
   if (r.failsInTurn && meta.turn_open) state = 'failed';
   const next: HookMeta = { ...meta, agent: r.agent, event: r.event, failed: state === 'failed' };
-  if (!r.thread && r.agentSession && !meta.session) next.session = r.agentSession;
+  // The agent's session is the one its latest hook event names (a new `codex` or `claude` run in the same
+  // copy is a new session; notify's title thread fires no hooks).
+  if (!r.thread && r.agentSession) next.session = r.agentSession;
   if (r.turn) next.turn_open = r.turn === 'open';
   else if (state === 'ended' || state === 'failed') next.turn_open = false;
 
@@ -102,7 +111,7 @@ export function applyAgentEvent(prev: StatusRead, workspace: string, sessionId: 
     completed_at: state === 'failed' || state === 'ended' ? who.at : null,
     errors: state === 'failed' ? [...s.errors, { at: who.at, message: message ?? 'failed' }] : s.errors,
     metadata: { ...s.metadata, agent_hook: next },
-    agent_event_at: who.startedMs,
+    agent_event_at: Math.max(who.startedMs, s.agent_event_at ?? 0),
   };
   return { status: s, events: [{ ...line, pid: worker.pid, state } as LogEvent], marker: null };
 }

@@ -106,3 +106,14 @@ export function processAlive(pid: number): boolean {
   const st = procStat(pid);
   return !st || (st.state !== 'Z' && st.state !== 'X');
 }
+
+/**
+ * Whether this process runs in an agent's sandbox with a PID namespace of its own: its pid 1 is the agent
+ * (Codex's workspace-write sandbox on Linux runs each shell command so, under a `codex` pid 1). The pids
+ * seen from there mean nothing outside, and the agent's own process, recorded by its hooks from outside,
+ * is invisible here, not gone.
+ */
+export function inAgentPidNamespace(): boolean {
+  const st = procStat(1);
+  return st !== null && agentOf(st.comm, procArgs(1)) !== null;
+}

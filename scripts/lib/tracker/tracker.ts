@@ -10,7 +10,7 @@ import { HEARTBEAT_TIMEOUT_S } from '../store/constants.ts';
 import { appendEvent, clearMarkers, lockFile, readStatusFile, writeMarker, writeStatusFile } from './files.ts';
 import { sessionDir } from '../store/paths.ts';
 import { checkId, locate } from './locate.ts';
-import { processAlive } from './proc.ts';
+import { inAgentPidNamespace, processAlive } from './proc.ts';
 
 export interface TrackerOptions {
   sessionId: string;
@@ -23,6 +23,12 @@ export interface TrackerOptions {
   pinPid?: boolean;
   /** How long a running session on another host counts as live without a heartbeat, for start's check (default 300). */
   heartbeatTimeoutS?: number;
+  /**
+   * Whether a recorded pid on this host is a live process (default: it is in /proc; inside an agent's own PID
+   * namespace every recorded pid counts as live, so a `make track` from Codex's sandbox keeps the agent's pid
+   * its hooks recorded instead of putting the sandbox's pid 2 in its place).
+   */
+  alive?: (pid: number) => boolean;
 }
 
 const HOST = hostname();
@@ -38,6 +44,7 @@ export class SessionTracker {
   private readonly pid: number;
   private readonly pinPid: boolean;
   private readonly heartbeatTimeoutS: number;
+  private readonly alive: (pid: number) => boolean;
 
   constructor(opts: TrackerOptions) {
     checkId('workspace', opts.workspace);
@@ -51,6 +58,7 @@ export class SessionTracker {
     if (!Number.isSafeInteger(this.pid) || this.pid < 1 || this.pid > MAX_PID) throw new UsageError(`pid=${this.pid}: expected a process id from 1 to ${MAX_PID}`);
     this.pinPid = opts.pinPid ?? false;
     this.heartbeatTimeoutS = opts.heartbeatTimeoutS ?? HEARTBEAT_TIMEOUT_S;
+    this.alive = opts.alive ?? (inAgentPidNamespace() ? () => true : processAlive);
   }
 
   /** Starts (or restarts) the session; refuses while a live session of this id is running. */
@@ -91,7 +99,7 @@ export class SessionTracker {
         pid: this.pid,
         host: HOST,
         pinPid: this.pinPid,
-        alive: processAlive,
+        alive: this.alive,
         heartbeatTimeoutS: this.heartbeatTimeoutS,
         at: isoWithOffset(now),
         nowMs: now.getTime(),
