@@ -278,6 +278,6 @@ describe('claude -w COMPONENT/NAME: the WorktreeCreate hook of make agent-setup 
     expect(existsSync(join(repo, 'ui', 'fixed.txt'))).toBe(false);
     expect(existsSync(join(repo, '.claude', 'worktrees'))).toBe(false);
     expect(extra(repo).filter((l) => !l.startsWith('!! .parallel/'))).toEqual(['!! .claude/settings.local.json', '?? WORK_LOG.md']);
-    expect(extra(copy)).toEqual(['!! .parallel-session.env', '?? ui/fixed.txt']);
+    expect(extra(copy)).toEqual(['!! .claude/settings.local.json', '!! .parallel-session.env', '?? ui/fixed.txt']);
   });
 });

@@ -2,7 +2,12 @@
 // (the main checkout's: Claude reads that one from a worktree too), so that `claude -w COMPONENT/NAME`
 // starts a full kit session and works in its copy. The file is kept out of git: info/exclude gets
 // the line between the kit's markers unless git ignores the file already.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { git } from '../git/repo.ts';
+import { ensureExcluded, excludeFile } from '../git/worktrees.ts';
+import { claudeSettings } from './claude.ts';
+import { hookArgv, type AgentSetupInput } from './launch.ts';
 import { singleQuote } from '../core/shell.ts';
 import { jsonHooksFile, MARK, type JsonHookGroup } from './install-common.ts';
 import type { ManagedFile, PartState } from './managed-file.ts';
@@ -33,4 +38,35 @@ export function claudeFiles(main: string, commonDir: string, kitDir: string, ign
     cut: (current) => current.replace(block, ''),
   });
   return files;
+}
+
+/**
+ * `claude -w`: Claude is already running when WorktreeCreate fires, so `--settings` cannot apply; but it
+ * reads the hooks of the copy's own .claude/settings.local.json for that session (2.1.197, proven in
+ * tests/agents/claude-worktree-real.test.ts; the main checkout's hooks do not fire there). The session's
+ * hooks (the same as its --settings file) go into that file, merged with any there, kept out of git by
+ * the copy's info/exclude unless git ignores the file already.
+ */
+export async function writeCopySettings(copy: string, root: string, stateDir: string, kitDir: string): Promise<string> {
+  const file = join(copy, CLAUDE_SETTINGS);
+  const ours = claudeSettings({ hook: (event?: string) => hookArgv(kitDir, 'claude', stateDir, event) } as AgentSetupInput).hooks;
+  let current: { hooks?: Record<string, unknown[]> } & Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) current = parsed as typeof current;
+    } catch {
+      /* not JSON: replaced by ours */
+    }
+  }
+  const hooks: Record<string, unknown[]> = { ...(current.hooks && typeof current.hooks === 'object' ? current.hooks : {}) };
+  for (const [event, groups] of Object.entries(ours)) hooks[event] = [...(Array.isArray(hooks[event]) ? hooks[event]! : []), ...groups];
+  mkdirSync(join(copy, '.claude'), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ ...current, hooks }, null, 2)}\n`);
+  const ignored = await git(copy, ['check-ignore', '-q', CLAUDE_SETTINGS]).then(
+    () => true,
+    () => false,
+  );
+  if (!ignored) await ensureExcluded(root, await excludeFile(copy), `/${CLAUDE_SETTINGS}`);
+  return file;
 }

@@ -1,0 +1,97 @@
+// `claude -w ui/fix-login` for real (claude 2.1.197 offline, scripted model): the WorktreeCreate hook of
+// make agent-setup agent=claude makes an agent=claude kit session and writes its hooks into the copy's
+// .claude/settings.local.json, which Claude (already running when WorktreeCreate fires, so --settings
+// cannot apply) reads for that session. So the session reports its states (running, idle, ended) and is
+// guarded: a write into the component of another live session is denied. The copy's git status stays clean.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startModelServer, writeTurn, type ModelServer } from '../helpers/agents/model-server.ts';
+import { cleanupHomes, makeHome, whyMissing } from '../helpers/agents/run.ts';
+import { MAKEFILE } from '../helpers/make.ts';
+import { gitIn, makeRepo } from '../helpers/repo.ts';
+
+let server: ModelServer;
+beforeAll(async () => {
+  server = await startModelServer();
+});
+afterAll(async () => {
+  await server?.close();
+  cleanupHomes();
+});
+
+function kitMake(cwd: string, env: Record<string, string>, target: string, vars: Record<string, string | number>) {
+  const r = spawnSync('make', ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** argv in its own process group, stdin closed, asynchronously (the model server runs in this process). */
+function runArgv(argv: string[], cwd: string, env: Record<string, string>, timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
+    const timer = setTimeout(kill, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      kill();
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const extra = (dir: string) => gitIn(dir, 'status', '--porcelain', '--ignored', '--untracked-files=all').split('\n').filter(Boolean).sort();
+
+test('claude -w ui/fix-login: the copy\'s .claude/settings.local.json hooks report running, idle, ended and deny a write into another session\'s component', async (ctx) => {
+  const why = whyMissing('claude');
+  if (why) ctx.skip(why);
+  const repo = makeRepo();
+  const home = makeHome('claude', { cwd: repo, server });
+  expect(kitMake(repo, home.env, 'agent-setup', { agent: 'claude', apply: 1 }).code).toBe(0);
+  // Another live session claims docs.
+  const other = kitMake(repo, home.env, 'new-session', { name: 'docs-work', component: 'docs', agent: 'none' });
+  expect(other.code, other.stderr).toBe(0);
+
+  const copy = join(dirname(repo), 'repo-sessions', 'fix-login');
+  const fixed = join(copy, 'ui', 'fixed.txt');
+  const denied = join(copy, 'docs', 'not-mine.md');
+  server.setScript([writeTurn('claude', fixed, 'fixed\n'), writeTurn('claude', denied, 'nope\n'), { text: 'Done.' }]);
+  const ran = await runArgv(['claude', '-w', 'ui/fix-login', '-p', 'Fix the login', '--permission-mode', 'acceptEdits', '--output-format', 'json'], repo, home.env);
+  expect(ran.code, `${ran.stderr}\n${ran.stdout}`).toBe(0);
+
+  // An agent=claude session, its hooks in the copy's local settings (dir= its state folder).
+  const stateDir = join(repo, '.parallel', 'sessions', 'fix-login');
+  expect(JSON.parse(readFileSync(join(stateDir, 'session.json'), 'utf8'))).toMatchObject({ agent: 'claude', component: 'ui', path: copy, state: 'active' });
+  expect(existsSync(join(stateDir, 'guard.json'))).toBe(true);
+  const local = JSON.parse(readFileSync(join(copy, '.claude', 'settings.local.json'), 'utf8'));
+  expect(local.hooks.PreToolUse[0].hooks[0].command).toContain(`dir=${stateDir}`);
+
+  // The states it reported, in order, and where it ended.
+  const lines = readFileSync(join(stateDir, 'log.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.agent === 'claude');
+  const states = lines.map((l) => l.state).filter(Boolean);
+  expect(states, JSON.stringify(lines)).toContain('running');
+  expect(states.indexOf('idle')).toBeGreaterThan(states.indexOf('running'));
+  expect(states.at(-1)).toBe('ended');
+  expect(JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')).state).toBe('ended');
+
+  // The guard: the ui write landed, the docs write was denied naming the other session.
+  expect(readFileSync(fixed, 'utf8')).toBe('fixed\n');
+  expect(existsSync(denied)).toBe(false);
+  const deny = lines.find((l) => l.decision === 'deny');
+  expect(deny, JSON.stringify(lines)).toBeTruthy();
+  expect(JSON.stringify(deny)).toContain('docs-work');
+  expect(JSON.parse(ran.stdout).permission_denials?.length).toBe(1);
+
+  // Nothing in git's sight: the local settings are excluded in the copy as .parallel-session.env is.
+  expect(extra(copy)).toEqual(['!! .claude/settings.local.json', '!! .parallel-session.env', '?? ui/fixed.txt']);
+}, 150_000);
