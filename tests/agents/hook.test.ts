@@ -149,6 +149,19 @@ describe('the hook records the agent state', () => {
     expect(states).toEqual(['running', 'waiting_input', 'running', 'running', 'idle', 'failed']);
   });
 
+  it("OpenCode: the plugin's send time orders its events, however late a hook process starts", () => {
+    const t = fresh();
+    const sendAt = (fixture: string, at: number) => hook(['opencode', `dir=${t.dir}`], { ...fixtureIn('opencode', fixture, t.s.path as string), kit_sent_at: at });
+    const now = Date.now();
+    sendAt('session.idle', now);
+    expect(t.status().state).toBe('idle');
+    // a busy sent before the idle, whose hook process started after it: no step back
+    sendAt('session.status-busy', now - 50);
+    expect(t.status().state).toBe('idle');
+    sendAt('session.status-busy', now + 50);
+    expect(t.status().state).toBe('running');
+  });
+
   it('Aider (its notifications command): waiting_input, without reading a stdin nobody writes to', async () => {
     const t = fresh();
     const child = reapAfterAll(spawn(process.execPath, [HOOK, 'aider', 'notification', `dir=${t.dir}`], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] }));
@@ -234,12 +247,12 @@ describe('the hook records the agent process', () => {
     });
   }
 
-  it('through the shell the agent runs its hook command in: the agent pid; killed, the session shows crashed', async () => {
+  it('through the shell the agent runs its hook command in: the agent pid; killed mid-turn, the session shows crashed', async () => {
     const t = fresh();
-    const input = JSON.stringify(fixtureIn('claude', 'Stop', t.s.path as string));
+    const input = JSON.stringify(fixtureIn('claude', 'UserPromptSubmit', t.s.path as string));
     const agent = await fakeAgent(`require('child_process').execFileSync('sh', ['-c', ${JSON.stringify(`"${process.execPath}" "${HOOK}" claude dir=${t.dir}`)}], { input: ${JSON.stringify(input)} })`);
-    expect(t.status()).toMatchObject({ state: 'idle', pid: agent.pid });
-    expect(inspectSession(t.root, t.s.workspace, t.s.name).state).toBe('idle');
+    expect(t.status()).toMatchObject({ state: 'running', pid: agent.pid });
+    expect(inspectSession(t.root, t.s.workspace, t.s.name).state).toBe('running');
     await agent.kill();
     expect(inspectSession(t.root, t.s.workspace, t.s.name)).toMatchObject({ state: 'crashed' });
   });

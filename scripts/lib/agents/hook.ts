@@ -214,8 +214,12 @@ export async function runHook(input: HookInput): Promise<Reply> {
     }
     const ev = interpret(args.agent, eventName(args.agent, args.event, p), p);
     const { verdict, reply } = guardEdit(where, ev);
+    // The kit's own OpenCode plugin stamps when it sent the event: its hooks are spawned without waiting,
+    // so under load one may start before an earlier one; the stamp keeps their order.
+    const sent = p.kit_sent_at;
+    const at = typeof sent === 'number' && Number.isFinite(sent) && sent > 0 ? { ...input, startedMs: sent } : input;
     try {
-      record(where, ev, verdict, input);
+      record(where, ev, verdict, at);
     } catch (err) {
       logProblem(root, where, `${ev.agent} ${ev.event}: ${(err as Error).message}`);
     }

@@ -52,7 +52,7 @@ function hook(event, payload, wait) {
       child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
       child.on('close', done);
     }
-    child.stdin.end(JSON.stringify(payload));
+    child.stdin.end(JSON.stringify({ ...payload, kit_sent_at: Date.now() }));
     if (!wait) {
       child.unref();
       resolve('');
