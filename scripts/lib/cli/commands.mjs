@@ -209,10 +209,12 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
     {
       name: 'doctor',
       script: 'doctor',
-      help: "per session: its agent, whether the kit's hooks are where the agent reads them, its binary on PATH, and a synthetic event through the hook",
+      help: "per session: its agent, whether the kit's hooks are where the agent reads them, its binary on PATH, and a synthetic event through the hook; live=1 runs your agent offline against a scripted local model",
       example: 'name=login-form json=1',
       options: [
         { name: 'name', kind: 'string', meta: 'NAME', help: 'one session (default: every live one)' },
+        { name: 'live', kind: 'flag', help: 'run the installed agent for real, offline, in a throwaway repository: its events, states and a denied edit' },
+        { name: 'agent', kind: 'enum', values: ['claude', 'codex', 'gemini', 'opencode'], help: 'with live=1: this agent only (default: each one on PATH)' },
         JSON_OUT,
         REPO,
       ],
