@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findBlock, isKitBlock, withBlock, withoutBlock } from '../../scripts/lib/front/block.ts';
+import { findBlock, isKitBlock, withBlock, withCurrentBlock, withoutBlock } from '../../scripts/lib/front/block.ts';
 import { commandLine, rewriteHints } from '../../scripts/lib/front/hints.ts';
 import { targetsInText } from '../../scripts/lib/front/targets.ts';
 import { tempDir } from '../helpers/repo.ts';
@@ -25,6 +25,16 @@ describe('the Makefile block', () => {
     expect(isKitBlock(found!, COMMANDS)).toBe(true);
     expect(withIt.startsWith(before ?? '')).toBe(true);
     expect(withoutBlock(withIt, found!)).toBe(before);
+  });
+
+  it("knows an older kit's block (fewer commands), brings it up to date and takes it out byte for byte", () => {
+    const before = 'run:\n\t@echo run\n';
+    const old = withBlock(before, COMMANDS.slice(0, 2));
+    const found = findBlock(old)!;
+    expect(isKitBlock(found, COMMANDS)).toBe(true);
+    const current = withCurrentBlock(old, found, COMMANDS);
+    expect(current).toBe(withBlock(before, COMMANDS));
+    expect(withoutBlock(old, found)).toBe(before);
   });
 
   it('keeps what was written after it, and knows a block someone edited', () => {

@@ -3,7 +3,7 @@
 // own, every copy can use them, a stray word stops make before anything runs, and the block comes out
 // byte for byte. Everything goes through the real make, in the project and in a session's copy.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KIT_BIN, KIT_DIR, make } from '../helpers/make.ts';
@@ -73,6 +73,20 @@ describe("the kit's commands in the project's own Makefile", () => {
     expect(readFileSync(join(repo, 'Makefile'), 'utf8')).toBe(PROJECT_MAKEFILE);
     expect(gitIn(repo, 'show', 'HEAD:Makefile') + '\n').toBe(PROJECT_MAKEFILE);
     expect(projectMake(repo, ['new-session', 'name=x', 'component=ui'], env).stderr).toMatch(/No rule to make target 'new-session'/);
+  });
+
+  it("an older kit's block (before the kit gained commands) is the kit's: init brings it up to date, remove=1 takes it out", () => {
+    const { repo, env } = setUp();
+    const current = readFileSync(join(repo, 'Makefile'), 'utf8');
+    const older = current.replace(/^(else ifneq \(\$\(filter kit-% )([^,\n]*)(,)/m, (_, a: string, names: string, c: string) => `${a}${names.split(' ').slice(0, 5).join(' ')}${c}`);
+    expect(older).not.toBe(current);
+    writeFileSync(join(repo, 'Makefile'), older);
+    const refreshed = make(repo, 'init', { makefile: 1 }, env);
+    expect(refreshed.stdout).toMatch(/updated +Makefile/);
+    expect(readFileSync(join(repo, 'Makefile'), 'utf8')).toBe(current);
+    writeFileSync(join(repo, 'Makefile'), older);
+    expect(make(repo, 'init', { remove: 1 }, env).code).toBe(0);
+    expect(readFileSync(join(repo, 'Makefile'), 'utf8')).toBe(PROJECT_MAKEFILE);
   });
 
   it('a Makefile init created is deleted again', () => {

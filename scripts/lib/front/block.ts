@@ -68,9 +68,22 @@ export function withBlock(current: string | null, commands: readonly string[]): 
   return `${current}\n\n${renderBlock('newline', commands)}`;
 }
 
-/** Whether the block is exactly what this kit writes (else a person edited it). */
+/** The block with its list of command names taken out: the one line that changes as the kit gains commands. */
+function withoutNames(text: string): string {
+  return text.replace(/^else ifneq \(\$\(filter kit-% [^,\n]*,\$\(MAKECMDGOALS\)\),\)$/m, 'else ifneq ($(filter kit-% ...,$(MAKECMDGOALS)),)');
+}
+
+/**
+ * Whether the block is what a kit writes (else a person edited it): this kit, or an older one whose list
+ * of commands was shorter.
+ */
 export function isKitBlock(found: FoundBlock, commands: readonly string[]): boolean {
-  return found.variant !== null && found.text === renderBlock(found.variant, commands);
+  return found.variant !== null && withoutNames(found.text) === withoutNames(renderBlock(found.variant, commands));
+}
+
+/** The makefile with a kit's block brought up to this kit's list of commands. */
+export function withCurrentBlock(text: string, found: FoundBlock, commands: readonly string[]): string {
+  return found.variant === null ? text : text.slice(0, found.start) + renderBlock(found.variant, commands) + text.slice(found.end);
 }
 
 /**

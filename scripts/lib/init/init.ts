@@ -6,7 +6,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { CONFIG_FILE, parseConfigText } from '../config/config.ts';
 import { OperationError } from '../core/errors.mjs';
 import { writeFileAtomic } from '../core/files.ts';
-import { findBlock, isKitBlock, pointerFile, pointerText, withBlock, withoutBlock } from '../front/block.ts';
+import { findBlock, isKitBlock, pointerFile, pointerText, withBlock, withCurrentBlock, withoutBlock } from '../front/block.ts';
 import { formFor } from '../front/hints.ts';
 import { projectMakefile } from '../front/targets.ts';
 import { commitFiles, headFile, type FileContent } from '../git/commit-files.ts';
@@ -98,12 +98,14 @@ function makefilePiece(main: string, o: InitOptions): Piece | null {
     return { file, next, removing: true };
   }
   if (!o.makefile && !found) return null;
-  if (found && !o.makefile) return { file, next: (cur) => (cur !== null && findBlock(cur) ? cur : withBlock(cur, o.commands)) };
-  if (found) {
-    if (isKitBlock(found, o.commands)) return { file, next: (cur) => cur };
-    return { file, next: (cur) => cur, note: 'its parallel-kit block differs from what this kit writes (edited by hand?); left as it is' };
-  }
-  return { file, next: (cur) => (cur !== null && findBlock(cur) ? cur : withBlock(cur, o.commands)) };
+  // A kit's block (an older kit's too) is brought up to this kit's list of commands; one someone edited stays.
+  const next = (cur: string | null) => {
+    const f = cur === null ? null : findBlock(cur);
+    if (!f || cur === null) return withBlock(cur, o.commands);
+    return isKitBlock(f, o.commands) ? withCurrentBlock(cur, f, o.commands) : cur;
+  };
+  if (found && !isKitBlock(found, o.commands)) return { file, next: (cur) => cur, note: 'its parallel-kit block differs from what the kit writes (edited by hand?); left as it is' };
+  return { file, next };
 }
 
 function apply(main: string, piece: Piece): InitChange {
