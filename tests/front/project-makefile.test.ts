@@ -68,10 +68,14 @@ describe("the kit's commands in the project's own Makefile", () => {
 
   it('comes out again leaving the Makefile byte for byte as before, and init commits that too', () => {
     const { repo, env } = setUp();
-    const r = make(repo, 'init', { remove: 1, commit: 1 }, env);
-    expect(r.code, r.stderr).toBe(0);
+    // through the project's own make, whose block is the one coming out
+    const r = projectMake(repo, ['kit-init', 'remove=1', 'commit=1'], env);
+    expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(repo, 'Makefile'), 'utf8')).toBe(PROJECT_MAKEFILE);
     expect(gitIn(repo, 'show', 'HEAD:Makefile') + '\n').toBe(PROJECT_MAKEFILE);
+    // the rules and init's own last line now name bin/kit: the project's make has no kit commands any more
+    expect(readFileSync(join(repo, 'CLAUDE.md'), 'utf8')).toContain('`"$PARALLEL_KIT/bin/kit" sync name=NAME`');
+    expect(r.stdout).toContain(`Next: ${KIT_BIN} new-session name=NAME component=COMPONENT`);
     expect(projectMake(repo, ['new-session', 'name=x', 'component=ui'], env).stderr).toMatch(/No rule to make target 'new-session'/);
   });
 

@@ -29,15 +29,17 @@ export function kitForm(env: NodeJS.ProcessEnv, kitDir: string): CommandForm {
  * PARALLEL_KIT_OWN); otherwise the folder's makefile is read.
  */
 export function formFor(folder: string, env: NodeJS.ProcessEnv, kitDir: string): CommandForm {
-  if (env.PARALLEL_KIT_FRONT && real(env.PARALLEL_KIT_FRONT) === real(folder)) {
-    return { kind: 'make', own: new Set((env.PARALLEL_KIT_OWN ?? '').split(/\s+/).filter(Boolean)) };
-  }
   const makefile = projectMakefile(folder);
   let text = '';
   try {
     text = makefile ? readFileSync(makefile, 'utf8') : '';
   } catch {
     text = '';
+  }
+  // The make that ran this command knows the project's own targets best, while its block is still there
+  // (make init remove=1 may just have taken it out).
+  if (env.PARALLEL_KIT_FRONT && real(env.PARALLEL_KIT_FRONT) === real(folder) && findBlock(text)) {
+    return { kind: 'make', own: new Set((env.PARALLEL_KIT_OWN ?? '').split(/\s+/).filter(Boolean)) };
   }
   const pointer = pointerFile(env);
   const findsKit = Boolean(env.PARALLEL_KIT) || Boolean(pointer && existsSync(pointer));
