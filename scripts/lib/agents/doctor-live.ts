@@ -5,7 +5,7 @@
 // once in the session's component, once in another live session's, which must be denied and left
 // unwritten). Nothing stays behind: the folder goes, and the caller forgets the state folder in the
 // machine-wide port registry. The agent runs under a minimal environment that points at the local
-// server only (/work/shared/agents-offline.md): it never reaches a real service and costs no tokens.
+// server only (docs/agents-offline.md): it never reaches a real service and costs no tokens.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { KIT_DIR } from '../core/kit-dir.ts';
 import { onPath } from './doctor.ts';
 import { codexFiles } from './install-codex.ts';
 import { planAdd, writeChanges, type ManagedFile } from './managed-file.ts';
+import { codexOfflineConfig, GEMINI_MODEL } from './offline.ts';
 import { startModelServer, writeTurn, type ModelServer, type Turn } from './model-server.ts';
 
 export const LIVE_AGENTS = ['claude', 'codex', 'gemini', 'opencode'] as const;
@@ -47,10 +48,6 @@ export const LIVE_EVENTS: Record<LiveAgent, string[]> = {
 };
 
 const CLAUDE_KEY = 'sk-ant-api03-kit-doctor-offline-0123456789abcdefghij';
-const CODEX_MODEL = 'gpt-5.5';
-const CODEX_UPGRADE = 'gpt-6-sol';
-const GEMINI_MODEL = 'gemini-2.5-flash';
-const toml = (s: string) => JSON.stringify(s);
 
 const CONFIG = `base: main
 workspace: sessions
@@ -112,35 +109,7 @@ function agentEnv(agent: LiveAgent, dir: string, bin: string, copy: string, serv
     const conf = join(home, '.codex');
     mkdirSync(conf, { recursive: true });
     Object.assign(env, { CODEX_HOME: conf, FAKE_API_KEY: 'kit-doctor-offline' });
-    const lines = [
-      `model = ${toml(CODEX_MODEL)}`,
-      `model_provider = "fake"`,
-      `approval_policy = "never"`,
-      `sandbox_mode = "workspace-write"`,
-      `check_for_update_on_startup = false`,
-      ``,
-      `[model_providers.fake]`,
-      `name = "fake"`,
-      `base_url = ${toml(`${url}/v1`)}`,
-      `env_key = "FAKE_API_KEY"`,
-      `wire_api = "responses"`,
-      `request_max_retries = 0`,
-      `stream_max_retries = 0`,
-      ``,
-      `[analytics]`,
-      `enabled = false`,
-      ``,
-      `[feedback]`,
-      `enabled = false`,
-      ``,
-      `[projects.${toml(copy)}]`,
-      `trust_level = "trusted"`,
-      ``,
-      `[notice.model_migrations]`,
-      `${toml(CODEX_MODEL)} = ${toml(CODEX_UPGRADE)}`,
-      ``,
-    ];
-    writeFileSync(join(conf, 'config.toml'), lines.join('\n'));
+    writeFileSync(join(conf, 'config.toml'), codexOfflineConfig({ url, cwd: copy }));
     // make agent-setup agent=codex apply=1, into this CODEX_HOME: the kit's hooks and their trust.
     const hooksFile = join(conf, 'hooks.json');
     let hooksAfter: string | null = existsSync(hooksFile) ? readFileSync(hooksFile, 'utf8') : null;

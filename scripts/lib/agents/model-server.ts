@@ -1,5 +1,5 @@
 // A scripted model server for the real agent CLIs, offline: plain Node http on 127.0.0.1 (random port).
-// It speaks the four wire protocols the agents use (see /work/shared/agents-offline.md):
+// It speaks the four wire protocols the agents use (see docs/agents-offline.md):
 //   Claude   POST /v1/messages                                Anthropic messages, SSE
 //   Codex    POST /v1/responses                               OpenAI responses, SSE
 //   Gemini   POST /v1beta/models/<m>:streamGenerateContent     Gemini, SSE (alt=sse)

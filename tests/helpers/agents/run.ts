@@ -2,7 +2,7 @@
 // environment of their own (temp HOME, XDG folders, CODEX_HOME, CLAUDE_CONFIG_DIR, TMPDIR, nothing else
 // from the machine), the configuration for an unattended run against the scripted model server
 // (model-server.ts), headless runs, and interactive runs under tmux (Claude, Codex).
-// Facts behind each setting: /work/shared/agents-offline.md.
+// Facts behind each setting: docs/agents-offline.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,10 +54,9 @@ export function hasTmux(): boolean {
 
 export const CLAUDE_KEY = 'sk-ant-api03-offline-test-key-0123456789abcdefghij';
 export const CLAUDE_MODEL = 'claude-sonnet-4-5';
-export const CODEX_MODEL = 'gpt-5.5';
-/** The upgrade Codex's catalog offers for CODEX_MODEL: pre-answering it keeps the first Enter from switching models. */
-export const CODEX_UPGRADE = 'gpt-6-sol';
-export const GEMINI_MODEL = 'gemini-2.5-flash';
+// The offline settings the kit's own make doctor live=1 uses too: one copy, in the kit.
+export { CODEX_MODEL, CODEX_UPGRADE, GEMINI_MODEL } from '../../../scripts/lib/agents/offline.ts';
+import { codexOfflineConfig, GEMINI_MODEL } from '../../../scripts/lib/agents/offline.ts';
 
 /** A private world for one agent run: HOME and the rest under one temp folder. */
 export interface AgentHome {
@@ -75,7 +74,6 @@ export function cleanupHomes(): void {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-const toml = (s: string) => JSON.stringify(s);
 
 export interface HomeOptions {
   /** The folder the agent works in (trusted in the agent's config). */
@@ -145,36 +143,7 @@ export function makeHome(agent: Agent, opts: HomeOptions): AgentHome {
     const dir = join(home, '.codex');
     mkdirSync(dir, { recursive: true });
     Object.assign(env, { CODEX_HOME: dir, FAKE_API_KEY: 'offline-test' });
-    const lines = [
-      `model = ${toml(CODEX_MODEL)}`,
-      `model_provider = "fake"`,
-      opts.interactive ? `approval_policy = "on-request"` : `approval_policy = "never"`,
-      opts.interactive ? `sandbox_mode = "read-only"` : `sandbox_mode = "workspace-write"`,
-      `check_for_update_on_startup = false`,
-      ...(opts.notify ? [`notify = [${opts.notify.map(toml).join(', ')}]`] : []),
-      ``,
-      `[model_providers.fake]`,
-      `name = "fake"`,
-      `base_url = ${toml(url + '/v1')}`,
-      `env_key = "FAKE_API_KEY"`,
-      `wire_api = "responses"`,
-      `request_max_retries = 0`,
-      `stream_max_retries = 0`,
-      ``,
-      `[analytics]`,
-      `enabled = false`,
-      ``,
-      `[feedback]`,
-      `enabled = false`,
-      ``,
-      `[projects.${toml(cwd)}]`,
-      `trust_level = "trusted"`,
-      ``,
-      `[notice.model_migrations]`,
-      `${toml(CODEX_MODEL)} = ${toml(CODEX_UPGRADE)}`,
-      ``,
-    ];
-    writeFileSync(join(dir, 'config.toml'), lines.join('\n'));
+    writeFileSync(join(dir, 'config.toml'), codexOfflineConfig({ url, cwd, interactive: opts.interactive, notify: opts.notify }));
   } else if (agent === 'gemini') {
     const dir = join(home, '.gemini');
     mkdirSync(dir, { recursive: true });
