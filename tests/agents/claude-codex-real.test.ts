@@ -359,8 +359,8 @@ for (const agent of ['claude', 'codex'] as const) {
         await waitFor('waiting_input', () => status().state === 'waiting_input', 30_000);
         expect(status().message).toMatch(/^asks to use /);
         await waitFor('the question on screen', () => (agent === 'claude' ? /Do you want|Yes/ : /Would you like to|Yes, proceed/).test(t.screen()), 15_000);
-        if (agent === 'claude') t.keys('Enter');
-        else await t.type('y', false);
+        if (agent === 'claude') await t.answer(/Do you want/, ['Enter']);
+        else await t.answer(/Yes, proceed/, ['y'], true);
         await waitFor('Stop', () => since().some((e) => e.hook_event === 'Stop'), 30_000);
         expect(readFileSync(file, 'utf8').trim()).toBe('asked');
         expect(status().state).toBe('idle');

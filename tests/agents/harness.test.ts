@@ -151,7 +151,7 @@ describe('real agents, interactive under tmux', () => {
       await t.type('Write hello.txt');
       await waitFor('PermissionRequest', () => readCaptured(log).some((c) => c.event === 'PermissionRequest'), 20_000);
       await waitFor('the question on screen', () => /Do you want|Yes/.test(t.screen()), 10_000);
-      t.keys('Enter'); // the first option: Yes
+      await t.answer(/Do you want/, ['Enter']); // the first option: Yes
       await waitFor('Stop', () => readCaptured(log).some((c) => c.event === 'Stop'), 30_000);
       expect(readFileSync(file, 'utf8')).toBe('hi\n');
       await t.type('/exit');
@@ -178,7 +178,7 @@ describe('real agents, interactive under tmux', () => {
       await t.type('Write hello.txt');
       await waitFor('PermissionRequest', () => readCaptured(log).some((c) => c.event === 'PermissionRequest'), 20_000);
       await waitFor('the question on screen', () => /Would you like to|Yes, proceed/.test(t.screen()), 15_000);
-      await t.type('y', false);
+      await t.answer(/Yes, proceed/, ['y'], true);
       await waitFor('Stop', () => readCaptured(log).some((c) => c.event === 'Stop'), 30_000);
       expect(readFileSync(join(cwd, 'hello.txt'), 'utf8')).toBe('hi\n');
       await t.type('/quit');

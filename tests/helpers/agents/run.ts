@@ -432,6 +432,22 @@ export class TmuxAgent {
     this.tmux('send-keys', '-t', 'agent', ...keys);
   }
 
+  /**
+   * Answers a question on screen: sends the keys, and sends them again while the question stays up.
+   * Under load an interface can draw a dialog a moment before it reads keys, and drops what came first.
+   */
+  async answer(question: RegExp, keys: string[], literal = false, tries = 4): Promise<void> {
+    for (let i = 0; i < tries; i++) {
+      this.tmux('send-keys', '-t', 'agent', ...(literal ? ['-l'] : []), ...keys);
+      const end = Date.now() + 5_000;
+      while (Date.now() < end) {
+        await sleep(250);
+        if (!question.test(this.screen())) return;
+      }
+    }
+    throw new Error(`the question stayed on screen after ${tries} answers`);
+  }
+
   alive(): boolean {
     if (!this.pid) return false;
     try {
