@@ -50,8 +50,12 @@ export interface Comparison {
   baseline_ms: number;
   ratio: number;
   runs: number;
+  /** The target ratio (subject / baseline at most this), when there is one. */
+  target: number | null;
+  met: boolean | null;
 }
 
-export function compare(name: string, subject: string, s: Timed, baseline: string, b: Timed): Comparison {
-  return { name, subject, baseline, subject_ms: s.median_ms, baseline_ms: b.median_ms, ratio: Math.round((s.median_ms / b.median_ms) * 100) / 100, runs: s.runs };
+export function compare(name: string, subject: string, s: Timed, baseline: string, b: Timed, target: number | null = null): Comparison {
+  const ratio = Math.round((s.median_ms / b.median_ms) * 100) / 100;
+  return { name, subject, baseline, subject_ms: s.median_ms, baseline_ms: b.median_ms, ratio, runs: s.runs, target, met: target === null ? null : ratio <= target };
 }
