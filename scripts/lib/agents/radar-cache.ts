@@ -64,7 +64,7 @@ export function refreshMarker(root: string, workspace: string): string {
 /** Writes the cache whole and clears the refresh marker; never throws (the radar's own output matters more). */
 export function writeRadarCache(root: string, cache: RadarCache): boolean {
   try {
-    writeJsonAtomic(radarCacheFile(root, cache.workspace), cache);
+    writeJsonAtomic(radarCacheFile(root, cache.workspace), cache, false);
     rmSync(refreshMarker(root, cache.workspace), { force: true });
     return true;
   } catch {

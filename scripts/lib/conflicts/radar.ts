@@ -1,16 +1,16 @@
 // make conflicts: clashes between sessions, and with the base, found before anyone merges. Read-only:
 // merges are computed in memory by git merge-tree, new objects go to a scratch folder, no worktree is touched.
 import { existsSync } from 'node:fs';
-import { provablyClean, sessionHunks, type SessionHunks } from './hunks.ts';
+import { changedFiles, mergeAnswers, type MergeQuestion, type Run, type Side } from './answers.ts';
+import { CommitCache } from './commit-cache.ts';
 import { candidatePairs, strays } from './overlap.ts';
 import type { Context } from '../config/context.ts';
-import { errorMessage } from '../core/errors.mjs';
 import { pool } from '../core/pool.ts';
-import { git, gitRaw } from '../git/repo.ts';
-import { changedSince, mergeTreeMany, mergeTreeMode, scratchObjects, type MergeTreeMode } from '../git/merge-tree.ts';
+import { gitRaw } from '../git/repo.ts';
+import { mergeTreeMode, scratchObjects, type MergeTreeMode } from '../git/merge-tree.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { readSessions } from '../store/sessions.ts';
-import { resolveTargets, type SyncTarget } from '../git/base.ts';
+import { branchRefs, resolveTargetsFrom, type SyncTarget } from '../git/base.ts';
 import { baseConflictStep, pairConflictStep } from './next-step.ts';
 import { CHANGED_MAX, RADAR_CACHE_VERSION, writeRadarCache, type RadarCache } from '../agents/radar-cache.ts';
 import { isoWithOffset } from '../core/time.ts';
@@ -52,74 +52,43 @@ export interface RadarPair {
 export interface Radar {
   /** How the merges were computed: one `git merge-tree --stdin` process, or one process per merge (git < 2.40, or asked for). */
   merge_tree: MergeTreeMode;
+  /** merge-tree runs this radar made, and answers it took from the commit cache (<state folder>/.cache/commits.json). */
   merges: number;
+  cached: number;
   bases: SyncTarget[];
   sessions: RadarSession[];
   pairs: RadarPair[];
 }
 
-/** Every local branch tip of the main checkout, in one process. */
-async function branchTips(main: string): Promise<Map<string, string>> {
-  const out = await git(main, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/']);
-  const tips = new Map<string, string>();
-  for (const line of out.split('\n')) {
-    const at = line.indexOf(' ');
-    if (at > 0) tips.set(line.slice(at + 1).replace(/^refs\/heads\//, ''), line.slice(0, at));
-  }
-  return tips;
-}
-
-/** Tips (of main's branches) that already contain `sha`. */
-async function tipsContaining(main: string, sha: string): Promise<Set<string>> {
-  const out = await git(main, ['for-each-ref', `--contains=${sha}`, '--format=%(objectname)', 'refs/heads/']);
-  return new Set(out.split('\n').filter(Boolean));
-}
-
 /** A clone session's commits live in its clone until pushed; a worktree or branch session's in the main checkout. */
-async function tipOf(r: SessionRecord, mainTips: Map<string, string>): Promise<{ tip: string | null; clone: string | null; error: string | null }> {
+async function tipOf(r: SessionRecord, heads: ReadonlyMap<string, string>, cloneTip?: CloneTip): Promise<{ tip: string | null; clone: string | null; error: string | null }> {
   if (r.mode === 'clone' && r.path && existsSync(r.path)) {
+    const known = cloneTip ? await cloneTip(r) : undefined;
+    if (known) return { tip: known, clone: r.path, error: null };
     const res = await gitRaw(r.path, ['rev-parse', '--verify', '--quiet', `refs/heads/${r.branch}^{commit}`]);
     if (res.code === 0) return { tip: res.stdout.trim(), clone: r.path, error: null };
   }
-  const tip = mainTips.get(r.branch);
+  const tip = heads.get(`refs/heads/${r.branch}`);
   if (tip) return { tip, clone: null, error: null };
   const where = r.mode === 'clone' ? `in the clone ${r.path} (gone?) nor in the main checkout` : 'in the main checkout';
   return { tip: null, clone: null, error: `branch ${r.branch} exists neither ${where}` };
-}
-
-/** Hunks of every session that takes part in a candidate pair (a failure leaves that session to git). */
-async function hunksOf(
-  main: string,
-  env: NodeJS.ProcessEnv,
-  list: readonly SessionRecord[],
-  tips: readonly { tip: string | null }[],
-  targets: Map<string, SyncTarget | Error>,
-  candidates: readonly { i: number; j: number }[],
-): Promise<Map<number, SessionHunks>> {
-  const involved = [...new Set(candidates.flatMap((c) => [c.i, c.j]))];
-  const out = new Map<number, SessionHunks>();
-  await pool(involved, async (i) => {
-    const target = targets.get(list[i]?.base as string);
-    const tip = tips[i]?.tip;
-    if (!tip || !target || target instanceof Error) return;
-    try {
-      out.set(i, await sessionHunks(main, env, target.sha, tip));
-    } catch {
-      /* not provable: merge-tree decides */
-    }
-  });
-  return out;
 }
 
 function blankSession(r: SessionRecord): RadarSession {
   return { name: r.name, branch: r.branch, base: r.base, component: r.component, mode: r.mode, tip: null, changed: [], base_conflict: false, base_conflict_files: [], outside_component: [], in_other_components: [], error: null, next: null };
 }
 
+/** The tip of a clone session's branch as its clone has it, when the caller read it already (list-sessions' status). */
+export type CloneTip = (r: SessionRecord) => Promise<string | null | undefined>;
+
 export interface RadarOptions {
   /** Force how the merges run (per-merge works on any git); by default the faster one the installed git offers. */
   mergeTree?: MergeTreeMode;
   /** Write the agents' hook's cache (<state folder>/.cache/radar-<workspace>.json); default true. */
   cache?: boolean;
+  /** Use and fill the commit cache (<state folder>/.cache/commits.json); default true. */
+  commitCache?: boolean;
+  cloneTip?: CloneTip;
 }
 
 /** What the hook needs of a radar: per session its changed files and tips, per pair conflict or not. */
@@ -134,19 +103,28 @@ export function radarCacheOf(ctx: Context, radar: Radar): RadarCache {
   return { version: RADAR_CACHE_VERSION, workspace: ctx.config.workspace, main: ctx.main, computed_at: isoWithOffset(), computed_ms: Date.now(), sessions, pairs };
 }
 
+/** Memoizes an async thunk: the first call starts it, every call gets the same promise. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | null = null;
+  return () => (p ??= fn());
+}
+
 /** The radar over the active sessions (all of the workspace unless `records` is given). */
 export async function conflictRadar(ctx: Context, records?: readonly SessionRecord[], opts: RadarOptions = {}): Promise<Radar> {
   const { main, config } = ctx;
   const list = [...(records ?? readSessions(ctx.root, config.workspace).records)].filter((r) => r.state === 'active').sort((a, b) => a.name.localeCompare(b.name));
   const sessions = list.map(blankSession);
-  const targets = await resolveTargets(main, list.map((r) => r.base));
-  const mainTips = await branchTips(main);
-  const tips = await pool(list, (r) => tipOf(r, mainTips));
-  const mode = await mergeTreeMode(opts.mergeTree);
-  const stdin = mode === 'stdin';
-  const scope = await scratchObjects(main, tips.flatMap((t) => (t.clone ? [t.clone] : [])));
+  const mode = once(() => mergeTreeMode(opts.mergeTree));
+  const [refs] = await Promise.all([branchRefs(main), opts.mergeTree ? mode() : null]);
+  const targets = await resolveTargetsFrom(main, list.map((r) => r.base), refs);
+  const tips = await pool(list, (r) => tipOf(r, refs, opts.cloneTip));
+  const cache = new CommitCache(opts.commitCache === false ? null : ctx.root);
+  // The scratch object folder is made only when git has something to compute.
+  const scope = once(() => scratchObjects(main, tips.flatMap((t) => (t.clone ? [t.clone] : []))));
+  let made: Promise<{ dispose: () => void }> | null = null;
+  const run: Run = { main, cache, mode, env: async () => (await (made = scope())).env };
   try {
-    const changed = await pool(list, async (r, i): Promise<string[] | null> => {
+    const sides: (Side | null)[] = list.map((r, i) => {
       const s = sessions[i] as RadarSession;
       const t = tips[i];
       const target = targets.get(r.base);
@@ -155,53 +133,33 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
         s.error = t?.error ?? (target instanceof Error ? target.message : `unknown base ${r.base}`);
         return null;
       }
-      try {
-        s.changed = await changedSince(main, scope.env, target.sha, t.tip);
-        return s.changed;
-      } catch (err) {
-        s.error = errorMessage(err);
-        return null;
-      }
+      return { tip: t.tip, base: target.sha };
+    });
+    const ch = await changedFiles(run, sides);
+    const changed = ch.changed.map((c, i) => {
+      if (c instanceof Error) (sessions[i] as RadarSession).error = c.message;
+      else if (c) (sessions[i] as RadarSession).changed = c;
+      return Array.isArray(c) ? c : null;
     });
 
-    const merges: [string, string][] = [];
     const candidates = candidatePairs(changed);
-    // Without --stdin every merge is a process: first prove the pairs that cannot clash, and merge the rest.
-    const hunks = stdin ? null : await hunksOf(main, scope.env, list, tips, targets, candidates);
-    const pairMerge: (number | null)[] = [];
-    const pairs = candidates.map(({ i, j, files, crossed }) => {
-      const ha = hunks?.get(i);
-      const hb = hunks?.get(j);
-      // A file on one side where the other has a folder is git's to judge, never proven here.
-      if (ha && hb && !crossed && provablyClean(ha, hb, files)) pairMerge.push(null);
-      else pairMerge.push(merges.push([tips[i]?.tip as string, tips[j]?.tip as string]) - 1);
-      return { a: list[i]?.name as string, b: list[j]?.name as string, files, conflict: false, conflict_files: [] as string[], error: null as string | null, next: null as string | null };
-    });
-    const pairMerges = merges.length;
+    const questions: MergeQuestion[] = candidates.map((p) => ({ a: sides[p.i]?.tip as string, b: sides[p.j]?.tip as string, prove: p }));
     const baseChecks: number[] = [];
-    const contained = new Map<string, Set<string>>();
-    for (const [i, r] of list.entries()) {
-      const target = targets.get(r.base);
-      const tip = tips[i]?.tip;
-      if (!tip || !changed[i]?.length || !target || target instanceof Error) continue;
-      if (!contained.has(target.sha)) contained.set(target.sha, await tipsContaining(main, target.sha));
-      if (contained.get(target.sha)?.has(tip)) continue;
+    for (const [i, side] of sides.entries()) {
+      if (!side || !changed[i]?.length) continue;
       baseChecks.push(i);
-      merges.push([target.sha, tip]);
+      questions.push({ a: side.base, b: side.tip, ancestor: async () => (await ch.contains(side.base)).has(side.tip) });
     }
+    const answers = await mergeAnswers(run, ch, sides, questions);
 
-    const outcomes = await mergeTreeMany(main, scope.env, merges, mode);
-    pairs.forEach((p, k) => {
-      const at = pairMerge[k];
-      if (at === null || at === undefined) return; // provably clean
-      const o = outcomes[at];
-      p.conflict = Boolean(o && !o.clean && !o.error);
-      p.conflict_files = o?.files ?? [];
-      p.error = o?.error ?? null;
-      if (p.conflict) p.next = pairConflictStep(p.a, p.b, list.find((r) => r.name === p.a)?.base ?? 'the base', p.conflict_files);
+    const pairs: RadarPair[] = candidates.map(({ i, j, files }, k) => {
+      const o = answers.outcomes[k];
+      const p: RadarPair = { a: list[i]?.name as string, b: list[j]?.name as string, files, conflict: Boolean(o && !o.clean && !o.error), conflict_files: o?.files ?? [], error: o?.error ?? null, next: null };
+      if (p.conflict) p.next = pairConflictStep(p.a, p.b, list[i]?.base ?? 'the base', p.conflict_files);
+      return p;
     });
     baseChecks.forEach((i, k) => {
-      const o = outcomes[pairMerges + k];
+      const o = answers.outcomes[candidates.length + k];
       const s = sessions[i] as RadarSession;
       s.base_conflict = Boolean(o && !o.clean && !o.error);
       s.base_conflict_files = o?.files ?? [];
@@ -217,11 +175,12 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       s.in_other_components = st.others;
     }
     const bases = [...targets.values()].filter((t): t is SyncTarget => !(t instanceof Error));
-    const radar: Radar = { merge_tree: mode, merges: merges.length, bases, sessions, pairs };
+    const radar: Radar = { merge_tree: await mode(), merges: answers.merges, cached: answers.cached, bases, sessions, pairs };
     if (opts.cache !== false) writeRadarCache(ctx.root, radarCacheOf(ctx, radar));
+    await cache.save();
     return radar;
   } finally {
-    scope.dispose();
+    if (made) (await made.catch(() => null))?.dispose();
   }
 }
 

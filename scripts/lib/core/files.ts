@@ -40,8 +40,8 @@ function writeAll(fd: number, buf: Buffer): void {
  * and a symlink keeps pointing where it did (the write goes to its target). On any failure (a full
  * disk, say) the temporary file is removed and the old file is untouched.
  */
-export function writeFileAtomic(path: string, data: string): void {
-  replaceFile(path, data, () => true);
+export function writeFileAtomic(path: string, data: string, durable = true): void {
+  replaceFile(path, data, () => true, durable);
 }
 
 /** What a file was when it was read: a rewrite checks it is still that file before it replaces it. */
@@ -71,7 +71,8 @@ export function writeFileIfUnchanged(path: string, data: string, seen: FileStamp
   return replaceFile(path, data, () => same(stampOf(path)));
 }
 
-function replaceFile(path: string, data: string, stillSo: () => boolean): boolean {
+/** `durable` false skips the fsync: for caches, which a crash may lose but a reader never sees half-written. */
+function replaceFile(path: string, data: string, stillSo: () => boolean, durable = true): boolean {
   const target = writeTarget(path);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -81,7 +82,7 @@ function replaceFile(path: string, data: string, stillSo: () => boolean): boolea
     try {
       if (mode !== null) fchmodSync(fd, mode);
       writeAll(fd, Buffer.from(data));
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -101,8 +102,8 @@ function replaceFile(path: string, data: string, stillSo: () => boolean): boolea
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+export function writeJsonAtomic(path: string, value: unknown, durable = true): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, durable);
 }
 
 /** Appends one line with a single O_APPEND write, so concurrent writers never interleave inside a line. */

@@ -66,9 +66,12 @@ export async function revParse(cwd: string, ref: string): Promise<string> {
 
 /** The repository's default branch: origin's HEAD, else main, else master, else what the checkout has. */
 export async function defaultBranch(cwd: string): Promise<string> {
-  const origin = await gitRaw(cwd, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
-  if (origin.code === 0 && origin.stdout.trim()) return origin.stdout.trim().replace(/^origin\//, '');
-  for (const name of ['main', 'master']) if (await branchExists(cwd, name)) return name;
+  // One process for the three refs that decide it (this runs in every command that loads the config).
+  const refs = await gitRaw(cwd, ['for-each-ref', '--format=%(refname)%00%(symref)', 'refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master']);
+  const found = new Map(refs.stdout.split('\n').filter(Boolean).map((l) => l.split('\0') as [string, string]));
+  const origin = found.get('refs/remotes/origin/HEAD');
+  if (origin?.startsWith('refs/remotes/origin/')) return origin.slice('refs/remotes/origin/'.length);
+  for (const name of ['main', 'master']) if (found.has(`refs/heads/${name}`)) return name;
   const head = await gitRaw(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
   if (head.code === 0 && head.stdout.trim()) return head.stdout.trim();
   return 'main';

@@ -5,7 +5,7 @@ import { isUnchangedCopy } from './untracked-copies.ts';
 import { conflictMarks } from '../conflicts/radar.ts';
 import { pool } from '../core/pool.ts';
 import { inspectSession } from '../monitor/monitor.ts';
-import { aheadBehind, branchExists, worktreeStatus } from '../git/repo.ts';
+import { aheadBehind, branchExists, worktreeStatus, type WorktreeStatus } from '../git/repo.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { isInterrupted, readSessions } from '../store/sessions.ts';
 import { secondsSince } from '../core/time.ts';
@@ -37,7 +37,7 @@ export interface SessionRow {
   error: string | null;
 }
 
-async function rowFor(ctx: Context, r: SessionRecord): Promise<SessionRow> {
+async function rowFor(ctx: Context, r: SessionRecord, status: Promise<WorktreeStatus> | null): Promise<SessionRow> {
   const t = inspectSession(ctx.root, r.workspace, r.name);
   const row: SessionRow = {
     name: r.name,
@@ -68,7 +68,7 @@ async function rowFor(ctx: Context, r: SessionRecord): Promise<SessionRow> {
         row.state = 'missing';
         return row;
       }
-      const st = await worktreeStatus(r.path);
+      const st = await (status as Promise<WorktreeStatus>);
       row.ahead = st.ahead;
       row.behind = st.behind;
       row.uncommitted = st.changed.filter((p) => !isUnchangedCopy(ctx.main, r.path as string, r.copied, p)).length;
@@ -97,10 +97,22 @@ export function sharesComponent(row: SessionRow, rows: readonly SessionRow[]): b
 export async function listSessions(ctx: Context): Promise<SessionRow[]> {
   const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
   const shown = records.filter((r) => r.state !== 'ended');
+  // One git status per copy, in a pool; the radar takes a clone's tip from it rather than asking the clone again.
+  const statuses = new Map<string, Promise<WorktreeStatus>>();
+  const statusOf = (r: SessionRecord) => {
+    if (!r.path || !existsSync(r.path)) return null;
+    let p = statuses.get(r.name);
+    if (!p) statuses.set(r.name, (p = worktreeStatus(r.path)));
+    return p;
+  };
+  const cloneTip = async (r: SessionRecord) => {
+    const st = await statusOf(r)?.catch(() => null);
+    return st && st.branch === r.branch ? st.head : undefined;
+  };
   const [rows, marks] = await Promise.all([
-    pool(shown, (r) => rowFor(ctx, r)),
+    pool(shown, (r) => rowFor(ctx, r, statusOf(r))),
     // The radar is advice: a failure there must not hide the list.
-    conflictMarks(ctx, shown).catch(() => new Map<string, string[]>()),
+    conflictMarks(ctx, shown, { cloneTip }).catch(() => new Map<string, string[]>()),
   ]);
   for (const row of rows) row.conflicts = marks.get(row.name) ?? [];
   for (const c of corrupt) {

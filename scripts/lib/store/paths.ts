@@ -72,3 +72,8 @@ export function listDirs(dir: string): string[] {
     .map((d) => d.name)
     .sort();
 }
+
+/** The commit cache: answers that depend only on commit ids (merges, changed files), in a dot folder listings skip. */
+export function commitCacheDir(root: string): string {
+  return join(root, '.cache');
+}
