@@ -53,7 +53,7 @@ function load(file: string): Map<string, Entry> {
 /** The newest entries within the bound, oldest dropped first. */
 export function bounded(entries: Map<string, Entry>, maxEntries = MAX_ENTRIES, maxBytes = MAX_BYTES): Map<string, Entry> {
   let kept = [...entries].sort((a, b) => b[1].t - a[1].t).slice(0, maxEntries);
-  let size = kept.reduce((n, [k, e]) => n + k.length + JSON.stringify(e).length + 4, 0);
+  let size = kept.reduce((n, [k, e]) => n + k.length + JSON.stringify(e).length + 4, 64);
   while (size > maxBytes && kept.length) {
     const [k, e] = kept.pop() as [string, Entry];
     size -= k.length + JSON.stringify(e).length + 4;

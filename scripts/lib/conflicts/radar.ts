@@ -12,7 +12,7 @@ import type { SessionRecord } from '../store/schemas.ts';
 import { readSessions } from '../store/sessions.ts';
 import { branchRefs, resolveTargetsFrom, type SyncTarget } from '../git/base.ts';
 import { baseConflictStep, pairConflictStep } from './next-step.ts';
-import { CHANGED_MAX, RADAR_CACHE_VERSION, writeRadarCache, type RadarCache } from '../agents/radar-cache.ts';
+import { cacheAgeS, CHANGED_MAX, RADAR_CACHE_VERSION, writeRadarCache, type RadarCache } from '../agents/radar-cache.ts';
 import { isoWithOffset } from '../core/time.ts';
 
 /** The stable keys of `make conflicts json=1`, per session. */
@@ -181,6 +181,20 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
     return radar;
   } finally {
     if (made) (await made.catch(() => null))?.dispose();
+  }
+}
+
+/**
+ * After a command that moved sessions (new-session, end-session, sync): rewrites the agents' radar cache
+ * when there is one, so the hooks' conflict context never describes the sessions as they were. Cheap with
+ * the commit cache (only what moved is computed); never throws, the command's own work is done.
+ */
+export async function refreshRadarCache(ctx: Context): Promise<void> {
+  if (cacheAgeS(ctx.root, ctx.config.workspace) === null) return; // no agent hook has asked for one yet
+  try {
+    await conflictRadar(ctx);
+  } catch {
+    /* the radar is advice; the next hook event refreshes it in the background */
   }
 }
 

@@ -1,5 +1,6 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
 import { missingOnBase } from '../init/on-base.ts';
+import { refreshRadarCache } from '../conflicts/radar.ts';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
@@ -312,6 +313,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   });
 
   await runSteps(steps, ctx.interrupted);
+  await refreshRadarCache(ctx);
   return { record, envFile, env, copied, agent, guardFile, warnings };
 }
 

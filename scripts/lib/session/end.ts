@@ -2,6 +2,7 @@
 // the archive; with force=1 also commits, under refs/parallel/archive/), remove the copy, release, and
 // keep the logs. A copy git cannot read is never removed.
 import { existsSync, renameSync } from 'node:fs';
+import { refreshRadarCache } from '../conflicts/radar.ts';
 import { basename, dirname, join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
@@ -186,7 +187,9 @@ export class EndRefused extends OperationError {
 export async function endSession(ctx: Context, name: string, opts: EndOptions): Promise<EndReport> {
   const r = findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
   if (r.path && isInside(r.path, ctx.cwd)) throw new UsageError(`you are inside the copy of session '${name}', which end-session removes; cd ${ctx.main} and run it there`);
-  return withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
+  const report = await withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
+  await refreshRadarCache(ctx);
+  return report;
 }
 
 /** The session's commits that are in the base by content: those of `tip` that the base lacks by ancestry. */

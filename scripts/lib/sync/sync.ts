@@ -1,5 +1,6 @@
 // make sync / sync-all: fetch once, decide the target once, bring every session onto it in a pool.
 import type { Context } from '../config/context.ts';
+import { refreshRadarCache } from '../conflicts/radar.ts';
 import { OperationError, UsageError, errorMessage } from '../core/errors.mjs';
 import { pool } from '../core/pool.ts';
 import type { Strategy } from '../git/rebase.ts';
@@ -115,6 +116,7 @@ export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise
     });
   });
   const sessions = [...lines, ...broken].sort((a, b) => a.name.localeCompare(b.name));
+  await refreshRadarCache(ctx);
   return {
     strategy: opts.strategy,
     fetch,
