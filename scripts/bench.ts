@@ -10,7 +10,7 @@ import { printJson } from './lib/cli/output.ts';
 
 await runCommand('bench', async (opts) => {
   const runs = opts.runs ?? 9;
-  const files = opts.files ?? 3000;
+  const files = opts.files ?? 5000;
   const root = mkdtempSync(join(tmpdir(), 'kit-bench-'));
   const results: Comparison[] = [];
   try {

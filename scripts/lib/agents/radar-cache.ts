@@ -1,6 +1,6 @@
 // The conflict radar's last result, for the agents' hook: <state folder>/.cache/radar-<workspace>.json.
 // Written whole (temp file + rename) by the commands that compute the radar (make conflicts, make
-// list-sessions), read by the hook in one small JSON read: the hook never runs git. When the file is
+// list-sessions) and those that move sessions (new-session, sync, end-session, when the file exists), read by the hook in one small JSON read: the hook never runs git. When the file is
 // older than REFRESH_S, the hook starts `node <kit>/dist/cmd/conflicts.mjs json=1 repo=<main>` detached
 // (stdio ignored, never waited for), at most one at a time (the .refresh file, which every write removes).
 // Built-ins only: part of dist/hook.mjs (docs/agents.md "The radar in the agent's loop").

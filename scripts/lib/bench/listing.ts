@@ -57,10 +57,12 @@ export function benchListing(b: BenchRun): Comparison[] {
   results.push(compare('list-sessions-cold', `list-sessions (${what}, conflict column, cold cache)`, lc.subject, loopName, lc.baseline, 1.0));
   const lw = timeInterleaved(runs, kit('list-sessions'), () => loop);
   results.push(compare('list-sessions-warm', `list-sessions (${what}, conflict column, warm cache)`, lw.subject, loopName, lw.baseline, 0.7));
+  // The issue's conflicts targets are 0.5 s cold and about 0.1 s warm on the machine where this shell loop took
+  // 0.66 s and Node started in about 0.04 s: as ratios, 0.76x the loop cold and 2.5x `node -e 0` warm.
   const pairs = (n * (n - 1)) / 2;
-  const cc = timeInterleaved(runs, kit('conflicts', cold), () => node);
-  results.push(compare('conflicts-cold', `conflicts (${n} sessions, all ${pairs} pairs overlapping, cold cache; target 0.5 s)`, cc.subject, 'node -e 0', cc.baseline, null));
+  const cc = timeInterleaved(runs, kit('conflicts', cold), () => loop);
+  results.push(compare('conflicts-cold', `conflicts (${n} sessions, all ${pairs} pairs overlapping, cold cache; 0.5 s)`, cc.subject, loopName, cc.baseline, 0.76));
   const cw = timeInterleaved(runs, kit('conflicts'), () => node);
-  results.push(compare('conflicts-warm', `conflicts (${n} sessions, all ${pairs} pairs overlapping, warm cache; target about 0.1 s)`, cw.subject, 'node -e 0', cw.baseline, null));
+  results.push(compare('conflicts-warm', `conflicts (${n} sessions, all ${pairs} pairs overlapping, warm cache; about 0.1 s)`, cw.subject, 'node -e 0', cw.baseline, 2.5));
   return results;
 }

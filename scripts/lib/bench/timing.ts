@@ -28,7 +28,7 @@ export function timeCommand(runs: number, make: (i: number) => { cmd: string; ar
   return { median_ms: Math.round(median(samples) * 10) / 10, runs };
 }
 
-type Spec = { cmd: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv; input?: string };
+type Spec = { cmd: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv; input?: string; before?: () => void };
 
 /** Times a subject and its baseline alternately (baseline, subject, baseline, ...), so drift hits both alike. */
 export function timeInterleaved(runs: number, subject: (i: number) => Spec, baseline: (i: number) => Spec): { subject: Timed; baseline: Timed } {

@@ -240,7 +240,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       example: 'runs=5',
       options: [
         { name: 'runs', kind: 'int', min: 3, max: 1000, help: 'runs per measurement (default 9)' },
-        { name: 'files', kind: 'int', min: 10, max: 200_000, help: 'files in the sample repository (default 3000)' },
+        { name: 'files', kind: 'int', min: 10, max: 200_000, help: 'files in the sample repository (default 5000)' },
         JSON_OUT,
       ],
     },
