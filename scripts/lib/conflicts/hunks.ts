@@ -2,9 +2,6 @@
 // Two sessions that changed a shared text file from the same version of it (the same blob before their
 // changes), only in lines at least two apart, merge it cleanly; anything else (renames, modes, binaries,
 // other versions, near lines) goes to git.
-import { OperationError } from '../core/errors.mjs';
-import { run } from '../core/exec.ts';
-import { gitFailure } from '../git/repo.ts';
 
 /** Per plainly modified text file: the blob it changed from, and the old-side line ranges [start, end] it touched. */
 export interface FileHunks {
@@ -65,12 +62,4 @@ export function provablyClean(a: SessionHunks, b: SessionHunks, shared: readonly
     for (const [s1, e1] of ha.ranges) for (const [s2, e2] of hb.ranges) if (s1 <= e2 + 1 && s2 <= e1 + 1) return false;
   }
   return true;
-}
-
-/** The hunks of the changes of `tip` since it forked from `base`: one git process. */
-export async function sessionHunks(cwd: string, env: NodeJS.ProcessEnv, base: string, tip: string): Promise<SessionHunks> {
-  const args = ['-c', 'core.quotePath=false', 'diff', '-U0', '--full-index', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', `${base}...${tip}`, '--'];
-  const r = await run('git', args, { cwd, env });
-  if (r.code !== 0) throw new OperationError(gitFailure(args, r));
-  return parseHunks(r.stdout);
 }

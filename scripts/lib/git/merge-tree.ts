@@ -119,11 +119,3 @@ export async function mergeTreeMany(cwd: string, env: NodeJS.ProcessEnv, pairs: 
   );
   return [...done, ...rest];
 }
-
-/** Paths changed on `tip` since it forked from `base` (both sides of a rename), NUL-safe. */
-export async function changedSince(cwd: string, env: NodeJS.ProcessEnv, base: string, tip: string): Promise<string[]> {
-  const args = ['diff', '--name-only', '-z', '--no-renames', `${base}...${tip}`, '--'];
-  const r = await run('git', args, { cwd, env });
-  if (r.code !== 0) throw new OperationError(gitFailure(args, r));
-  return r.stdout.split('\0').filter(Boolean).sort();
-}
