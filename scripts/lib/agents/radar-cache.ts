@@ -6,7 +6,7 @@
 // Built-ins only: part of dist/hook.mjs (docs/agents.md "The radar in the agent's loop").
 import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../core/files.ts';
+import { writeFileAtomic } from '../core/files.ts';
 
 /** A dot folder: the state folder's listings (workspaces, ports, monitor) skip it. */
 export const RADAR_CACHE_DIR = '.cache';
@@ -64,7 +64,7 @@ export function refreshMarker(root: string, workspace: string): string {
 /** Writes the cache whole and clears the refresh marker; never throws (the radar's own output matters more). */
 export function writeRadarCache(root: string, cache: RadarCache): boolean {
   try {
-    writeJsonAtomic(radarCacheFile(root, cache.workspace), cache, false);
+    writeFileAtomic(radarCacheFile(root, cache.workspace), `${JSON.stringify(cache)}\n`, false); // no fsync: a cache; one line: half the bytes to write and read
     rmSync(refreshMarker(root, cache.workspace), { force: true });
     return true;
   } catch {

@@ -102,8 +102,8 @@ function replaceFile(path: string, data: string, stillSo: () => boolean, durable
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown, durable = true): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, durable);
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Appends one line with a single O_APPEND write, so concurrent writers never interleave inside a line. */
