@@ -10,19 +10,19 @@
 // Three runs per agent: one headless run in a session on ui (every guard case, the shell, idle, ended),
 // one headless run in a session sharing docs with another (the shared write, then a scripted HTTP 400 (500s are retried)),
 // one interactive run under tmux (the permission question). Each agent skips with one line when absent.
-import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startModelServer, shellTurn, writeTurn, type LoggedRequest, type ModelServer, type Turn } from '../helpers/agents/model-server.ts';
 import { FIXTURES, saveFixtures } from '../helpers/agents/fixtures.ts';
 import { hookSpy, type HookSpy } from '../helpers/agents/hook-spy.ts';
-import { KIT, TmuxAgent, cleanupHomes, hasTmux, makeHome, waitFor, whyMissing, type AgentHome, type Captured } from '../helpers/agents/run.ts';
+import { KIT, TmuxAgent, cleanupHomes, makeHome, waitFor, type AgentHome, type Captured } from '../helpers/agents/run.ts';
 import { MAKEFILE } from '../helpers/make.ts';
 import { makeRepo } from '../helpers/repo.ts';
 import type { Created } from '../helpers/session.ts';
 import { ensureBuilt } from '../helpers/tracker.ts';
+import { kitMake, runArgv, skipWithout } from '../helpers/agents/kit.ts';
 
 type CC = 'claude' | 'codex';
 type WithAgent = Created & { agent_kind: string | null; agent_argv: string[] | null };
@@ -53,53 +53,10 @@ function saveNew(agent: CC, spy: HookSpy, w: World): void {
   saveFixtures(agent, fresh, paths);
 }
 
-function skipWithout(ctx: TestContext, agent: CC, tmux = false): void {
-  const why = whyMissing(agent) ?? (tmux && !hasTmux() ? 'tmux is not installed (apt-get install tmux)' : null);
-  if (why) ctx.skip(why);
-}
-
-/** A kit command through make, in the agent's clean environment only. */
-function kitMake(cwd: string, env: Record<string, string>, target: string, vars: Record<string, string | number>) {
-  const args = ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
-  const r = spawnSync('make', args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 function newSession(repo: string, env: Record<string, string>, vars: Record<string, string | number>): WithAgent {
   const r = kitMake(repo, env, 'new-session', { ...vars, json: 1 });
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as WithAgent;
-}
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs argv (stdin /dev/null) in its own process group, killed with whatever it left when it ends. */
-function runArgv(argv: string[], cwd: string, env: Record<string, string>, timeoutMs = 90_000): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    };
-    const timer = setTimeout(kill, timeoutMs);
-    child.on('error', (e) => resolve({ code: null, stdout, stderr: `${stderr}${e.message}` }));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      kill();
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 /** The headless flags of each agent (Claude: Bash allowed, for the heartbeat through its shell). */

@@ -3,14 +3,13 @@
 // .claude/settings.local.json, which Claude (already running when WorktreeCreate fires, so --settings
 // cannot apply) reads for that session. So the session reports its states (running, idle, ended) and is
 // guarded: a write into the component of another live session is denied. The copy's git status stays clean.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startModelServer, writeTurn, type ModelServer } from '../helpers/agents/model-server.ts';
 import { cleanupHomes, makeHome, whyMissing } from '../helpers/agents/run.ts';
-import { MAKEFILE } from '../helpers/make.ts';
 import { gitIn, makeRepo } from '../helpers/repo.ts';
+import { kitMake, runArgv } from '../helpers/agents/kit.ts';
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -20,35 +19,6 @@ afterAll(async () => {
   await server?.close();
   cleanupHomes();
 });
-
-function kitMake(cwd: string, env: Record<string, string>, target: string, vars: Record<string, string | number>) {
-  const r = spawnSync('make', ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)], { cwd, env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** argv in its own process group, stdin closed, asynchronously (the model server runs in this process). */
-function runArgv(argv: string[], cwd: string, env: Record<string, string>, timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    };
-    const timer = setTimeout(kill, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      kill();
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const extra = (dir: string) => gitIn(dir, 'status', '--porcelain', '--ignored', '--untracked-files=all').split('\n').filter(Boolean).sort();
 

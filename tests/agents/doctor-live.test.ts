@@ -2,7 +2,7 @@
 // the agent runs offline against the kit's scripted server in a throwaway repository; its version, its
 // events, its states and a denied edit are shown, it exits 0, and nothing is left in TMPDIR or in the
 // machine-wide port registry (an entry of someone else's stays). A binary not on PATH: one line, exit 1.
-// Each agent skips (one line) when it is not in .cache/agents.
+// Each agent skips (one line) when it is not in .cache/agents. Claude, Codex, Gemini CLI and OpenCode.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,31 @@ describe('make doctor live=1', () => {
     expect(out).toContain("  guarded write other/doctor-live.txt (doctor-other's component): denied, left unwritten");
     expect(r.stdout).toContain(`${agent}: ok `);
     // Nothing behind: the throwaway folders are gone, the registry holds only what it held before.
+    expect(readdirSync(r.tmp)).toEqual([]);
+    expect(readFileSync(r.registry, 'utf8')).toBe(r.before);
+  }, 180_000);
+
+  const OTHERS = {
+    gemini: { version: /version: 0\.\d+\.\d+$/, events: ['BeforeAgent', 'BeforeTool', 'AfterTool', 'AfterAgent', 'SessionEnd'], tool: 'write_file', states: ['created -> running', 'running -> idle', 'idle -> ended'] },
+    opencode: { version: /version: 1\.\d+\.\d+$/, events: ['session.status', 'tool.execute.before', 'tool.execute.after', 'session.idle'], tool: 'write', states: ['created -> running', 'running -> idle'] },
+  } as const;
+  for (const agent of ['gemini', 'opencode'] as const)
+  test(`${agent}: version, events, states, the denied edit; exit 0; nothing left behind`, async (ctx) => {
+    const why = whyMissing(agent);
+    if (why) ctx.skip(why);
+    const want = OTHERS[agent];
+    const r = await doctorLive(agent, dirname(agentBinary(agent)!));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const out = lines(r);
+    expect(out.find((l) => l.trim().startsWith('version:'))?.trim()).toMatch(want.version);
+    for (const e of want.events) expect(out.some((l) => l.trim().startsWith(`event: ${e}`)), e).toBe(true);
+    expect(out.map((l) => l.trim())).toContain(`event: ${agent === 'gemini' ? 'BeforeTool' : 'tool.execute.before'} (${want.tool} guard: allow app/doctor-live.txt)`);
+    expect(out.map((l) => l.trim())).toContain(`event: ${agent === 'gemini' ? 'BeforeTool' : 'tool.execute.before'} (${want.tool} guard: deny other/doctor-live.txt)`);
+    for (const s of want.states) expect(out).toContain(`  state: ${s}`);
+    expect(out).toContain('  allowed write app/doctor-live.txt: written');
+    expect(out).toContain("  guarded write other/doctor-live.txt (doctor-other's component): denied, left unwritten");
+    expect(out).toContain('  the deny reason reached the model: yes');
+    expect(r.stdout).toContain(`${agent}: ok `);
     expect(readdirSync(r.tmp)).toEqual([]);
     expect(readFileSync(r.registry, 'utf8')).toBe(r.before);
   }, 180_000);

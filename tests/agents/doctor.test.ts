@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorSession } from '../../scripts/lib/agents/doctor.ts';
-import { make, makeJson } from '../helpers/make.ts';
+import { KIT_DIR, make, makeJson } from '../helpers/make.ts';
 import { makeRepo } from '../helpers/repo.ts';
 import { newSession } from '../helpers/session.ts';
+import { writeCopySettings } from '../../scripts/lib/agents/install-claude.ts';
 
 let repo: string;
 let root: string;
@@ -89,6 +90,22 @@ describe('make doctor', () => {
       expect(s.event, n).toMatchObject({ before: 'created', after: 'waiting_input', changed: true, error: null });
       expect(files(n), n).toEqual(before[n]);
     }
+  });
+
+  it("claude -w: the copy's .claude/settings.local.json counts when it runs the hook for this session, and is a problem when it runs it for another", async () => {
+    const copy = join(repo, '..', `${repo.split('/').at(-1)}-sessions`, 's-claude');
+    const settings = join(copy, '.claude', 'settings.local.json');
+    await writeCopySettings(copy, root, join(root, 'sessions', 's-claude'), KIT_DIR);
+    const ok = check(makeJson<DoctorSession[]>(repo, 'doctor', { name: 's-claude' }, env()).data[0] as DoctorSession, 'hooks');
+    expect(ok).toMatchObject({ ok: true });
+    expect(ok?.detail).toContain('settings.local.json (claude -w)');
+    rmSync(settings);
+    await writeCopySettings(copy, root, join(root, 'sessions', 's-gemini'), KIT_DIR);
+    const r = makeJson<DoctorSession[]>(repo, 'doctor', { name: 's-claude' }, env());
+    expect(r.exit).toBe(1);
+    expect(check(r.data[0] as DoctorSession, 'hooks')).toMatchObject({ ok: false });
+    expect(check(r.data[0] as DoctorSession, 'hooks')?.detail).toContain("another session's folder");
+    rmSync(settings);
   });
 
   it('name= one session; an unknown one is a usage error; the table', () => {

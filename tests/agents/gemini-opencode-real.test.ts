@@ -12,18 +12,17 @@
 // session.error (taken by the harness's capture plugin next to the kit's) as fixtures/opencode/session.error.real.json.
 // (Gemini's SessionEnd after a model error is the same as after a good turn, reason "exit": only the open
 // turn tells them apart, so no new fixture.)
-import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inspectSession } from '../../scripts/lib/monitor/monitor.ts';
 import { scrub, FIXTURES } from '../helpers/agents/fixtures.ts';
 import { startModelServer, writeTurn, type ModelServer, type Turn } from '../helpers/agents/model-server.ts';
-import { CAPTURE, KIT, captureSettings, cleanupHomes, makeHome, readCaptured, whyMissing, type AgentHome } from '../helpers/agents/run.ts';
-import { MAKEFILE } from '../helpers/make.ts';
+import { CAPTURE, KIT, captureSettings, cleanupHomes, makeHome, readCaptured, type AgentHome } from '../helpers/agents/run.ts';
 import { gitIn, makeRepo } from '../helpers/repo.ts';
 import type { Created } from '../helpers/session.ts';
 import { readLog, readStatus } from '../helpers/tracker.ts';
+import { kitJson, runArgv, skipWithout } from '../helpers/agents/kit.ts';
 
 type A = 'gemini' | 'opencode';
 type WithAgent = Created & { agent_kind: string | null; agent_argv: string[] | null };
@@ -38,64 +37,6 @@ afterAll(async () => {
   await server?.close();
   cleanupHomes();
 });
-
-function skipWithout(ctx: TestContext, agent: A): void {
-  const why = whyMissing(agent);
-  if (why) ctx.skip(why);
-}
-
-/** A kit command through make, in the agent's clean environment only. */
-function kitJson<T>(cwd: string, env: Record<string, string>, target: string, vars: Record<string, string | number>): T {
-  const args = ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries({ ...vars, json: 1 }).map(([k, v]) => `${k}=${v}`)];
-  const r = spawnSync('make', args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const groupAlive = (pid: number) => {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/**
- * Runs argv (stdin /dev/null) in its own process group. When the agent exits, the hooks it started and did
- * not wait for (OpenCode's plugin forwards events without waiting) may still run: they get a few seconds
- * to finish, as they would on a person's machine, then the group is killed.
- */
-function runArgv(argv: string[], cwd: string, env: Record<string, string>, timeoutMs = 120_000): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    };
-    const timer = setTimeout(kill, timeoutMs);
-    child.on('error', (e) => resolve({ code: null, stdout, stderr: `${stderr}${e.message}` }));
-    child.on('close', async (code) => {
-      clearTimeout(timer);
-      for (let i = 0; i < 100 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 50));
-      kill();
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const headless = (agent: A, prompt: string): string[] => (agent === 'gemini' ? ['-p', prompt, '--approval-mode', 'auto_edit'] : ['run', '--title', 'test', prompt]);
 
@@ -198,7 +139,7 @@ describe('gemini, started with its recorded agent_argv, through the real dist/ho
     script.splice(4, 0, writeTurn('gemini', elsewhere, 'elsewhere\n'));
     server.setScript(script);
     const before = server.requests.length;
-    const ran = await runArgv([...t.s.agent_argv!, ...headless('gemini', 'Write the four files'), '--include-directories', w.repo], t.copy, w.home.env);
+    const ran = await runArgv([...t.s.agent_argv!, ...headless('gemini', 'Write the four files'), '--include-directories', w.repo], t.copy, w.home.env, 120_000, 5_000);
     // No trust question, no exit 55: the model was asked, and the run ended well.
     expect(ran.code, `${ran.stderr}\n${ran.stdout}`).toBe(0);
     const reqs = since(before);
@@ -252,7 +193,7 @@ describe('gemini, started with its recorded agent_argv, through the real dist/ho
     const w = world('gemini');
     const t = session(w, 'gemini', 'g2', 'ui');
     server.setScript([{ error: 400, message: 'scripted bad request' }]);
-    const ran = await runArgv([...t.s.agent_argv!, ...headless('gemini', 'Fail please')], t.copy, w.home.env);
+    const ran = await runArgv([...t.s.agent_argv!, ...headless('gemini', 'Fail please')], t.copy, w.home.env, 120_000, 5_000);
     expect(ran.code, `${ran.stderr}\n${ran.stdout}`).toBe(1);
     const events = t.agentLines().map((e) => e.hook_event);
     expect(events).toContain('BeforeAgent');
@@ -273,7 +214,7 @@ describe('opencode, started with its recorded agent_argv, through the kit\'s plu
     const { files, script } = fourWrites('opencode', w, t);
     server.setScript(script);
     const before = server.requests.length;
-    const ran = await runArgv([...t.s.agent_argv!, ...headless('opencode', 'Write the four files')], t.copy, w.home.env);
+    const ran = await runArgv([...t.s.agent_argv!, ...headless('opencode', 'Write the four files')], t.copy, w.home.env, 120_000, 5_000);
     expect(ran.code, `${ran.stderr}\n${ran.stdout}`).toBe(0);
     const reqs = since(before);
     expect(reqs.map((r) => r.turn)).toEqual([0, 1, 2, 3, 4]);
@@ -321,7 +262,7 @@ describe('opencode, started with its recorded agent_argv, through the kit\'s plu
     const log = join(w.home.root, 'capture.jsonl');
     if (SAVE) copyFileSync(captureSettings('opencode', join(w.home.root, 'capture'), log), join(w.home.env.XDG_CONFIG_HOME!, 'opencode', 'plugins', 'capture-plugin.js'));
     server.setScript([{ error: 400, message: 'scripted bad request' }]);
-    const ran = await runArgv([...t.s.agent_argv!, ...headless('opencode', 'Fail please')], t.copy, w.home.env);
+    const ran = await runArgv([...t.s.agent_argv!, ...headless('opencode', 'Fail please')], t.copy, w.home.env, 120_000, 5_000);
     expect(ran.code, `${ran.stderr}\n${ran.stdout}`).toBe(1);
     const lines = t.agentLines();
     const err = lines.find((e) => e.hook_event === 'session.error');

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempDir } from '../helpers/repo.ts';
 import { saveFixtures } from '../helpers/agents/fixtures.ts';
 import { startModelServer, writeTurn, type ModelServer } from '../helpers/agents/model-server.ts';
@@ -15,16 +15,15 @@ import {
   KIT,
   captureSettings,
   cleanupHomes,
-  hasTmux,
   readCaptured,
   runHeadless,
   startInteractive,
   waitFor,
-  whyMissing,
   type Agent,
   type Captured,
   type RunResult,
 } from '../helpers/agents/run.ts';
+import { skipWithout } from '../helpers/agents/kit.ts';
 
 const SAVE = !!process.env.AGENT_FIXTURES;
 
@@ -36,12 +35,6 @@ afterAll(async () => {
   await server?.close();
   cleanupHomes();
 });
-
-/** Skips the test, with the one-line reason, when its agent (or tmux) is missing. */
-function skipWithout(ctx: TestContext, agent: Agent, tmux = false): void {
-  const why = whyMissing(agent) ?? (tmux && !hasTmux() ? 'tmux is not installed (apt-get install tmux)' : null);
-  if (why) ctx.skip(why);
-}
 
 function repo(): string {
   const dir = tempDir('kit-agent-repo-');

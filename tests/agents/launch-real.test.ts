@@ -8,16 +8,16 @@
 //
 // The signal that the hook ran: the logging `node` of hook-spy.ts (works without dist/hook.mjs built).
 // Each agent skips (one line) when it is not in .cache/agents.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HOOK, hookSpy, type HookCall, type HookSpy } from '../helpers/agents/hook-spy.ts';
 import { startModelServer, writeTurn, type ModelServer } from '../helpers/agents/model-server.ts';
-import { captureSettings, cleanupHomes, makeHome, readCaptured, whyMissing, type Agent, type AgentHome } from '../helpers/agents/run.ts';
-import { MAKEFILE } from '../helpers/make.ts';
+import { captureSettings, cleanupHomes, makeHome, readCaptured, type Agent, type AgentHome } from '../helpers/agents/run.ts';
 import { DEFAULT_CONFIG, gitIn, makeRepo } from '../helpers/repo.ts';
 import { worklogField, type Created } from '../helpers/session.ts';
+import { type Ran, kitJson, kitMake, runArgv, skipWithout } from '../helpers/agents/kit.ts';
 
 type WithAgent = Created & { agent_kind: string | null; agent_argv: string[] | null; agent_files: string[]; warnings: string[] };
 
@@ -29,59 +29,6 @@ afterAll(async () => {
   await server?.close();
   cleanupHomes();
 });
-
-function skipWithout(ctx: TestContext, agent: Agent): void {
-  const why = whyMissing(agent);
-  if (why) ctx.skip(why);
-}
-
-/** A kit command through make, in the agent's clean environment only (none of the caller's PARALLEL_*). */
-function kitMake(cwd: string, env: Record<string, string>, target: string, vars: Record<string, string | number>) {
-  const args = ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
-  const r = spawnSync('make', args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function kitJson<T>(cwd: string, env: Record<string, string>, target: string, vars: Record<string, string | number>): T {
-  const r = kitMake(cwd, env, target, { ...vars, json: 1 });
-  expect(r.code, r.stderr).toBe(0);
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`make ${target} json=1 printed no JSON:\n${r.stdout}\n${r.stderr}`);
-  }
-}
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs argv (stdin /dev/null) in its own process group, killed with whatever it left when it ends. */
-function runArgv(argv: string[], cwd: string, env: Record<string, string>, timeoutMs = 90_000): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    };
-    const timer = setTimeout(kill, timeoutMs);
-    child.on('error', (e) => resolve({ code: null, stdout, stderr: `${stderr}${e.message}` }));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      kill();
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** The headless flags the harness runs each agent with (tests/helpers/agents/run.ts). */
 function headless(agent: Agent, prompt: string, cwd: string): string[] {

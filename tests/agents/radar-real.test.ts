@@ -3,7 +3,6 @@
 // radar's cache; Claude, started with its session's recorded launch command, writes docs/guide.md, and
 // the model's next request carries the radar's note (the hook's additionalContext, a system-reminder).
 // Skips (one line) when the pinned Claude is not in .cache/agents.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +12,7 @@ import { make, makeJson } from '../helpers/make.ts';
 import { commitFiles, makeRepo } from '../helpers/repo.ts';
 import { newSession, type Created } from '../helpers/session.ts';
 import { ensureBuilt } from '../helpers/tracker.ts';
+import { runArgv } from '../helpers/agents/kit.ts';
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -23,29 +23,6 @@ afterAll(async () => {
   await server?.close();
   cleanupHomes();
 });
-
-function run(argv: string[], cwd: string, env: Record<string, string>, timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    };
-    const timer = setTimeout(kill, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      kill();
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('the radar reaches the real agent', () => {
   const why = whyMissing('claude');
@@ -62,7 +39,7 @@ describe('the radar reaches the real agent', () => {
     const file = join(copy, 'docs', 'guide.md');
     server.setScript([writeTurn('claude', file, 'my guide\n'), { text: 'Wrote docs/guide.md.' }]);
     const argv = [...mine.data.agent_argv, '-p', 'Write docs/guide.md', '--permission-mode', 'acceptEdits', '--output-format', 'json'];
-    const ran = await run(argv, copy, home.env);
+    const ran = await runArgv(argv, copy, home.env);
     expect(ran.code, `${ran.stderr}\n${ran.stdout}`).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe('my guide\n');
     const next = server.turns().find((r) => r.turn === 1);

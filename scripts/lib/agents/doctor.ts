@@ -12,6 +12,8 @@ import { gitRaw } from '../git/repo.ts';
 import { readSessions } from '../store/sessions.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { CLAUDE_SETTINGS_FILE } from './claude.ts';
+import { CLAUDE_SETTINGS } from './install-claude.ts';
+import { commandLine, hookArgv } from './launch.ts';
 import { GEMINI_SETTINGS } from './gemini.ts';
 import { codexFiles, codexHome } from './install-codex.ts';
 import { OPENCODE_DIR } from './opencode.ts';
@@ -136,7 +138,16 @@ function hooksOf(kind: string, r: SessionRecord, stateDir: string, env: NodeJS.P
       const file = join(stateDir, CLAUDE_SETTINGS_FILE);
       const text = readOr(file);
       if (text === null) return { what, ok: false, detail: `${file} is missing (Claude is started with --settings ${file})` };
-      return text.includes(hook) ? { what, ok: true, detail: `${file} runs ${hook}` } : { what, ok: false, detail: `${file} does not run ${hook}` };
+      if (!runsHookFor(text, stateDir)) return { what, ok: false, detail: `${file} does not run ${hook} for this session` };
+      // claude -w: Claude reads the copy's own settings for the session it made (make agent-setup agent=claude).
+      const local = r.path ? join(r.path, CLAUDE_SETTINGS) : null;
+      const localText = local ? readOr(local) : null;
+      if (local && localText?.includes(hook)) {
+        return runsHookFor(localText, stateDir)
+          ? { what, ok: true, detail: `${file} runs ${hook}, and ${local} (claude -w) too` }
+          : { what, ok: false, detail: `${local} runs ${hook} for another session's folder: claude -w in this copy reports there (end the session and start it again with claude -w)` };
+      }
+      return { what, ok: true, detail: `${file} runs ${hook}` };
     }
     case 'codex': {
       let home: string;
@@ -170,6 +181,11 @@ function hooksOf(kind: string, r: SessionRecord, stateDir: string, env: NodeJS.P
     default:
       return { what, ok: true, detail: "aider: its --notifications-command in the launch command (it has no tool hooks)" };
   }
+}
+
+/** Whether a settings text runs the hook's Stop command for this session's folder, as the kit writes it. */
+function runsHookFor(text: string, stateDir: string): boolean {
+  return text.includes(JSON.stringify(commandLine(hookArgv(KIT_DIR, 'claude', stateDir, 'Stop'))));
 }
 
 function safeInspect(f: () => string): string {

@@ -184,6 +184,8 @@ export function makeHome(agent: Agent, opts: HomeOptions): AgentHome {
           enabled_providers: ['fake'],
           autoupdate: false,
           share: 'disabled',
+          // The interactive interface asks before an edit (its default is to allow every edit).
+          ...(opts.interactive ? { permission: { edit: 'ask' } } : {}),
         },
         null,
         2,
