@@ -84,35 +84,37 @@ export class CommitCache {
     if (this.now() - e.t > TOUCH_MS) this.dirty.set(key, { ...e, t: this.now() });
   }
 
-  changed(base: string, tip: string): ChangedEntry | null {
-    const key = `d ${base} ${tip}`;
+  /** The entry at `key` when `valid` says it holds what it should; marks it used. */
+  private get<T>(key: string, pick: (e: Entry) => unknown, valid: (x: unknown) => x is T): T | null {
     const e = this.entries.get(key);
-    if (!e || !validChanged(e.d)) return null;
+    const v = e && pick(e);
+    if (!e || !valid(v)) return null;
     this.use(key, e);
-    return e.d;
+    return v;
+  }
+
+  private put(key: string, files: readonly string[], e: Omit<Entry, 't'>): void {
+    if (!this.root || files.length > MAX_FILES) return;
+    const entry = { t: this.now(), ...e };
+    this.entries.set(key, entry);
+    this.dirty.set(key, entry);
+  }
+
+  changed(base: string, tip: string): ChangedEntry | null {
+    return this.get(`d ${base} ${tip}`, (e) => e.d, validChanged);
   }
 
   setChanged(base: string, tip: string, d: ChangedEntry): void {
-    if (!this.root || d.files.length > MAX_FILES) return;
-    const e = { t: this.now(), d };
-    this.entries.set(`d ${base} ${tip}`, e);
-    this.dirty.set(`d ${base} ${tip}`, e);
+    this.put(`d ${base} ${tip}`, d.files, { d });
   }
 
   /** The merge of two commits, in either order. */
   merge(a: string, b: string): MergeEntry | null {
-    const key = pairKey(a, b);
-    const e = this.entries.get(key);
-    if (!e || !validMerge(e.m)) return null;
-    this.use(key, e);
-    return e.m;
+    return this.get(pairKey(a, b), (e) => e.m, validMerge);
   }
 
   setMerge(a: string, b: string, m: MergeEntry): void {
-    if (!this.root || m.files.length > MAX_FILES) return;
-    const e = { t: this.now(), m };
-    this.entries.set(pairKey(a, b), e);
-    this.dirty.set(pairKey(a, b), e);
+    this.put(pairKey(a, b), m.files, { m });
   }
 
   /**
