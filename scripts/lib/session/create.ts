@@ -28,6 +28,7 @@ import { appendEntry, branchFor, removeEntry, renderEntry } from '../worklog/ent
 import { KIT_DIR } from '../core/kit-dir.ts';
 import { commandLine, planAgent, removeAgentFiles, resolveAgent, writeAgentFiles, type AgentPlan, type AgentSpec } from '../agents/setup.ts';
 import { removeGuardFile, writeGuardFile } from '../agents/guard.ts';
+import { takePoolCopy } from '../warm/take.ts';
 
 
 export interface NewSessionInput {
@@ -120,6 +121,14 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path, agent };
 }
 
+/** A worktree session on the config's base takes a ready copy of the warm pool when there is one. */
+async function fromPool(ctx: Context, plan: Plan, path: string, branchSha: string, warnings: string[]): Promise<boolean> {
+  if (plan.mode !== 'worktree' || ctx.config.pool <= 0 || plan.base !== ctx.config.base) return false;
+  const taken = await takePoolCopy(ctx, plan.base, path, plan.branch, branchSha);
+  warnings.push(...taken.warnings);
+  return taken.id !== null;
+}
+
 export async function createSession(ctx: Context, input: NewSessionInput, hooks: CreateHooks = {}): Promise<NewSessionResult> {
   const plan = await planSession(ctx, input);
   const { config, main, root } = ctx;
@@ -201,7 +210,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
         say(plan.mode === 'clone' ? `cloning into ${path}` : `checking out ${plan.branch} in ${path}`);
         try {
           if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
-          else await addWorktree(main, path, plan.branch);
+          else if (!(await fromPool(ctx, plan, path, branchSha, warnings))) await addWorktree(main, path, plan.branch);
           await ensureExcluded(root, await excludeFile(path), `/${SESSION_ENV_FILE}`);
         // The state folder is git-ignored even in a repository that never ran make init.
         if (isInside(main, root)) await ensureExcluded(root, await excludeFile(main), `/${relative(main, root)}/`);
