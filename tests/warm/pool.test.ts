@@ -127,4 +127,16 @@ describe('make pool', () => {
     expect(poolWorktrees(repo)).toEqual([]);
     expect(readdirSync(join(repo, '..', 'repo-sessions', '.pool'))).toEqual([]);
   });
+
+  it('make init remove=1, the way out of the kit, removes the clean copies and keeps one someone wrote into', () => {
+    const repo = poolRepo(2);
+    const [clean, written] = pool(repo, { fill: 1 }).copies.map((c) => c.path) as [string, string];
+    writeFileSync(join(written, 'notes.txt'), 'mine\n');
+    const r = makeJson<{ pool_removed: string[]; pool_left: string[] }>(repo, 'init', { remove: 1 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.data.pool_removed).toEqual([clean]);
+    expect(r.data.pool_left).toEqual([written]);
+    expect(existsSync(clean)).toBe(false);
+    expect(readFileSync(join(written, 'notes.txt'), 'utf8')).toBe('mine\n');
+  });
 });

@@ -147,3 +147,10 @@ export async function fillPool(ctx: Context, opts: FillOptions): Promise<PoolRep
     return poolReport(ctx, opts.size, { busy: true });
   }
 }
+
+/** Removes every clean pool copy (the kit's uninstall path); `left` are the copies someone wrote into. */
+export async function drainPool(ctx: Context): Promise<{ removed: string[]; left: string[] }> {
+  if (!readPool(ctx.root).length) return { removed: [], left: [] };
+  const r = await fillPool(ctx, { size: 0 });
+  return { removed: r.removed, left: r.copies.map((c) => c.path) };
+}
