@@ -11,6 +11,8 @@ import { projectMakefile } from './lib/front/targets.ts';
 import { locateRepo } from './lib/git/repo.ts';
 import { initRepo } from './lib/init/init.ts';
 import { readFileSync } from 'node:fs';
+import { loadContext } from './lib/config/context.ts';
+import { drainPool } from './lib/warm/fill.ts';
 
 /** On a terminal, with no makefile= given: ask whether to add the block (the answer is the default no). */
 async function askMakefile(main: string): Promise<boolean> {
@@ -33,7 +35,11 @@ await runCommand('init', async (opts, { env, hint }) => {
   const makefile = opts.makefile || (!opts.remove && !opts.json && (await askMakefile(loc.main)));
   const commands = COMMANDS.map((c) => c.name);
   const r = await initRepo(loc.main, { commands, kitDir: KIT_DIR, env, makefile, remove: opts.remove, force: opts.force, commit: opts.commit });
-  if (opts.json) return printJson({ repo: loc.main, changes: r.changes, commit: r.commit, uncommitted: r.uncommitted });
+  // The way out of the kit takes the warm pool's clean copies with it (copies someone wrote into stay).
+  const pool = opts.remove ? await loadContext(loc.main, { cwd: process.cwd(), env }).then(drainPool, () => null) : null;
+  if (opts.json) return printJson({ repo: loc.main, changes: r.changes, commit: r.commit, uncommitted: r.uncommitted, ...(pool ? { pool_removed: pool.removed, pool_left: pool.left } : {}) });
+  for (const p of pool?.removed ?? []) process.stdout.write(`  removed   ${p}: a copy of the warm pool\n`);
+  for (const p of pool?.left ?? []) process.stdout.write(`  kept      ${p}: a pool copy someone wrote into (make pool size=0 force=1 removes it)\n`);
   for (const c of r.changes) process.stdout.write(`  ${c.action.padEnd(9)} ${c.file}${c.note ? `: ${c.note}` : ''}\n`);
   const any = r.changes.some((c) => c.action !== 'unchanged');
   const out = (line: string) => process.stdout.write(`${hint(line)}\n`);

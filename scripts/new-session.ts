@@ -7,6 +7,7 @@ import { KIT_DIR } from './lib/core/kit-dir.ts';
 import { shellQuote } from './lib/core/shell.ts';
 import { createSession } from './lib/session/create.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
+import { startFiller } from './lib/warm/spawn.ts';
 
 await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const json = opts.json;
@@ -19,6 +20,7 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
     { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), setupOutput: json ? 'capture' : 'inherit' },
   );
   const r = result.record;
+  startFiller(ctx);
   if (json) {
     const a = result.agent;
     printJson({ ...r, agent: r.agent ?? null, agent_command: r.agent_command ?? null, agent_kind: a?.kind ?? null, agent_argv: a?.argv ?? null, agent_files: a?.files ?? [], guard_file: result.guardFile, env_file: result.envFile, env: result.env, warnings: result.warnings });

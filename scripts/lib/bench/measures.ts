@@ -5,6 +5,8 @@ import type { BenchRun } from './sample.ts';
 import { benchSessions } from './sessions.ts';
 import { benchRadar50 } from './radar50.ts';
 import { benchListing } from './listing.ts';
+import { benchNewSession5k } from './new-session-5k.ts';
+import { benchSyncAll } from './sync-all.ts';
 
 export interface Measure {
   name: string;
@@ -15,6 +17,8 @@ export const MEASURES: readonly Measure[] = [
   { name: 'sessions', run: benchSessions },
   { name: 'radar-50', run: benchRadar50 },
   { name: 'listing', run: benchListing },
+  { name: 'new-session-5k', run: benchNewSession5k },
+  { name: 'sync-all', run: benchSyncAll },
 ];
 
 export { sampleRepo, GIT_ID, MAKEFILE, type BenchRun } from './sample.ts';

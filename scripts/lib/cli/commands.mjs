@@ -234,6 +234,19 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       options: [REPO],
     },
     {
+      name: 'pool',
+      script: 'pool',
+      help: "the warm pool of ready copies (the config's pool: N): show it, or bring it to size=N now",
+      example: 'size=0',
+      options: [
+        { name: 'size', kind: 'int', min: 0, max: 20, help: "bring the pool to this many ready copies now (0 removes the clean ones); default: show it" },
+        { name: 'force', kind: 'flag', help: 'also remove pool copies someone wrote into, and that work' },
+        { name: 'fill', kind: 'flag', help: "bring the pool to the config's pool: now (what new-session starts in the background)" },
+        JSON_OUT,
+        REPO,
+      ],
+    },
+    {
       name: 'bench',
       script: 'bench',
       help: 'measure commands against raw git and node baselines',

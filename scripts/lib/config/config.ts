@@ -73,6 +73,7 @@ export const configFileSchema = z
     agent: z.string().min(1).nullable().default(null),
     agents: z.record(nameSchema.refine((n) => n !== NO_AGENT, `'${NO_AGENT}' is reserved (agent=${NO_AGENT} means no agent)`), agentEntrySchema).default({}),
     guard: z.enum(GUARD_MODES).default('deny'),
+    pool: z.number().int().min(0).max(20).default(0),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -109,12 +110,14 @@ export interface Config {
   agents: Record<string, AgentEntry>;
   /** What the hook's guard does with an edit outside the session's lane. */
   guard: GuardMode;
+  /** How many ready copies of the base the warm pool keeps (0: no pool). */
+  pool: number;
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, pool`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -160,5 +163,6 @@ export async function loadConfig(main: string): Promise<Config> {
       Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind, command: a.command ?? a.kind, args: a.args }])),
     ),
     guard: data.guard,
+    pool: data.pool,
   };
 }

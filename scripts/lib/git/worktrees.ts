@@ -20,7 +20,7 @@ export async function withGitConfig<T>(root: string, fn: () => Promise<T>): Prom
 }
 
 /** Parallel checkout on all cores: large trees check out several times faster. */
-const FAST_CHECKOUT = ['-c', 'checkout.workers=0', '-c', 'checkout.thresholdForParallelism=100'];
+export const FAST_CHECKOUT = ['-c', 'checkout.workers=0', '-c', 'checkout.thresholdForParallelism=100'];
 
 /** Creates `branch` at `base`, tracking the local base so that `git status` counts ahead/behind the base. */
 export async function createTrackingBranch(main: string, root: string, branch: string, base: string): Promise<string> {

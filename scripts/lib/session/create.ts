@@ -3,22 +3,21 @@ import { missingOnBase } from '../init/on-base.ts';
 import { refreshRadarCache } from '../conflicts/radar.ts';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import type { Mode } from '../config/config.ts';
-import { copyInto, copyPatterns, resolveCopies } from './untracked-copies.ts';
-import { isInside } from '../core/paths.ts';
+import { copySteps } from './copy-steps.ts';
 import { shellQuote } from '../core/shell.ts';
 import { writeEnvFile } from '../core/env-file.ts';
 import { sessionEnv } from './environment.ts';
-import { errorMessage, OperationError, UsageError } from '../core/errors.mjs';
+import { OperationError, UsageError } from '../core/errors.mjs';
 import { lastLine, run } from '../core/exec.ts';
 import { describeName } from '../store/names.ts';
 import { claimConflict } from '../config/ownership.ts';
 import { withMachineLease } from '../ports/registry.ts';
 import { pickPort } from '../ports/leases.ts';
 import { branchExists, isValidBranchName, refExists } from '../git/repo.ts';
-import { addWorktree, createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile, makeClone, removeWorktree } from '../git/worktrees.ts';
+import { createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile } from '../git/worktrees.ts';
 import { KINDS, MODES, sessionRecordSchema, type Kind, type SessionRecord } from '../store/schemas.ts';
 import { dropSession, liveSessions, recordPath, reserveSession, updateSession } from '../store/sessions.ts';
 import { runSteps, type Step } from '../core/steps.ts';
@@ -74,7 +73,7 @@ export interface CreateHooks {
   setupOutput?: 'inherit' | 'capture';
 }
 
-interface Plan {
+export interface Plan {
   name: string;
   component: string;
   kind: Kind;
@@ -104,7 +103,10 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   if (profile && !config.profiles[profile]) throw new UsageError(`profile=${JSON.stringify(profile)} is not in the config's profiles (${Object.keys(config.profiles).join(', ') || 'none'})`);
   const agent = resolveAgent(config, input.agent);
   const base = input.base || config.base;
-  if (!(await isValidBranchName(ctx.main, base)) || !(await branchExists(ctx.main, base))) {
+  const branch = branchFor(kind, input.name);
+  // The git questions are independent: asked at once. A name git refuses is no local branch either.
+  const [baseExists, branchValid, branchTaken] = await Promise.all([branchExists(ctx.main, base), isValidBranchName(ctx.main, branch), refExists(ctx.main, `refs/heads/${branch}`)]);
+  if (!baseExists) {
     const from = input.base ? `base=${JSON.stringify(base)}` : `${config.file ? 'parallel.config.yaml' : 'the default config'}: base: ${JSON.stringify(base)}`;
     throw new UsageError(`${from} is not a local branch of ${ctx.main}`);
   }
@@ -113,22 +115,20 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   if (existsSync(join(sessionDir(ctx.root, config.workspace, input.name), 'status.json'))) {
     throw new OperationError(`a tracked session named '${input.name}' already exists in workspace '${config.workspace}'; pick another name`);
   }
-  const branch = branchFor(kind, input.name);
-  if (!(await isValidBranchName(ctx.main, branch))) throw new UsageError(`the branch name ${branch} is not valid in git`);
-  if (await refExists(ctx.main, `refs/heads/${branch}`)) throw new OperationError(`branch ${branch} already exists; pick another name or delete the branch`);
+  if (!branchValid) throw new UsageError(`the branch name ${branch} is not valid in git`);
+  if (branchTaken) throw new OperationError(`branch ${branch} already exists; pick another name or delete the branch`);
   const path = mode === 'branch' ? null : join(config.worktreeRoot, input.name);
   if (path && existsSync(path)) throw new OperationError(`${path} already exists; pick another name or remove that folder`);
   return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path, agent };
 }
 
 export async function createSession(ctx: Context, input: NewSessionInput, hooks: CreateHooks = {}): Promise<NewSessionResult> {
-  const plan = await planSession(ctx, input);
+  const [plan, rules] = await Promise.all([planSession(ctx, input), missingOnBase(ctx.main, input.base || ctx.config.base)]);
   const { config, main, root } = ctx;
   const workspace = config.workspace;
   const uid = randomBytes(6).toString('hex');
   let record!: SessionRecord;
   let branchSha = '';
-  let copied: string[] = [];
   const envFile = plan.path ? join(plan.path, SESSION_ENV_FILE) : join(sessionDir(root, workspace, plan.name), 'session.env');
   let env: Record<string, string> = {};
   const warnings: string[] = [];
@@ -137,7 +137,6 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   let agentPlan: AgentPlan | null = null;
   let agent: SessionAgent | null = null;
   let guardFile = '';
-  const rules = await missingOnBase(main, plan.base);
   if (rules) warnings.push(rules);
 
   const steps: Step[] = [
@@ -190,42 +189,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
       undo: () => deleteBranchAt(main, root, plan.branch, branchSha),
     });
   }
-  if (plan.path) {
-    const path = plan.path;
-    const removeCopy = async () => {
-      if (plan.mode === 'clone') await run('rm', ['-rf', '--', path]);
-      else await removeWorktree(main, path);
-    };
-    steps.push({
-      title: plan.mode === 'clone' ? `clone the repository into ${path}` : `create the worktree ${path}`,
-      run: async () => {
-        say(plan.mode === 'clone' ? `cloning into ${path}` : `checking out ${plan.branch} in ${path}`);
-        try {
-          if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
-          else await addWorktree(main, path, plan.branch);
-          await ensureExcluded(root, await excludeFile(path), `/${SESSION_ENV_FILE}`);
-        // The state folder is git-ignored even in a repository that never ran make init.
-        if (isInside(main, root)) await ensureExcluded(root, await excludeFile(main), `/${relative(main, root)}/`);
-        } catch (err) {
-          // The folder did not exist before (planSession checked): whatever git left of it is ours to remove.
-          try {
-            if (existsSync(path)) await removeCopy();
-            else if (plan.mode !== 'clone') await removeWorktree(main, path);
-          } catch (cleanup) {
-            throw new OperationError(`${errorMessage(err)}; and what git left in ${path} could not be removed (${errorMessage(cleanup)}): remove it by hand`);
-          }
-          throw err;
-        }
-      },
-      undo: removeCopy,
-    });
-    steps.push({
-      title: 'copy untracked files (.env and friends)',
-      run: async () => {
-        copied = copyInto(main, path, await resolveCopies(main, copyPatterns(main, config.copy)));
-      },
-    });
-  }
+  const copy = plan.path ? copySteps(ctx, plan, plan.path, () => branchSha, warnings, say) : null;
+  if (copy) steps.push(copy.start);
   steps.push({
     title: 'write guard.json',
     run: async () => {
@@ -243,6 +208,23 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
     },
     undo: async () => removeGuardFile(stateDir),
   });
+  steps.push({
+    title: 'create the tracker status',
+    run: async () => {
+      initSessionStatus(root, workspace, plan.name, `${plan.kind} ${plan.name} (${plan.component})`, { branch: plan.branch, component: plan.component, port: record.port, path: plan.path, mode: plan.mode });
+    },
+  });
+  steps.push({
+    title: 'add the WORK_LOG.md entry',
+    run: async () => {
+      const entry = renderEntry({ name: plan.name, uid, kind: plan.kind, branch: plan.branch, base: plan.base, component: plan.component, componentPaths: config.components[plan.component]?.paths ?? [], port: record.port, started: record.created, mode: plan.mode, path: plan.path, profile: plan.profile });
+      await appendEntry(main, root, entry);
+    },
+    undo: async () => {
+      await removeEntry(main, root, uid);
+    },
+  });
+  if (copy) steps.push(copy.wait, copy.copyFiles);
   if (plan.agent) {
     const spec = plan.agent;
     steps.push({
@@ -290,30 +272,14 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
     });
   }
   steps.push({
-    title: 'create the tracker status',
-    run: async () => {
-      initSessionStatus(root, workspace, plan.name, `${plan.kind} ${plan.name} (${plan.component})`, { branch: plan.branch, component: plan.component, port: record.port, path: plan.path, mode: plan.mode });
-    },
-  });
-  steps.push({
-    title: 'add the WORK_LOG.md entry',
-    run: async () => {
-      const entry = renderEntry({ name: plan.name, uid, kind: plan.kind, branch: plan.branch, base: plan.base, component: plan.component, componentPaths: config.components[plan.component]?.paths ?? [], port: record.port, started: record.created, mode: plan.mode, path: plan.path, profile: plan.profile });
-      await appendEntry(main, root, entry);
-    },
-    undo: async () => {
-      await removeEntry(main, root, uid);
-    },
-  });
-  steps.push({
     title: 'activate the session record',
     run: async () => {
-      record = await updateSession(root, workspace, plan.name, (r) => ({ ...r, state: 'active', copied, creator: null, agent: plan.agent?.name ?? null, agent_command: (agent as SessionAgent | null)?.command ?? null }));
+      record = await updateSession(root, workspace, plan.name, (r) => ({ ...r, state: 'active', copied: copy?.copied() ?? [], creator: null, agent: plan.agent?.name ?? null, agent_command: (agent as SessionAgent | null)?.command ?? null }));
     },
   });
 
   await runSteps(steps, ctx.interrupted);
   await refreshRadarCache(ctx);
-  return { record, envFile, env, copied, agent, guardFile, warnings };
+  return { record, envFile, env, copied: copy?.copied() ?? [], agent, guardFile, warnings };
 }
 

@@ -79,6 +79,18 @@ export function withSessionLock<T>(root: string, workspace: string, name: string
   return withLock(lockPath(root, `session-${workspace}-${name}`), fn, { timeoutMs: 15 * 60_000 });
 }
 
+/** withSessionLock without waiting: {ran: false} (fn not run) while another command holds the session. */
+export async function trySessionLock<T>(root: string, workspace: string, name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+  let entered = false;
+  try {
+    const value = await withLock(lockPath(root, `session-${workspace}-${name}`), () => ((entered = true), fn()), { timeoutMs: 0 });
+    return { ran: true, value };
+  } catch (err) {
+    if (entered) throw err;
+    return { ran: false };
+  }
+}
+
 /** Read-modify-write of one record under the store lock. */
 export async function updateSession(root: string, workspace: string, name: string, change: (r: SessionRecord) => SessionRecord): Promise<SessionRecord> {
   return withStoreLock(root, SESSIONS_LOCK, () => {

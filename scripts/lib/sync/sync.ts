@@ -5,7 +5,7 @@ import { OperationError, UsageError, errorMessage } from '../core/errors.mjs';
 import { pool } from '../core/pool.ts';
 import type { Strategy } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { findSession, readSessions, updateSession, withSessionLock } from '../store/sessions.ts';
+import { findSession, readSessions, trySessionLock, updateSession, withSessionLock } from '../store/sessions.ts';
 import { emptySync, syncSession, type SessionSync, type SyncOptions } from './session.ts';
 import { fetchOrigin, resolveTarget, resolveTargets, type FetchOutcome, type SyncTarget } from '../git/base.ts';
 import { isoWithOffset } from '../core/time.ts';
@@ -105,16 +105,26 @@ export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise
   const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); synced onto what the main checkout has`] : [];
   const targets = await resolveTargets(ctx.main, records.map((r) => r.base));
 
-  const lines = await pool(records, async (r) => {
+  // A session another command holds (a finish, an end, another sync) is left for last rather than
+  // keeping a worker of the pool waiting; then it is waited for, under its lock as always.
+  const later: SessionRecord[] = [];
+  const syncOne = (wait: boolean) => async (r: SessionRecord): Promise<SessionSync | null> => {
     const target = targets.get(r.base);
     if (!target || target instanceof Error) return { ...emptySync(r, null), message: target?.message ?? `unknown base ${r.base}` };
     if (ctx.interrupted()) return { ...emptySync(r, target), message: 'interrupted before its turn; not synced' };
-    return withSessionLock(ctx.root, r.workspace, r.name, async () => {
+    const work = async () => {
       const s = await syncSession(ctx, r, target, opts);
       warnings.push(...(await recordSync(ctx, r, s)));
       return s;
-    });
-  });
+    };
+    if (wait) return withSessionLock(ctx.root, r.workspace, r.name, work);
+    const tried = await trySessionLock(ctx.root, r.workspace, r.name, work);
+    if (tried.ran) return tried.value;
+    later.push(r);
+    return null;
+  };
+  const first = await pool(records, syncOne(false));
+  const lines = [...first.filter((l): l is SessionSync => l !== null), ...((await pool(later, syncOne(true))) as SessionSync[])];
   const sessions = [...lines, ...broken].sort((a, b) => a.name.localeCompare(b.name));
   await refreshRadarCache(ctx);
   return {

@@ -1,0 +1,81 @@
+// The pool's records: <state folder>/pool/<id>.json, one per copy, read and changed under the 'pool' lock.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import * as z from 'zod';
+import { writeJsonAtomic } from '../core/files.ts';
+import { pidAlive } from '../core/lock.mjs';
+import { isoWithOffset } from '../core/time.ts';
+import { readRecord, withStoreLock } from '../store/paths.ts';
+
+export const POOL_LOCK = 'pool';
+/** Held by the one process that fills and refreshes the pool (others find it busy and leave). */
+export const POOL_FILL_LOCK = 'pool-fill';
+export const POOL_FOLDER = '.pool';
+
+/**
+ * filling: being checked out; ready: clean, detached at `sha`, may be handed out; busy: claimed by `pid`
+ * (being handed out, refreshed or removed); stray: someone wrote into it, left alone until force=1.
+ */
+export const POOL_STATES = ['filling', 'ready', 'busy', 'stray'] as const;
+export type PoolState = (typeof POOL_STATES)[number];
+
+export const poolRecordSchema = z.object({
+  version: z.literal(1),
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  path: z.string().min(1),
+  base: z.string().min(1),
+  sha: z.string().nullable(),
+  state: z.enum(POOL_STATES),
+  pid: z.number().int().positive().nullable(),
+  host: z.string().nullable(),
+  at: z.string(),
+  reason: z.string().nullable(),
+});
+export type PoolRecord = z.infer<typeof poolRecordSchema>;
+
+export function poolDir(root: string): string {
+  return join(root, 'pool');
+}
+
+/** Where the copies live: beside the sessions' copies, so that handing one out is a rename. */
+export function copiesDir(worktreeRoot: string): string {
+  return join(worktreeRoot, POOL_FOLDER);
+}
+
+const recordFile = (root: string, id: string) => join(poolDir(root), `${id}.json`);
+
+export function readPool(root: string): PoolRecord[] {
+  const dir = poolDir(root);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      const r = readRecord(join(dir, f), poolRecordSchema);
+      return r.ok ? [r.value] : [];
+    });
+}
+
+export function writePoolRecord(root: string, r: PoolRecord): void {
+  writeJsonAtomic(recordFile(root, r.id), r);
+}
+
+export function dropPoolRecord(root: string, id: string): void {
+  rmSync(recordFile(root, id), { force: true });
+}
+
+export function withPoolLock<T>(root: string, fn: () => Promise<T> | T): Promise<T> {
+  return withStoreLock(root, POOL_LOCK, fn);
+}
+
+/** A record in a state of its own, stamped with this process as the one that holds it. */
+export function stamped(r: PoolRecord, state: PoolState, more: Partial<PoolRecord> = {}): PoolRecord {
+  const mine = state === 'busy' || state === 'filling';
+  return { ...r, ...more, state, pid: mine ? process.pid : null, host: mine ? hostname() : null, at: isoWithOffset() };
+}
+
+/** A busy or filling record whose process is gone (killed half-way): its copy is to be looked at again. */
+export function abandoned(r: PoolRecord): boolean {
+  return (r.state === 'busy' || r.state === 'filling') && r.host === hostname() && r.pid !== null && !pidAlive(r.pid);
+}
