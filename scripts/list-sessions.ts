@@ -1,9 +1,11 @@
-// make list-sessions [json=1 repo=PATH]
+// make list-sessions [json=1 remote=1 share=1 repo=PATH]
 import { runCommand } from './lib/cli/run.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
 import { formatAge, printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
 import { listSessions, sharesComponent, type SessionRow } from './lib/session/list.ts';
+import { remoteSessions } from './lib/share/remote-view.ts';
+import { renderShared } from './lib/share/render.ts';
 
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
 
@@ -33,11 +35,18 @@ function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
 await runCommand('list-sessions', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
   const rows = await listSessions(ctx);
-  if (opts.json) return printJson(rows);
+  const remote = opts.remote ? await remoteSessions(ctx, opts.share) : null;
+  if (opts.json) return printJson(remote ? { sessions: rows, shared: remote.view, warnings: remote.warnings } : rows);
+  for (const w of remote?.warnings ?? []) process.stderr.write(`list-sessions: warning: ${w}\n`);
+  const shared = remote?.view ? `\n\n${renderShared(remote.view)}` : '';
+  if (!rows.length && shared) {
+    process.stdout.write(`no sessions on this machine (workspace ${ctx.config.workspace})${shared}\n`);
+    return;
+  }
   if (!rows.length) {
     process.stdout.write(`${hint(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}`)}\n`);
     return;
   }
   const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];
-  process.stdout.write(`${renderTable(headers, rows.map((r) => cells(r, rows)))}\n`);
+  process.stdout.write(`${renderTable(headers, rows.map((r) => cells(r, rows)))}${shared}\n`);
 });

@@ -40,6 +40,8 @@ const JSON_OUT = /** @type {const} */ ({ name: 'json', kind: 'flag', help: 'prin
 const REPO = /** @type {const} */ ({ name: 'repo', kind: 'path', meta: 'PATH', help: 'the repository (default: the one make runs in)' });
 const DIR = /** @type {const} */ ({ name: 'dir', kind: 'path', meta: 'PATH', help: 'the state folder (default: PARALLEL_DIR, or <main checkout>/.parallel)' });
 const SESSION_NAME = /** @type {const} */ ({ name: 'name', kind: 'string', required: true, help: 'the session (make list-sessions shows them)' });
+const SHARE = /** @type {const} */ ({ name: 'share', kind: 'flag', help: "share on the config's remote (else origin) even without share: in the config" });
+const REMOTE_VIEW = /** @type {const} */ ({ name: 'remote', kind: 'flag', help: 'with the shared remote' });
 const SYNC_OPTIONS = /** @type {const} */ ([
   { name: 'strategy', kind: 'string', help: 'rebase (default) or merge: merge the base in instead of rebasing' },
   { name: 'autostash', kind: 'flag', help: 'stash uncommitted changes and put them back afterwards' },
@@ -77,6 +79,9 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'profile', kind: 'string', help: "adds that profile's variables to the session environment" },
         { name: 'shared', kind: 'flag', help: 'share a component another session has claimed' },
         { name: 'agent', kind: 'string', help: "claude, codex, gemini, opencode, aider, a name under the config's agents:, or none (default: the config's agent:)" },
+        SHARE,
+        { name: 'takeover', kind: 'flag', help: "with sharing: take over the component's claim of a machine silent for share_stale" },
+        { name: 'offline', kind: 'flag', help: 'with sharing: claim on this machine only while the remote cannot be reached (pushed once it can)' },
         JSON_OUT,
         REPO,
       ],
@@ -86,7 +91,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       script: 'list-sessions',
       help: 'one row per session',
       example: 'json=1',
-      options: [JSON_OUT, REPO],
+      options: [JSON_OUT, REPO, { ...REMOTE_VIEW, help: "fetch the shared remote once and show every machine's sessions beside these" }, SHARE],
     },
     {
       name: 'ports',
@@ -145,6 +150,20 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'session_timeout', kind: 'int', min: 1, help: 'seconds of running before timed_out (default 14400)' },
         REPO,
         DIR,
+        { ...REMOTE_VIEW, help: "fetch the shared remote once and show every machine's sessions below the dashboard" },
+        SHARE,
+      ],
+    },
+    {
+      name: 'publish',
+      script: 'publish',
+      help: "push this machine's shared sessions and claims to the remote now (new-session runs it in the background)",
+      example: 'json=1',
+      options: [
+        { name: 'loop', kind: 'flag', help: 'keep publishing every share_interval while a session is shared (what runs in the background)' },
+        SHARE,
+        JSON_OUT,
+        REPO,
       ],
     },
     {

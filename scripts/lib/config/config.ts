@@ -52,6 +52,13 @@ const portRange = z
   .transform((s) => s.split('-').map(Number) as [number, number])
   .refine(([lo, hi]) => lo >= 1 && hi <= 65535 && lo <= hi, 'expected LOW-HIGH with 1 <= LOW <= HIGH <= 65535');
 
+/** 30, '30s', '30m', '2h' -> seconds; anything else is left for the schema to refuse. */
+function toSeconds(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const m = /^(\d+)\s*(s|m|h)?$/.exec(v.trim());
+  return m ? Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1) : v;
+}
+
 export const configFileSchema = z
   .object({
     base: z.string().min(1).optional(),
@@ -73,6 +80,10 @@ export const configFileSchema = z
     agent: z.string().min(1).nullable().default(null),
     agents: z.record(nameSchema.refine((n) => n !== NO_AGENT, `'${NO_AGENT}' is reserved (agent=${NO_AGENT} means no agent)`), agentEntrySchema).default({}),
     guard: z.enum(GUARD_MODES).default('deny'),
+    /** Sharing (scripts/lib/share/): the remote sessions and claims are published on, or null (off). */
+    share: z.preprocess((v) => (v === false ? null : v), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected the name of a git remote, like origin').nullable()).default(null),
+    share_interval: z.preprocess(toSeconds, z.number().int().min(1, 'expected at least 1 second')).default(30),
+    share_stale: z.preprocess(toSeconds, z.number().int().min(1, 'expected at least 1 second')).default(30 * 60),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -109,12 +120,17 @@ export interface Config {
   agents: Record<string, AgentEntry>;
   /** What the hook's guard does with an edit outside the session's lane. */
   guard: GuardMode;
+  /** The remote sessions and claims are published on (share: in the config), or null: sharing off. */
+  share: string | null;
+  /** Seconds: a session is pushed at most once per interval; a machine silent for share_stale is stale. */
+  shareIntervalS: number;
+  shareStaleS: number;
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, share, share_interval, share_stale`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -160,5 +176,8 @@ export async function loadConfig(main: string): Promise<Config> {
       Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind, command: a.command ?? a.kind, args: a.args }])),
     ),
     guard: data.guard,
+    share: data.share,
+    shareIntervalS: data.share_interval,
+    shareStaleS: data.share_stale,
   };
 }

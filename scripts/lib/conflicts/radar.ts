@@ -14,6 +14,7 @@ import { resolveTargets, type SyncTarget } from '../git/base.ts';
 import { baseConflictStep, pairConflictStep } from './next-step.ts';
 import { CHANGED_MAX, RADAR_CACHE_VERSION, writeRadarCache, type RadarCache } from '../agents/radar-cache.ts';
 import { isoWithOffset } from '../core/time.ts';
+import { readRemoteClaims } from '../agents/remote-claims.ts';
 
 /** The stable keys of `make conflicts json=1`, per session. */
 export interface RadarSession {
@@ -210,9 +211,11 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       if (s.base_conflict && target && !(target instanceof Error)) s.next = baseConflictStep(main, list[i] as SessionRecord, target.ref, s.base_conflict_files);
     });
 
+    // Components other machines' sessions hold (the shared remote's claims, as last fetched) count as claimed.
+    const claimants = [...list, ...readRemoteClaims(ctx.root, config.workspace).map((c) => ({ name: `${c.session} (on ${c.machine})`, component: c.component }))];
     for (const [i, r] of list.entries()) {
       const s = sessions[i] as RadarSession;
-      const st = strays(config, r, s.changed, list);
+      const st = strays(config, r, s.changed, claimants);
       s.outside_component = st.outside;
       s.in_other_components = st.others;
     }

@@ -28,6 +28,8 @@ import { appendEntry, branchFor, removeEntry, renderEntry } from '../worklog/ent
 import { KIT_DIR } from '../core/kit-dir.ts';
 import { commandLine, planAgent, removeAgentFiles, resolveAgent, writeAgentFiles, type AgentPlan, type AgentSpec } from '../agents/setup.ts';
 import { removeGuardFile, writeGuardFile } from '../agents/guard.ts';
+import { afterCreate, claimStep, prepareShare, tookOverText, type ShareInput } from '../share/session.ts';
+import type { SessionClaim } from '../share/state.ts';
 
 
 export interface NewSessionInput {
@@ -40,6 +42,10 @@ export interface NewSessionInput {
   shared?: boolean;
   /** agent=: a kind, a name under the config's agents:, or 'none'; default the config's agent:. */
   agent?: string;
+  /** Sharing (scripts/lib/share/): share=1, takeover=1 of a silent machine's claim, offline=1. */
+  share?: ShareInput['share'];
+  takeover?: ShareInput['takeover'];
+  offline?: ShareInput['offline'];
 }
 
 export interface SessionAgent {
@@ -64,6 +70,8 @@ export interface NewSessionResult {
   guardFile: string;
   /** Things the user should know that did not stop the session (a machine registry that could not be used). */
   warnings: string[];
+  /** The remote the session is shared on and the claim it holds there; null when sharing is off. */
+  share: { remote: string; claim: SessionClaim | null } | null;
 }
 
 export interface CreateHooks {
@@ -138,6 +146,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   let guardFile = '';
   const rules = await missingOnBase(main, plan.base);
   if (rules) warnings.push(rules);
+  const start = await prepareShare(ctx, { name: plan.name, component: plan.component, branch: plan.branch, shared: plan.shared, share: input.share, takeover: input.takeover, offline: input.offline }, warnings);
+  let claim: SessionClaim | null = null;
 
   const steps: Step[] = [
     {
@@ -179,6 +189,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
       undo: () => dropSession(root, workspace, plan.name),
     },
   ];
+  if (start) steps.push(claimStep(ctx, start, plan, (c) => (claim = c)));
 
   if (plan.mode !== 'clone') {
     steps.push({
@@ -312,6 +323,11 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   });
 
   await runSteps(steps, ctx.interrupted);
-  return { record, envFile, env, copied, agent, guardFile, warnings };
+  if (start) {
+    const took = tookOverText(claim, plan.component);
+    if (took) warnings.push(took);
+    warnings.push(...(await afterCreate(ctx, start, plan.name)));
+  }
+  return { record, envFile, env, copied, agent, guardFile, warnings, share: start ? { remote: start.sharing.remote, claim } : null };
 }
 
