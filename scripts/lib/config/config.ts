@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.mjs';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { envNameSchema, nameSchema } from '../store/names.ts';
 import { defaultBranch } from '../git/repo.ts';
+import { validBranchPattern } from '../remote/patterns.ts';
 
 export const CONFIG_FILE = 'parallel.config.yaml';
 import { MODES } from '../store/schemas.ts';
@@ -73,6 +74,8 @@ export const configFileSchema = z
     agent: z.string().min(1).nullable().default(null),
     agents: z.record(nameSchema.refine((n) => n !== NO_AGENT, `'${NO_AGENT}' is reserved (agent=${NO_AGENT} means no agent)`), agentEntrySchema).default({}),
     guard: z.enum(GUARD_MODES).default('deny'),
+    remote: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected the name of a git remote, like origin').default('origin'),
+    remote_sessions: z.array(z.string().refine(validBranchPattern, 'expected a branch name or pattern with one * at most, like claude/*')).default(['claude/*', 'codex/*']),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -109,12 +112,16 @@ export interface Config {
   agents: Record<string, AgentEntry>;
   /** What the hook's guard does with an edit outside the session's lane. */
   guard: GuardMode;
+  /** The shared remote that list-sessions remote=1, conflicts remote=1 and adopt look at. */
+  remote: string;
+  /** Branch patterns of the remote's sessions that no local session owns (web sessions): claude/*, codex/*. */
+  remoteSessions: string[];
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, remote, remote_sessions`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -160,5 +167,7 @@ export async function loadConfig(main: string): Promise<Config> {
       Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind, command: a.command ?? a.kind, args: a.args }])),
     ),
     guard: data.guard,
+    remote: data.remote,
+    remoteSessions: data.remote_sessions,
   };
 }
