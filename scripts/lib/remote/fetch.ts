@@ -99,3 +99,18 @@ export function fetchOnce(owner: object, main: string, req: FetchRequest): Promi
   if (!p) byRemote.set(key, (p = fetchRemote(main, req)));
   return p;
 }
+
+/** What fetchForCommand needs of a command's Context (structurally: remote/ sits below config/). */
+export interface FetchingContext {
+  main: string;
+  env: NodeJS.ProcessEnv;
+  config: { remote: string; remoteSessions: readonly string[]; base: string };
+}
+
+/** The branches of the one fetch: the remote_sessions: patterns and the base (its counts are against origin/<base>). */
+export const commandBranches = (config: FetchingContext['config']): string[] => [...new Set([...config.remoteSessions, config.base])];
+
+/** THE fetch of a command: fetchOnce with the config's remote, its remote_sessions: patterns and the base. */
+export function fetchForCommand(ctx: FetchingContext): Promise<RemoteFetch> {
+  return fetchOnce(ctx, ctx.main, { remote: ctx.config.remote, branches: commandBranches(ctx.config), env: ctx.env });
+}
