@@ -1,5 +1,6 @@
 // A web session, as Claude Code on the web or Codex cloud works: its own clone of the remote, a branch pushed.
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gitIn, tempDir, writeFiles } from '../helpers/repo.ts';
 
@@ -27,3 +28,13 @@ export function webClone(bare: string, who = 'Web Agent') {
 
 /** Every ref of a repository with its commit: compared before and after to prove nothing was pushed. */
 export const allRefs = (repo: string) => gitIn(repo, 'for-each-ref', '--format=%(objectname) %(refname)');
+
+/** A port on 127.0.0.1 that nothing listens on: bound, then closed again. */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}

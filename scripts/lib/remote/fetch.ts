@@ -79,10 +79,10 @@ export async function fetchRemote(main: string, req: FetchRequest): Promise<Remo
   const { remote, branches } = req;
   const timeoutMs = req.timeoutMs ?? FETCH_TIMEOUT_MS;
   const setup = await remoteSetup(main, remote);
-  if (!setup.url) return { remote, reached: false, warning: `no remote '${remote}' in this repository: showing this machine's sessions only` };
+  if (!setup.url) return { remote, reached: false, warning: `no remote '${remote}' in this repository (config remote:); going on with this machine alone` };
   const r = await run('git', fetchArgs(remote, branches), { cwd: main, env: quietEnv(req.env, setup.sshCommand, timeoutMs), ownGroup: true, timeoutMs });
   if (r.code === 0) return { remote, reached: true, warning: null };
-  return { remote, reached: false, warning: `could not fetch from ${remote} (${lastLine(r)}): showing what was fetched before` };
+  return { remote, reached: false, warning: `could not fetch from ${remote} (${lastLine(r)}); going on with what was fetched before` };
 }
 
 const fetched = new WeakMap<object, Map<string, Promise<RemoteFetch>>>();
