@@ -20,7 +20,7 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
   const fetchShared = async () => {
     const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
     const got = await remoteSessions(ctx, opts.share);
-    for (const w of got.warnings) process.stderr.write(`monitor: warning: ${w}\n`);
+    for (const w of [...(got.fetchWarning ? [got.fetchWarning] : []), ...got.warnings]) process.stderr.write(`monitor: warning: ${w}\n`);
     shared = got.view;
     return ctx.config.shareIntervalS;
   };

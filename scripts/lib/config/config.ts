@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.mjs';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { envNameSchema, nameSchema } from '../store/names.ts';
 import { defaultBranch } from '../git/repo.ts';
+import { validBranchPattern } from '../remote/patterns.ts';
 
 export const CONFIG_FILE = 'parallel.config.yaml';
 import { MODES } from '../store/schemas.ts';
@@ -80,6 +81,8 @@ export const configFileSchema = z
     agent: z.string().min(1).nullable().default(null),
     agents: z.record(nameSchema.refine((n) => n !== NO_AGENT, `'${NO_AGENT}' is reserved (agent=${NO_AGENT} means no agent)`), agentEntrySchema).default({}),
     guard: z.enum(GUARD_MODES).default('deny'),
+    remote: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected the name of a git remote, like origin').default('origin'),
+    remote_sessions: z.array(z.string().refine(validBranchPattern, 'expected a branch name or pattern with one * at most, like claude/*')).default(['claude/*', 'codex/*']),
     /** Sharing (scripts/lib/share/): the remote sessions and claims are published on, or null (off). */
     share: z.preprocess((v) => (v === false ? null : v), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected the name of a git remote, like origin').nullable()).default(null),
     share_interval: z.preprocess(toSeconds, z.number().int().min(1, 'expected at least 1 second')).default(30),
@@ -120,6 +123,10 @@ export interface Config {
   agents: Record<string, AgentEntry>;
   /** What the hook's guard does with an edit outside the session's lane. */
   guard: GuardMode;
+  /** The shared remote that list-sessions remote=1, conflicts remote=1 and adopt look at. */
+  remote: string;
+  /** Branch patterns of the remote's sessions that no local session owns (web sessions): claude/*, codex/*. */
+  remoteSessions: string[];
   /** The remote sessions and claims are published on (share: in the config), or null: sharing off. */
   share: string | null;
   /** Seconds: a session is pushed at most once per interval; a machine silent for share_stale is stale. */
@@ -130,7 +137,7 @@ export interface Config {
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, share, share_interval, share_stale`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, remote, remote_sessions, share, share_interval, share_stale`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -176,6 +183,8 @@ export async function loadConfig(main: string): Promise<Config> {
       Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind, command: a.command ?? a.kind, args: a.args }])),
     ),
     guard: data.guard,
+    remote: data.remote,
+    remoteSessions: data.remote_sessions,
     share: data.share,
     shareIntervalS: data.share_interval,
     shareStaleS: data.share_stale,

@@ -121,6 +121,8 @@ export interface RadarOptions {
   mergeTree?: MergeTreeMode;
   /** Write the agents' hook's cache (<state folder>/.cache/radar-<workspace>.json); default true. */
   cache?: boolean;
+  /** Tips of branches that are not in refs/heads (a remote's web sessions: origin/claude/fix-x -> sha), found like local ones. */
+  tips?: ReadonlyMap<string, string>;
 }
 
 /** What the hook needs of a radar: per session its changed files and tips, per pair conflict or not. */
@@ -142,6 +144,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
   const sessions = list.map(blankSession);
   const targets = await resolveTargets(main, list.map((r) => r.base));
   const mainTips = await branchTips(main);
+  for (const [branch, tip] of opts.tips ?? []) mainTips.set(branch, tip);
   const tips = await pool(list, (r) => tipOf(r, mainTips));
   const mode = await mergeTreeMode(opts.mergeTree);
   const stdin = mode === 'stdin';

@@ -42,6 +42,8 @@ export interface NewSessionInput {
   shared?: boolean;
   /** agent=: a kind, a name under the config's agents:, or 'none'; default the config's agent:. */
   agent?: string;
+  /** make adopt: the session's branch is a local copy of this branch of the remote, of the same name, tracking it. */
+  adopt?: { remote: string; branch: string };
   /** Sharing (scripts/lib/share/): share=1, takeover=1 of a silent machine's claim, offline=1. */
   share?: ShareInput['share'];
   takeover?: ShareInput['takeover'];
@@ -92,6 +94,8 @@ interface Plan {
   branch: string;
   path: string | null;
   agent: AgentSpec | null;
+  /** The remote-tracking ref an adopted session's branch starts from and tracks; null for a new branch. */
+  from: string | null;
 }
 
 /** Checks everything that can be checked before anything is created; throws UsageError for bad input. */
@@ -120,12 +124,13 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   if (existsSync(join(sessionDir(ctx.root, config.workspace, input.name), 'status.json'))) {
     throw new OperationError(`a tracked session named '${input.name}' already exists in workspace '${config.workspace}'; pick another name`);
   }
-  const branch = branchFor(kind, input.name);
+  const branch = input.adopt ? input.adopt.branch : branchFor(kind, input.name);
+  const from = input.adopt ? `refs/remotes/${input.adopt.remote}/${input.adopt.branch}` : null;
   if (!(await isValidBranchName(ctx.main, branch))) throw new UsageError(`the branch name ${branch} is not valid in git`);
   if (await refExists(ctx.main, `refs/heads/${branch}`)) throw new OperationError(`branch ${branch} already exists; pick another name or delete the branch`);
   const path = mode === 'branch' ? null : join(config.worktreeRoot, input.name);
   if (path && existsSync(path)) throw new OperationError(`${path} already exists; pick another name or remove that folder`);
-  return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path, agent };
+  return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path, agent, from };
 }
 
 export async function createSession(ctx: Context, input: NewSessionInput, hooks: CreateHooks = {}): Promise<NewSessionResult> {
@@ -181,6 +186,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
             env_file: envFile,
             agent: plan.agent?.name ?? null,
             agent_command: null,
+            ...(plan.from ? { adopted_from: plan.from.replace(/^refs\/remotes\//, '') } : {}),
           };
         }));
         record = lease.value;
@@ -191,11 +197,11 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   ];
   if (start) steps.push(claimStep(ctx, start, plan, (c) => (claim = c)));
 
-  if (plan.mode !== 'clone') {
+  if (plan.mode !== 'clone' || plan.from) {
     steps.push({
-      title: `create branch ${plan.branch} from ${plan.base}`,
+      title: `create branch ${plan.branch} from ${plan.from ?? plan.base}`,
       run: async () => {
-        branchSha = await createTrackingBranch(main, root, plan.branch, plan.base);
+        branchSha = await createTrackingBranch(main, root, plan.branch, plan.from ?? plan.base);
       },
       undo: () => deleteBranchAt(main, root, plan.branch, branchSha),
     });
@@ -211,7 +217,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
       run: async () => {
         say(plan.mode === 'clone' ? `cloning into ${path}` : `checking out ${plan.branch} in ${path}`);
         try {
-          if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
+          // An adopted branch is in the main checkout already: the clone's branch tracks it there.
+          if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.from ? plan.branch : plan.base);
           else await addWorktree(main, path, plan.branch);
           await ensureExcluded(root, await excludeFile(path), `/${SESSION_ENV_FILE}`);
         // The state folder is git-ignored even in a repository that never ran make init.

@@ -94,13 +94,18 @@ export function sharesComponent(row: SessionRow, rows: readonly SessionRow[]): b
   return row.component !== null && holdsClaim(row) && rows.some((o) => o !== row && o.name !== row.name && o.component === row.component && holdsClaim(o));
 }
 
-export async function listSessions(ctx: Context): Promise<SessionRow[]> {
+export interface ListOptions {
+  /** The conflict column's radar, given the shown records (list-sessions remote=1 adds the remote's branches); default the local one. */
+  marks?: (shown: SessionRecord[]) => Promise<Map<string, string[]>>;
+}
+
+export async function listSessions(ctx: Context, opts: ListOptions = {}): Promise<SessionRow[]> {
   const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
   const shown = records.filter((r) => r.state !== 'ended');
   const [rows, marks] = await Promise.all([
     pool(shown, (r) => rowFor(ctx, r)),
     // The radar is advice: a failure there must not hide the list.
-    conflictMarks(ctx, shown).catch(() => new Map<string, string[]>()),
+    (opts.marks ?? ((s) => conflictMarks(ctx, s)))(shown).catch(() => new Map<string, string[]>()),
   ]);
   for (const row of rows) row.conflicts = marks.get(row.name) ?? [];
   for (const c of corrupt) {

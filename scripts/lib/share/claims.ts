@@ -7,7 +7,7 @@ import { isoWithOffset } from '../core/time.ts';
 import { writeRemoteClaims, type RemoteClaim } from '../agents/remote-claims.ts';
 import type { Machine } from './machine.ts';
 import { claimRef, CLAIM_BLOB, readTracked, SESSION_BLOB, setTracked, writeJsonCommit } from './refs.ts';
-import { fetchShared } from './fetch.ts';
+import { fetchSharedRefs } from './fetch.ts';
 import { pushRefs } from './push.ts';
 import type { Sharing } from './settings.ts';
 import type { SessionClaim } from './state.ts';
@@ -102,7 +102,7 @@ export async function pushClaim(ctx: Context, sharing: Sharing, machine: Machine
   const res = await pushRefs(ctx.main, sharing.remote, [{ ref, commit, lease: plan.lease }]);
   if (!res.reached) throw new OperationError(unreachable(sharing, plan.component, res.error));
   if (res.refs.get(ref) !== 'ok') {
-    await fetchShared(ctx.main, sharing.remote);
+    await fetchSharedRefs(ctx, sharing.remote);
     const now = (await readClaims(ctx.main, sharing.remote, ctx.config.workspace)).find((c) => c.component === plan.component);
     const who = now ? holderText(now.holder) : 'another machine';
     throw new OperationError(`component '${plan.component}' was just claimed on ${sharing.remote} by ${who}; pass shared=1 to share it knowingly, or pick another component`);

@@ -11,7 +11,7 @@ import { KIT_DIR } from '../core/kit-dir.ts';
 import { withLock } from '../core/lock.mjs';
 import { lockPath } from '../store/paths.ts';
 import { noteRemoteClaims } from './claims.ts';
-import { fetchShared } from './fetch.ts';
+import { fetchSharedRefs } from './fetch.ts';
 import { thisMachine } from './machine.ts';
 import { publishRound, sharedSessions, type RoundOptions, type RoundReport } from './publish.ts';
 import { askedSharing, type Sharing } from './settings.ts';
@@ -42,7 +42,7 @@ export function hasWork(ctx: Context): boolean {
 
 /** One round as the publisher runs it: fetch, push, note the claims. */
 export async function publisherRound(ctx: Context, sharing: Sharing, opts: RoundOptions = {}): Promise<RoundReport> {
-  const fetched = await fetchShared(ctx.main, sharing.remote);
+  const fetched = await fetchSharedRefs(ctx, sharing.remote);
   if (!fetched.ok) return { pushed: [], removed: [], warnings: [`could not reach ${sharing.remote} (${fetched.error}); trying again later`], skipped: false };
   const round = await publishRound(ctx, sharing, opts);
   await noteRemoteClaims(ctx, sharing, await thisMachine(ctx.main));

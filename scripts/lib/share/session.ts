@@ -9,7 +9,7 @@ import { sessionDir } from '../store/paths.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { thisMachine, type Machine } from './machine.ts';
 import { holderText, makeClaimCommit, noteRemoteClaims, planClaim, pushClaim, unreachable, type ClaimPlan } from './claims.ts';
-import { fetchShared } from './fetch.ts';
+import { commandFetch } from './fetch.ts';
 import { publishRound, queueRemovals } from './publish.ts';
 import { kickPublisher } from './publisher.ts';
 import { pushRefs } from './push.ts';
@@ -47,7 +47,7 @@ export async function prepareShare(ctx: Context, want: { name: string; component
     if (want.takeover) throw new OperationError('takeover=1 needs the remote: run it without offline=1');
     return { sharing, machine, claim: null, offline: Boolean(want.offline) };
   }
-  const fetched = await fetchShared(ctx.main, sharing.remote);
+  const fetched = await commandFetch(ctx, sharing.remote);
   if (!fetched.ok) throw new OperationError(unreachable(sharing, want.component, fetched.error));
   await noteRemoteClaims(ctx, sharing, machine);
   const claim = await planClaim(ctx, sharing, machine, { component: want.component, session: want.name, branch: want.branch, takeover: Boolean(want.takeover) });

@@ -1,5 +1,5 @@
 // Whether a command shares, and on which remote: the config's `share: REMOTE`, or `share=1` on the
-// command (the config's remote, else origin). A remote the repository does not have turns sharing off
+// command (the config's remote:, default origin). A remote the repository does not have turns sharing off
 // for that command, with one warning: the kit then works on this machine alone, as without sharing.
 import type { Context } from '../config/context.ts';
 import { hasRemote } from '../git/repo.ts';
@@ -14,7 +14,7 @@ export interface Sharing {
 export function askedSharing(ctx: Pick<Context, 'config'>, flag = false): Sharing | null {
   const { config } = ctx;
   if (!config.share && !flag) return null;
-  return { remote: config.share ?? 'origin', intervalS: config.shareIntervalS, staleS: config.shareStaleS };
+  return { remote: config.share ?? config.remote, intervalS: config.shareIntervalS, staleS: config.shareStaleS };
 }
 
 /** The remote to read with remote=1 (a read is not sharing: it pushes nothing). */
