@@ -1,14 +1,33 @@
 // Two laptops and a shared remote, all real git on one host: a bare repository on disk as the remote,
 // two clones with different machine names (git config parallel.machine; each makes its own id).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { DEFAULT_CONFIG, gitIn, makeRepo, originOf, tempDir } from '../helpers/repo.ts';
 import { kit, type MakeResult } from '../helpers/make.ts';
 
 export const RACE_COMPONENTS = Array.from({ length: 20 }, (_, i) => `c${i}`);
 
 /** The committed config: sharing on origin, a short share_interval, and a component per race round. */
-export const SHARE_CONFIG = `${DEFAULT_CONFIG.replace(/^copy:/m, `${RACE_COMPONENTS.map((c) => `  ${c}: { paths: [${c}/] }\n`).join('')}copy:`)}share: origin\nshare_interval: 1\n`;
+export const SHARE_CONFIG = `${DEFAULT_CONFIG.replace(/^copy:/m, `${RACE_COMPONENTS.map((c) => `  ${c}: { paths: [${c}/] }\n`).join('')}copy:`)}share: origin\nshare_interval: 3\n`;
+
+const checkouts: string[] = [];
+
+/**
+ * The background publishers new-session started in these checkouts (each names itself in its lock): asked
+ * to stop, and waited for, before the temporary folders go (registered after repo.ts's cleanup, so run before it).
+ */
+afterAll(async () => {
+  const locks = checkouts.map((c) => join(c, '.parallel', 'locks', 'share-publisher.lock'));
+  for (const lock of locks) {
+    try {
+      process.kill((JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid, 'SIGTERM');
+    } catch {
+      /* none running */
+    }
+  }
+  for (let i = 0; i < 300 && locks.some((l) => existsSync(l)); i++) await new Promise((r) => setTimeout(r, 100));
+});
 
 export interface Laptops {
   a: string;
@@ -23,6 +42,7 @@ export function laptops(config: string | null = SHARE_CONFIG): Laptops {
   gitIn(tempDir('kit-x-'), 'clone', '-q', bare, b);
   gitIn(a, 'config', 'parallel.machine', 'laptop-a');
   gitIn(b, 'config', 'parallel.machine', 'laptop-b');
+  checkouts.push(a, b);
   return { a, b, bare };
 }
 

@@ -51,12 +51,16 @@ export async function lastSeen(main: string, remote: string): Promise<Map<string
   return seen;
 }
 
+/** Whether a machine id is this machine's (a reader without an id of its own owns nothing). */
+export const ownedBy = (machine: Machine) => (id: string) => machine.id !== '' && id === machine.id;
+
 export const holderText = (h: Holder) => `session '${h.session}' on machine '${h.machine}'`;
 const ago = (ms: number) => (ms < 120_000 ? `${Math.round(ms / 1000)}s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
 
 /** The other machines' claims, for the guard and the radar (the hook reads them without git). */
 export async function noteRemoteClaims(ctx: Context, sharing: Pick<Sharing, 'remote'>, machine: Machine): Promise<RemoteClaim[]> {
-  const claims = (await readClaims(ctx.main, sharing.remote, ctx.config.workspace)).filter((c) => c.holder.machine_id !== machine.id);
+  const isOwn = ownedBy(machine);
+  const claims = (await readClaims(ctx.main, sharing.remote, ctx.config.workspace)).filter((c) => !isOwn(c.holder.machine_id));
   const out = claims.map((c) => ({ component: c.component, paths: ctx.config.components[c.component]?.paths ?? [], session: c.holder.session, machine: c.holder.machine, machine_id: c.holder.machine_id, branch: c.holder.branch, claimed_at: c.holder.claimed_at }));
   writeRemoteClaims(ctx.root, { version: 1, workspace: ctx.config.workspace, remote: sharing.remote, fetched_at: isoWithOffset(), claims: out });
   return out;

@@ -27,10 +27,14 @@ async function configValue(main: string, key: string): Promise<string> {
   return r.code === 0 ? r.stdout.trim() : '';
 }
 
-/** This checkout's machine; the id is written to its git config the first time (a racing writer's id wins). */
-export async function thisMachine(main: string): Promise<Machine> {
+/**
+ * This checkout's machine; the id is written to its git config the first time something is shared (a
+ * racing writer's id wins). A reader (`make: false`) that finds none gets id '': it has published nothing.
+ */
+export async function thisMachine(main: string, make = true): Promise<Machine> {
   const name = (await configValue(main, 'parallel.machine')) || hostname();
   let id = await configValue(main, 'parallel.machineId');
+  if (!ID_RE.test(id) && !make) return { name, id: '', key: '' };
   if (!ID_RE.test(id)) {
     const made = randomBytes(4).toString('hex');
     const w = await gitRaw(main, ['config', '--local', 'parallel.machineId', made]);

@@ -27,7 +27,7 @@ export async function remoteSessions(ctx: Context, share = false): Promise<Remot
   const fetched = await commandFetch(ctx, read.remote);
   const fetchWarning = fetched.ok ? null : `could not fetch from ${read.remote} (${fetched.error}); showing what the last fetch saw`;
   if (!fetched.ok && /^no remote /.test(fetched.error ?? '')) return { view: null, fetchWarning: fetched.error, warnings };
-  const machine = await thisMachine(ctx.main);
+  const machine = await thisMachine(ctx.main, Boolean(sharing));
   if (fetched.ok) {
     await noteRemoteClaims(ctx, read, machine);
     if (sharing && hasWork(ctx)) {

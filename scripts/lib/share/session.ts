@@ -3,7 +3,7 @@
 // A remote that cannot be reached is one warning, and the publisher tries again later; only a claim is
 // refused then (offline=1 makes it on this machine, pushed once the remote answers).
 import type { Context } from '../config/context.ts';
-import { errorMessage, OperationError } from '../core/errors.mjs';
+import { errorMessage, OperationError, UsageError } from '../core/errors.mjs';
 import type { Step } from '../core/steps.ts';
 import { sessionDir } from '../store/paths.ts';
 import type { SessionRecord } from '../store/schemas.ts';
@@ -15,7 +15,7 @@ import { kickPublisher } from './publisher.ts';
 import { pushRefs } from './push.ts';
 import { setTracked } from './refs.ts';
 import { askedSharing, resolveSharing, type Sharing } from './settings.ts';
-import { readSessionShare, removeSessionShare, writeSessionShare, type SessionClaim } from './state.ts';
+import { readSessionShare, readShareState, removeSessionShare, writeSessionShare, type SessionClaim } from './state.ts';
 
 export interface ShareInput {
   /** share=1 on the command. */
@@ -37,14 +37,14 @@ export interface ShareStart {
  * check of the remote's claims (a refusal names the holder). Null when sharing is off.
  */
 export async function prepareShare(ctx: Context, want: { name: string; component: string; branch: string; shared: boolean } & ShareInput, warnings: string[]): Promise<ShareStart | null> {
-  if (want.offline && !askedSharing(ctx, want.share)) throw new OperationError('offline=1 goes with sharing (share: in the config, or share=1); without it every claim is on this machine only already');
-  if (want.takeover && want.shared) throw new OperationError('takeover=1 takes over a claim; shared=1 makes none: use one of them');
+  if (want.offline && !askedSharing(ctx, want.share)) throw new UsageError('offline=1 goes with sharing (share: in the config, or share=1); without it every claim is on this machine only already');
+  if (want.takeover && want.shared) throw new UsageError('takeover=1 takes over a claim; shared=1 makes none: use one of them');
   const { sharing, warning } = await resolveSharing(ctx, want.share);
   if (warning) warnings.push(warning);
   if (!sharing) return null;
   const machine = await thisMachine(ctx.main);
   if (want.shared || want.offline) {
-    if (want.takeover) throw new OperationError('takeover=1 needs the remote: run it without offline=1');
+    if (want.takeover) throw new UsageError('takeover=1 needs the remote: run it without offline=1');
     return { sharing, machine, claim: null, offline: Boolean(want.offline) };
   }
   const fetched = await commandFetch(ctx, sharing.remote);
@@ -86,6 +86,9 @@ export async function afterCreate(ctx: Context, start: ShareStart, name: string)
 /** What ended a session on the remote too: its published ref and its claim, removed with leases. */
 export async function afterEnd(ctx: Context, r: SessionRecord, archivedTo: string): Promise<string[]> {
   const share = readSessionShare(archivedTo);
+  // A session never shared (no share.json, nothing published): nothing to do, not even a lock.
+  const published = Object.keys(readShareState(ctx.root).published).some((ref) => ref.endsWith(`/${r.workspace}/${r.name}`));
+  if (!share && !published) return [];
   try {
     const machine = await thisMachine(ctx.main);
     const remote = await queueRemovals(ctx, machine, r, share);

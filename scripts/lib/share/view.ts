@@ -3,7 +3,7 @@
 import type { Context } from '../config/context.ts';
 import { isoWithOffset } from '../core/time.ts';
 import type { Machine } from './machine.ts';
-import { lastSeen, readClaims, type Holder } from './claims.ts';
+import { lastSeen, ownedBy, readClaims, type Holder } from './claims.ts';
 import { readPublished, type PublishedSession } from './record.ts';
 import { readTracked, SESSION_BLOB } from './refs.ts';
 import type { Sharing } from './settings.ts';
@@ -37,13 +37,14 @@ export interface SharedView {
 /** The other machines' sessions in this workspace (this machine's own are the local rows). */
 export async function sharedView(ctx: Context, sharing: Pick<Sharing, 'remote' | 'staleS'>, machine: Machine, fetched: boolean, now = Date.now()): Promise<SharedView> {
   const seen = await lastSeen(ctx.main, sharing.remote);
+  const isOwn = ownedBy(machine);
   const stale = (id: string) => now - (seen.get(id) ?? 0) >= sharing.staleS * 1000;
   const claims = await readClaims(ctx.main, sharing.remote, ctx.config.workspace);
   const held = new Set(claims.map((c) => `${c.holder.machine_id} ${c.holder.session}`));
   const sessions: SharedSessionRow[] = [];
   for (const e of await readTracked(ctx.main, sharing.remote, 'sessions/', SESSION_BLOB)) {
     const doc = readPublished(e.value);
-    if (!doc || doc.machine_id === machine.id || doc.workspace !== ctx.config.workspace) continue;
+    if (!doc || isOwn(doc.machine_id) || doc.workspace !== ctx.config.workspace) continue;
     sessions.push({ ...doc, stale: stale(doc.machine_id), claims: held.has(`${doc.machine_id} ${doc.name}`) });
   }
   sessions.sort((a, b) => a.machine.localeCompare(b.machine) || a.name.localeCompare(b.name));
@@ -53,7 +54,7 @@ export async function sharedView(ctx: Context, sharing: Pick<Sharing, 'remote' |
     m.sessions++;
     machines.set(s.machine_id, m);
   }
-  for (const c of claims) if (c.holder.machine_id !== machine.id && !machines.has(c.holder.machine_id)) machines.set(c.holder.machine_id, { machine: c.holder.machine, machine_id: c.holder.machine_id, last_published: null, stale: stale(c.holder.machine_id), sessions: 0 });
+  for (const c of claims) if (!isOwn(c.holder.machine_id) && !machines.has(c.holder.machine_id)) machines.set(c.holder.machine_id, { machine: c.holder.machine, machine_id: c.holder.machine_id, last_published: null, stale: stale(c.holder.machine_id), sessions: 0 });
   for (const m of machines.values()) {
     const ms = seen.get(m.machine_id);
     m.last_published = ms ? isoWithOffset(new Date(ms)) : null;
@@ -63,6 +64,6 @@ export async function sharedView(ctx: Context, sharing: Pick<Sharing, 'remote' |
     fetched,
     machines: [...machines.values()].sort((a, b) => a.machine.localeCompare(b.machine)),
     sessions,
-    claims: claims.filter((c) => c.holder.machine_id !== machine.id).map((c) => ({ component: c.component, holder: c.holder, stale: stale(c.holder.machine_id) })),
+    claims: claims.filter((c) => !isOwn(c.holder.machine_id)).map((c) => ({ component: c.component, holder: c.holder, stale: stale(c.holder.machine_id) })),
   };
 }
