@@ -1,11 +1,14 @@
 // The pure parts of sharing: the config's keys, the argv of a lease-checked push, what a message may carry
 // off the machine, the machine's ref segment; and that a published document is read back field by field.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../scripts/lib/config/config.ts';
 import { UsageError } from '../../scripts/lib/core/errors.mjs';
 import { pushArgs } from '../../scripts/lib/share/push.ts';
 import { MESSAGE_MAX, readPublished, scrub } from '../../scripts/lib/share/record.ts';
 import { refSafe } from '../../scripts/lib/share/machine.ts';
+import { kit } from '../helpers/make.ts';
+import { makeRepo } from '../helpers/repo.ts';
+import { ensureBuilt } from '../helpers/tracker.ts';
 
 describe('sharing in the config', () => {
   it('is off by default, with a 30 s interval and 30 min before a machine is stale', () => {
@@ -50,5 +53,15 @@ describe('what leaves the machine', () => {
     expect(Object.keys(readPublished(doc) ?? {})).not.toContain('port');
     expect(readPublished({ ...doc, version: 2 })).toBeNull();
     expect(readPublished('not json')).toBeNull();
+  });
+});
+
+describe('sharing options without sharing', () => {
+  beforeAll(() => ensureBuilt());
+  it.each(['offline', 'takeover'])('%s=1 is bad usage when sharing is off (exit 2, one line)', (flag) => {
+    const repo = makeRepo();
+    const r = kit(repo, 'new-session', { name: 'x', component: 'ui', [flag]: 1 });
+    expect(r.exit).toBe(2);
+    expect(r.stderr.trim()).toBe(`new-session: ${flag}=1 goes with sharing (share: in the config, or share=1); without it every claim is on this machine only`);
   });
 });

@@ -37,7 +37,9 @@ export interface ShareStart {
  * check of the remote's claims (a refusal names the holder). Null when sharing is off.
  */
 export async function prepareShare(ctx: Context, want: { name: string; component: string; branch: string; shared: boolean } & ShareInput, warnings: string[]): Promise<ShareStart | null> {
-  if (want.offline && !askedSharing(ctx, want.share)) throw new UsageError('offline=1 goes with sharing (share: in the config, or share=1); without it every claim is on this machine only already');
+  for (const [flag, on] of [['offline', want.offline], ['takeover', want.takeover]] as const) {
+    if (on && !askedSharing(ctx, want.share)) throw new UsageError(`${flag}=1 goes with sharing (share: in the config, or share=1); without it every claim is on this machine only`);
+  }
   if (want.takeover && want.shared) throw new UsageError('takeover=1 takes over a claim; shared=1 makes none: use one of them');
   const { sharing, warning } = await resolveSharing(ctx, want.share);
   if (warning) warnings.push(warning);
