@@ -1,10 +1,11 @@
-// make conflicts [json=1 repo=PATH]; PARALLEL_MERGE_TREE=per-merge|stdin forces how the merges run
+// make conflicts [json=1 repo=PATH remote=1]; PARALLEL_MERGE_TREE=per-merge|stdin forces how the merges run
 import { runCommand } from './lib/cli/run.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
 import { conflictRadar, type RadarSession } from './lib/conflicts/radar.ts';
 import { loadContext } from './lib/config/context.ts';
 import { parseMergeTreeMode } from './lib/git/merge-tree.ts';
+import { remoteRadar } from './lib/web/radar.ts';
 
 const list = (xs: string[], n = 4) => xs.slice(0, n).join(', ') + (xs.length > n ? `, +${xs.length - n} more` : '');
 
@@ -16,10 +17,13 @@ function baseCell(s: RadarSession): string {
 
 await runCommand('conflicts', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
-  const radar = await conflictRadar(ctx, undefined, { mergeTree: parseMergeTreeMode(env.PARALLEL_MERGE_TREE, 'PARALLEL_MERGE_TREE') });
+  const radarOpts = { mergeTree: parseMergeTreeMode(env.PARALLEL_MERGE_TREE, 'PARALLEL_MERGE_TREE') };
+  const withRemote = opts.remote ? await remoteRadar(ctx, radarOpts) : null;
+  const radar = withRemote ?? (await conflictRadar(ctx, undefined, radarOpts));
+  if (withRemote?.remote.warning) process.stderr.write(`conflicts: warning: ${withRemote.remote.warning}\n`);
   if (opts.json) return printJson(radar);
   if (!radar.sessions.length) {
-    process.stdout.write(`no active sessions in ${ctx.main} (workspace ${ctx.config.workspace})\n`);
+    process.stdout.write(`no active sessions in ${ctx.main} (workspace ${ctx.config.workspace})${opts.remote ? `, and no branches on ${ctx.config.remote} that match ${ctx.config.remoteSessions.join(', ')}` : ''}\n`);
     return;
   }
   const out: string[] = [];

@@ -1,9 +1,13 @@
-// make list-sessions [json=1 repo=PATH]
+// make list-sessions [json=1 repo=PATH remote=1 share=1]
 import { runCommand } from './lib/cli/run.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
 import { formatAge, printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
 import { listSessions, sharesComponent, type SessionRow } from './lib/session/list.ts';
+import { listWithRemote } from './lib/web/list.ts';
+import type { RemoteBranchRow } from './lib/web/branches.ts';
+import { remoteSessions } from './lib/share/remote-view.ts';
+import { renderShared } from './lib/share/render.ts';
 
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
 
@@ -30,14 +34,29 @@ function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
   ];
 }
 
+const remoteCells = (b: RemoteBranchRow, hint: (t: string) => string) => [b.branch, formatAge(b.last_commit_age_s), b.author || '-', b.ahead === null ? '-' : `+${b.ahead}/-${b.behind ?? 0}`, b.conflicts.length ? paint('red', b.conflicts.join(',')) : '-', b.error ?? hint(`make adopt branch=${b.branch} component=C`)];
+
 await runCommand('list-sessions', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
-  const rows = await listSessions(ctx);
-  if (opts.json) return printJson(rows);
-  if (!rows.length) {
-    process.stdout.write(`${hint(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}`)}\n`);
-    return;
+  const listing = opts.remote ? await listWithRemote(ctx) : null;
+  if (listing?.remote.warning) process.stderr.write(`list-sessions: warning: ${listing.remote.warning}\n`);
+  const rows = listing ? listing.sessions : await listSessions(ctx);
+  // The published sessions of every machine: the same one fetch (memoized per command), then a push of what changed here.
+  const shared = listing ? await remoteSessions(ctx, opts.share) : null;
+  for (const w of shared?.warnings ?? []) process.stderr.write(`list-sessions: warning: ${w}\n`);
+  if (opts.json) return printJson(listing ? { ...listing, shared: shared?.view ?? null, shared_warnings: shared?.warnings ?? [] } : rows);
+  const out: string[] = [];
+  if (!rows.length) out.push(hint(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}`));
+  else {
+    const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];
+    out.push(renderTable(headers, rows.map((r) => cells(r, rows))));
   }
-  const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];
-  process.stdout.write(`${renderTable(headers, rows.map((r) => cells(r, rows)))}\n`);
+  if (listing) {
+    const { remote } = listing;
+    const against = listing.remote_branches[0]?.base_ref ?? ctx.config.base;
+    out.push('', listing.remote_branches.length ? `Branches on ${remote.remote} that no session here owns (${ctx.config.remoteSessions.join(', ')}; ahead/behind ${against}):` : `No branches on ${remote.remote} match ${ctx.config.remoteSessions.join(', ') || 'remote_sessions:'} that a session here does not own.`);
+    if (listing.remote_branches.length) out.push(renderTable(['BRANCH', 'LAST COMMIT', 'AUTHOR', 'AHEAD/BEHIND', 'CONFLICTS', 'TO WORK ON IT HERE'], listing.remote_branches.map((b) => remoteCells(b, hint))));
+  }
+  if (shared?.view) out.push('', renderShared(shared.view));
+  process.stdout.write(`${out.join('\n')}\n`);
 });

@@ -1,4 +1,4 @@
-// make monitor [workspace= session= log=1 json=1 watch=1 poll= wait=1 timeout= heartbeat_timeout= session_timeout= repo= dir=]
+// make monitor [workspace= session= log=1 json=1 watch=1 poll= wait=1 timeout= heartbeat_timeout= session_timeout= repo= dir= remote=1 share=1]
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand } from './lib/cli/run.ts';
@@ -9,9 +9,23 @@ import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.t
 import { follow } from './lib/monitor/follow.ts';
 import { eraseRows, NO_SESSIONS_HINT, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';
 import { checkId, locate } from './lib/tracker/locate.ts';
+import { loadContext } from './lib/config/context.ts';
+import { remoteSessions } from './lib/share/remote-view.ts';
+import { renderShared } from './lib/share/render.ts';
+import type { SharedView } from './lib/share/view.ts';
 
 await runCommand('monitor', async (opts, { color, env, hint }) => {
-  const dashboard = (snap: Parameters<typeof renderDashboard>[0]) => renderDashboard(snap, color).replace(NO_SESSIONS_HINT, hint(NO_SESSIONS_HINT));
+  // remote=1: every machine's sessions below the dashboard, fetched once (and again each share_interval while watching).
+  let shared: SharedView | null = null;
+  const fetchShared = async () => {
+    const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
+    const got = await remoteSessions(ctx, opts.share);
+    for (const w of [...(got.fetchWarning ? [got.fetchWarning] : []), ...got.warnings]) process.stderr.write(`monitor: warning: ${w}\n`);
+    shared = got.view;
+    return ctx.config.shareIntervalS;
+  };
+  const withShared = <T extends object>(snap: T) => (opts.remote ? { ...snap, shared } : snap);
+  const dashboard = (snap: Parameters<typeof renderDashboard>[0]) => `${renderDashboard(snap, color).replace(NO_SESSIONS_HINT, hint(NO_SESSIONS_HINT))}${shared ? `\n\n${renderShared(shared)}` : ''}`;
   const json = opts.json;
   const watchMode = opts.watch;
   const wait = opts.wait;
@@ -46,9 +60,12 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
     if (bad_lines) process.stderr.write(`monitor: skipped ${bad_lines} line${bad_lines > 1 ? 's' : ''} of the log that did not parse\n`);
     return;
   }
+  const refetchS = opts.remote ? await fetchShared() : 0;
+  const refetch = refetchS && (watchMode || wait) ? setInterval(() => void fetchShared().catch(() => undefined), refetchS * 1000) : null;
+  refetch?.unref();
   if (!watchMode && !wait) {
     const snap = monitor.snapshot();
-    if (json) return printJson(snap);
+    if (json) return printJson(withShared(snap));
     process.stdout.write(`${dashboard(snap)}\n`);
     return;
   }
@@ -58,7 +75,7 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
   let drawnRows = 0;
   const draw = (snap: Snapshot, why: string) => {
     if (!watchMode && why !== 'final') return;
-    if (json) return printJson(snap);
+    if (json) return printJson(withShared(snap));
     const sig = snap.sessions.map((s) => `${s.session_id}:${s.state}`).join(' ');
     // Without a terminal, a new dashboard only when a state changes (not on every heartbeat).
     if (!tty && why === 'change' && sig === printedSig) return;

@@ -1,4 +1,4 @@
-// make new-session name=NAME component=C [kind= base= mode= profile= shared=1 agent= json=1 repo=PATH]
+// make new-session name=NAME component=C [kind= base= mode= profile= shared=1 agent= share=1 takeover=1 offline=1 json=1 repo=PATH]
 import { runCommand } from './lib/cli/run.ts';
 import { paint } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
@@ -16,14 +16,14 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
-    { name: opts.name, component: opts.component, kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared, agent: opts.agent },
+    { name: opts.name, component: opts.component, kind: opts.kind, base: opts.base, mode: opts.mode, profile: opts.profile, shared, agent: opts.agent, share: opts.share, takeover: opts.takeover, offline: opts.offline },
     { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), setupOutput: json ? 'capture' : 'inherit' },
   );
   const r = result.record;
   startFiller(ctx);
   if (json) {
     const a = result.agent;
-    printJson({ ...r, agent: r.agent ?? null, agent_command: r.agent_command ?? null, agent_kind: a?.kind ?? null, agent_argv: a?.argv ?? null, agent_files: a?.files ?? [], guard_file: result.guardFile, env_file: result.envFile, env: result.env, warnings: result.warnings });
+    printJson({ ...r, agent: r.agent ?? null, agent_command: r.agent_command ?? null, agent_kind: a?.kind ?? null, agent_argv: a?.argv ?? null, agent_files: a?.files ?? [], guard_file: result.guardFile, env_file: result.envFile, env: result.env, warnings: result.warnings, share: result.share });
     return;
   }
   const where = r.path ?? `(branch only, no copy)`;
@@ -36,7 +36,7 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
     `  branch     ${r.branch} (from ${r.base})`,
     `  ${r.mode === 'clone' ? 'clone   ' : r.mode === 'branch' ? 'mode    ' : 'worktree'}   ${where}`,
     `  port       ${r.port} (${Object.keys(result.env).filter((k) => result.env[k] === String(r.port)).join(', ')})`,
-    `  component  ${r.component}${r.shared ? ' (shared)' : ''}`,
+    `  component  ${r.component}${r.shared ? ' (shared)' : ''}${result.share?.claim ? `, claimed on ${result.share.remote}${result.share.claim.state === 'pending' ? ' once it can be reached (offline=1)' : ''}` : ''}`,
     ...(result.copied.length ? [`  copied     ${result.copied.join(', ')}`] : []),
     `  env file   ${result.envFile}`,
     '',

@@ -67,5 +67,5 @@ export function makeJson<T = unknown>(cwd: string, target: string, vars: Record<
  * has no kit block in its Makefile and whose environment has no PARALLEL_KIT: bin/kit by its path.
  */
 export function asPrinted(canonical: string): string {
-  return canonical.replace(/\bmake (?=(?:init|new-session|list-sessions|ports|end-session|track|monitor|demo|sync|sync-all|conflicts|finish-session|bench)(?![\w-]))/g, `${KIT_BIN} `);
+  return canonical.replace(/\bmake (?=(?:init|new-session|adopt|list-sessions|ports|end-session|track|monitor|demo|sync|sync-all|conflicts|finish-session|bench)(?![\w-]))/g, `${KIT_BIN} `);
 }

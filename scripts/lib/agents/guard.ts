@@ -24,6 +24,8 @@ export interface GuardRecord {
   paths: string[];
   shared: boolean;
   guard: GuardMode;
+  /** Set for a session of another machine (a claim on the shared remote, remote-claims.ts): its name. */
+  machine?: string;
 }
 
 /** Writes <session state folder>/guard.json whole (temp file + rename); returns its path. */
@@ -91,7 +93,7 @@ function real(p: string): string {
   }
 }
 
-const named = (g: GuardRecord) => `${g.session} (workspace ${g.workspace})`;
+const named = (g: GuardRecord) => `${g.session} (workspace ${g.workspace}${g.machine ? `, on machine ${g.machine}` : ''})`;
 
 /** Why `file` may not be written, or null when it may. */
 function refusal(own: GuardRecord, others: readonly GuardRecord[], file: string, copy: string): string | null {

@@ -12,7 +12,8 @@ import { recordAgentEvent } from '../tracker/agent.ts';
 import { findSessionEnv } from '../tracker/locate.ts';
 import { agentPid, processAlive } from '../tracker/proc.ts';
 import { eventName, interpret, isAgent, type AgentEvent } from './events.ts';
-import { decide, GUARD_FILE, readGuardFile, type Verdict } from './guard.ts';
+import { decide, GUARD_FILE, otherGuards, readGuardFile, type Verdict } from './guard.ts';
+import { remoteGuards } from './remote-claims.ts';
 import { kickRefresh, overlapNote, readRadarCache } from './radar-cache.ts';
 import { contextReply, replyFor, type Reply } from './reply.ts';
 
@@ -235,7 +236,8 @@ function guardEdit(where: Where, ev: AgentEvent): { verdict: Verdict | null; rep
   if (!ev.editPaths?.length) return { verdict: null, reply: SILENT };
   const own = readGuardFile(join(where.dir, GUARD_FILE));
   if (!own) return { verdict: null, reply: SILENT };
-  const verdict = decide(where.root, own, ev.editPaths);
+  // Sessions of this state folder, and those other machines hold through the shared remote (its last fetch).
+  const verdict = decide(where.root, own, ev.editPaths, [...otherGuards(where.root, own), ...remoteGuards(where.root, own.workspace, own.main)]);
   if (verdict.decision === 'deny') return { verdict, reply: replyFor(ev.agent, ev.event, verdict) };
   // An edit that goes ahead: what the radar knows of other sessions' committed changes to the same files.
   const note = radarNote(where, own.copy ?? own.main, ev.editPaths);

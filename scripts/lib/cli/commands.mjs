@@ -39,7 +39,9 @@
 const JSON_OUT = /** @type {const} */ ({ name: 'json', kind: 'flag', help: 'print JSON instead of a table' });
 const REPO = /** @type {const} */ ({ name: 'repo', kind: 'path', meta: 'PATH', help: 'the repository (default: the one make runs in)' });
 const DIR = /** @type {const} */ ({ name: 'dir', kind: 'path', meta: 'PATH', help: 'the state folder (default: PARALLEL_DIR, or <main checkout>/.parallel)' });
+const REMOTE = /** @type {const} */ ({ name: 'remote', kind: 'flag', help: "fetch the config's remote once and show its branches that match remote_sessions: (web sessions) too" });
 const SESSION_NAME = /** @type {const} */ ({ name: 'name', kind: 'string', required: true, help: 'the session (make list-sessions shows them)' });
+const SHARE = /** @type {const} */ ({ name: 'share', kind: 'flag', help: "share on the config's remote (else origin) even without share: in the config" });
 const SYNC_OPTIONS = /** @type {const} */ ([
   { name: 'strategy', kind: 'string', help: 'rebase (default) or merge: merge the base in instead of rebasing' },
   { name: 'autostash', kind: 'flag', help: 'stash uncommitted changes and put them back afterwards' },
@@ -77,6 +79,9 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'profile', kind: 'string', help: "adds that profile's variables to the session environment" },
         { name: 'shared', kind: 'flag', help: 'share a component another session has claimed' },
         { name: 'agent', kind: 'string', help: "claude, codex, gemini, opencode, aider, a name under the config's agents:, or none (default: the config's agent:)" },
+        SHARE,
+        { name: 'takeover', kind: 'flag', help: "with sharing: take over the component's claim of a machine silent for share_stale" },
+        { name: 'offline', kind: 'flag', help: 'with sharing: claim on this machine only while the remote cannot be reached (pushed once it can)' },
         JSON_OUT,
         REPO,
       ],
@@ -86,7 +91,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       script: 'list-sessions',
       help: 'one row per session',
       example: 'json=1',
-      options: [JSON_OUT, REPO],
+      options: [JSON_OUT, REPO, { ...REMOTE, help: "fetch the config's remote once: its branches that match remote_sessions: (web sessions) and every machine's published sessions" }, SHARE],
     },
     {
       name: 'ports',
@@ -145,6 +150,20 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'session_timeout', kind: 'int', min: 1, help: 'seconds of running before timed_out (default 14400)' },
         REPO,
         DIR,
+        { ...REMOTE, help: "fetch the shared remote once and show every machine's sessions below the dashboard" },
+        SHARE,
+      ],
+    },
+    {
+      name: 'publish',
+      script: 'publish',
+      help: "push this machine's shared sessions and claims to the remote now (new-session runs it in the background)",
+      example: 'json=1',
+      options: [
+        { name: 'loop', kind: 'flag', help: 'keep publishing every share_interval while a session is shared (what runs in the background)' },
+        SHARE,
+        JSON_OUT,
+        REPO,
       ],
     },
     {
@@ -178,7 +197,23 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       script: 'conflicts',
       help: 'clashes between sessions, and with the base, before anyone merges',
       example: 'json=1',
-      options: [JSON_OUT, REPO],
+      options: [JSON_OUT, REPO, REMOTE],
+    },
+    {
+      name: 'adopt',
+      script: 'adopt',
+      help: "turn a branch of the remote (a web session's claude/... or codex/...) into a local session that tracks it",
+      example: 'branch=claude/fix-x component=server',
+      options: [
+        { name: 'branch', kind: 'string', required: true, help: 'the branch on the remote (make list-sessions remote=1 shows them)' },
+        { name: 'name', kind: 'string', help: "the session (default: the branch's last part, e.g. fix-x)" },
+        { name: 'component', kind: 'string', required: true, meta: 'C', help: 'a component of parallel.config.yaml, claimed by this session' },
+        { name: 'mode', kind: 'string', help: "worktree, clone or branch (default: the config's mode)" },
+        { name: 'agent', kind: 'string', help: "claude, codex, gemini, opencode, aider, a name under the config's agents:, or none (default: the config's agent:)" },
+        { name: 'shared', kind: 'flag', help: 'share a component another session has claimed' },
+        JSON_OUT,
+        REPO,
+      ],
     },
     {
       name: 'finish-session',

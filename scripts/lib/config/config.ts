@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.mjs';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { envNameSchema, nameSchema } from '../store/names.ts';
 import { defaultBranch } from '../git/repo.ts';
+import { validBranchPattern } from '../remote/patterns.ts';
 
 export const CONFIG_FILE = 'parallel.config.yaml';
 import { MODES } from '../store/schemas.ts';
@@ -52,6 +53,13 @@ const portRange = z
   .transform((s) => s.split('-').map(Number) as [number, number])
   .refine(([lo, hi]) => lo >= 1 && hi <= 65535 && lo <= hi, 'expected LOW-HIGH with 1 <= LOW <= HIGH <= 65535');
 
+/** 30, '30s', '30m', '2h' -> seconds; anything else is left for the schema to refuse. */
+function toSeconds(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const m = /^(\d+)\s*(s|m|h)?$/.exec(v.trim());
+  return m ? Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1) : v;
+}
+
 export const configFileSchema = z
   .object({
     base: z.string().min(1).optional(),
@@ -74,6 +82,12 @@ export const configFileSchema = z
     agents: z.record(nameSchema.refine((n) => n !== NO_AGENT, `'${NO_AGENT}' is reserved (agent=${NO_AGENT} means no agent)`), agentEntrySchema).default({}),
     guard: z.enum(GUARD_MODES).default('deny'),
     pool: z.number().int().min(0).max(20).default(0),
+    remote: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected the name of a git remote, like origin').default('origin'),
+    remote_sessions: z.array(z.string().refine(validBranchPattern, 'expected a branch name or pattern with one * at most, like claude/*')).default(['claude/*', 'codex/*']),
+    /** Sharing (scripts/lib/share/): the remote sessions and claims are published on, or null (off). */
+    share: z.preprocess((v) => (v === false ? null : v), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected the name of a git remote, like origin').nullable()).default(null),
+    share_interval: z.preprocess(toSeconds, z.number().int().min(1, 'expected at least 1 second')).default(30),
+    share_stale: z.preprocess(toSeconds, z.number().int().min(1, 'expected at least 1 second')).default(30 * 60),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -112,12 +126,21 @@ export interface Config {
   guard: GuardMode;
   /** How many ready copies of the base the warm pool keeps (0: no pool). */
   pool: number;
+  /** The shared remote that list-sessions remote=1, conflicts remote=1 and adopt look at. */
+  remote: string;
+  /** Branch patterns of the remote's sessions that no local session owns (web sessions): claude/*, codex/*. */
+  remoteSessions: string[];
+  /** The remote sessions and claims are published on (share: in the config), or null: sharing off. */
+  share: string | null;
+  /** Seconds: a session is pushed at most once per interval; a machine silent for share_stale is stale. */
+  shareIntervalS: number;
+  shareStaleS: number;
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, pool`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, pool, remote, remote_sessions, share, share_interval, share_stale`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -164,5 +187,10 @@ export async function loadConfig(main: string): Promise<Config> {
     ),
     guard: data.guard,
     pool: data.pool,
+    remote: data.remote,
+    remoteSessions: data.remote_sessions,
+    share: data.share,
+    shareIntervalS: data.share_interval,
+    shareStaleS: data.share_stale,
   };
 }

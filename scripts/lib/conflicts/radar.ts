@@ -14,6 +14,7 @@ import { branchRefs, resolveTargetsFrom, type SyncTarget } from '../git/base.ts'
 import { baseConflictStep, pairConflictStep } from './next-step.ts';
 import { cacheAgeS, CHANGED_MAX, RADAR_CACHE_VERSION, writeRadarCache, type RadarCache } from '../agents/radar-cache.ts';
 import { isoWithOffset } from '../core/time.ts';
+import { readRemoteClaims } from '../agents/remote-claims.ts';
 
 /** The stable keys of `make conflicts json=1`, per session. */
 export interface RadarSession {
@@ -89,6 +90,8 @@ export interface RadarOptions {
   /** Use and fill the commit cache (<state folder>/.cache/commits.json); default true. */
   commitCache?: boolean;
   cloneTip?: CloneTip;
+  /** Tips of branches that are not in refs/heads (a remote's web sessions: origin/claude/fix-x -> sha), found like local ones. */
+  tips?: ReadonlyMap<string, string>;
 }
 
 /** What the hook needs of a radar: per session its changed files and tips, per pair conflict or not. */
@@ -117,7 +120,9 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
   const mode = once(() => mergeTreeMode(opts.mergeTree));
   const [refs] = await Promise.all([branchRefs(main), opts.mergeTree ? mode() : null]);
   const targets = await resolveTargetsFrom(main, list.map((r) => r.base), refs);
-  const tips = await pool(list, (r) => tipOf(r, refs, opts.cloneTip));
+  // Web sessions' branches (origin/claude/fix-x) are found like local ones.
+  const heads = opts.tips?.size ? new Map([...refs, ...[...opts.tips].map(([b, t]) => [`refs/heads/${b}`, t] as const)]) : refs;
+  const tips = await pool(list, (r) => tipOf(r, heads, opts.cloneTip));
   const cache = new CommitCache(opts.commitCache === false ? null : ctx.root);
   // The scratch object folder is made only when git has something to compute.
   const scope = once(() => scratchObjects(main, tips.flatMap((t) => (t.clone ? [t.clone] : []))));
@@ -168,9 +173,11 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
       if (s.base_conflict && target && !(target instanceof Error)) s.next = baseConflictStep(main, list[i] as SessionRecord, target.ref, s.base_conflict_files);
     });
 
+    // Components other machines' sessions hold (the shared remote's claims, as last fetched) count as claimed.
+    const claimants = [...list, ...readRemoteClaims(ctx.root, config.workspace).map((c) => ({ name: `${c.session} (on ${c.machine})`, component: c.component }))];
     for (const [i, r] of list.entries()) {
       const s = sessions[i] as RadarSession;
-      const st = strays(config, r, s.changed, list);
+      const st = strays(config, r, s.changed, claimants);
       s.outside_component = st.outside;
       s.in_other_components = st.others;
     }

@@ -15,6 +15,8 @@ export interface RunOptions {
   inherit?: boolean;
   /** Its own process group: a Ctrl-C at the terminal does not reach it (git, so no operation stops half-way). */
   ownGroup?: boolean;
+  /** Ends the program (its group with ownGroup: SIGTERM, SIGKILL a second later) after this long; the result says so, code 124. */
+  timeoutMs?: number;
 }
 
 /** Runs a program with an argument array (never a shell) and resolves with its exit code and output. */
@@ -30,8 +32,23 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    let timedOut = false;
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        if (opts.ownGroup && child.pid) process.kill(-child.pid, sig);
+        else child.kill(sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    const timers = opts.timeoutMs === undefined ? [] : [setTimeout(() => ((timedOut = true), kill('SIGTERM')), opts.timeoutMs), setTimeout(() => kill('SIGKILL'), opts.timeoutMs + 1000)];
+    for (const t of timers) t.unref();
+    child.on('error', (err) => (timers.forEach(clearTimeout), reject(err)));
+    child.on('close', (code, signal) => {
+      timers.forEach(clearTimeout);
+      if (timedOut) resolve({ code: 124, stdout, stderr: `${stderr}${stderr && !stderr.endsWith('\n') ? '\n' : ''}error: timed out after ${Math.round((opts.timeoutMs ?? 0) / 100) / 10} s\n` });
+      else resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

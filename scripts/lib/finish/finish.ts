@@ -19,6 +19,7 @@ import { ownCommits, syncOneOnto, syncTargetFor, type SessionSync } from '../syn
 import { resolveSteps } from '../conflicts/next-step.ts';
 import { recordSessionEvent } from '../tracker/tracker.ts';
 import { readEntry, setEntryStatus } from '../worklog/entries.ts';
+import { afterFinish } from '../share/session.ts';
 
 export interface FinishOptions {
   pr?: boolean;
@@ -126,6 +127,7 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     const { title, body } = await pullRequestText(ctx, r, sync.onto as string, head);
     report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, remote);
   }
+  if (!opts.merge) warnings.push(...(await afterFinish(ctx, name)));
   if (opts.merge) {
     // Again, right before the base moves: the push took a while, and the agent may still be saving.
     const done = `${r.branch} is READY FOR REVIEW${report.pushed_to.length ? ` and pushed to ${report.pushed_to.join(' and ')}` : ''}`;

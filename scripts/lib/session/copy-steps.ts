@@ -46,7 +46,8 @@ export function copySteps(ctx: Context, plan: Plan, path: string, branchSha: () 
   const checkout = async () => {
     say(plan.mode === 'clone' ? `cloning into ${path}` : `checking out ${plan.branch} in ${path}`);
     try {
-      if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
+      // An adopted branch is in the main checkout already: the clone's branch tracks it there.
+      if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.from ? plan.branch : plan.base);
       else if (!(await fromPool(ctx, plan, path, branchSha(), warnings))) await addWorktree(main, path, plan.branch);
       // A worktree's info/exclude is the main checkout's: no git call needed to find it.
       const exclude = plan.mode === 'clone' ? await excludeFile(path) : await mainExclude(ctx);

@@ -28,6 +28,8 @@ import { appendEntry, branchFor, removeEntry, renderEntry } from '../worklog/ent
 import { KIT_DIR } from '../core/kit-dir.ts';
 import { commandLine, planAgent, removeAgentFiles, resolveAgent, writeAgentFiles, type AgentPlan, type AgentSpec } from '../agents/setup.ts';
 import { removeGuardFile, writeGuardFile } from '../agents/guard.ts';
+import { afterCreate, claimStep, prepareShare, tookOverText, type ShareInput } from '../share/session.ts';
+import type { SessionClaim } from '../share/state.ts';
 
 
 export interface NewSessionInput {
@@ -40,6 +42,12 @@ export interface NewSessionInput {
   shared?: boolean;
   /** agent=: a kind, a name under the config's agents:, or 'none'; default the config's agent:. */
   agent?: string;
+  /** make adopt: the session's branch is a local copy of this branch of the remote, of the same name, tracking it. */
+  adopt?: { remote: string; branch: string };
+  /** Sharing (scripts/lib/share/): share=1, takeover=1 of a silent machine's claim, offline=1. */
+  share?: ShareInput['share'];
+  takeover?: ShareInput['takeover'];
+  offline?: ShareInput['offline'];
 }
 
 export interface SessionAgent {
@@ -64,6 +72,8 @@ export interface NewSessionResult {
   guardFile: string;
   /** Things the user should know that did not stop the session (a machine registry that could not be used). */
   warnings: string[];
+  /** The remote the session is shared on and the claim it holds there; null when sharing is off. */
+  share: { remote: string; claim: SessionClaim | null } | null;
 }
 
 export interface CreateHooks {
@@ -84,6 +94,8 @@ export interface Plan {
   branch: string;
   path: string | null;
   agent: AgentSpec | null;
+  /** The remote-tracking ref an adopted session's branch starts from and tracks; null for a new branch. */
+  from: string | null;
 }
 
 /** Checks everything that can be checked before anything is created; throws UsageError for bad input. */
@@ -103,7 +115,8 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   if (profile && !config.profiles[profile]) throw new UsageError(`profile=${JSON.stringify(profile)} is not in the config's profiles (${Object.keys(config.profiles).join(', ') || 'none'})`);
   const agent = resolveAgent(config, input.agent);
   const base = input.base || config.base;
-  const branch = branchFor(kind, input.name);
+  const branch = input.adopt ? input.adopt.branch : branchFor(kind, input.name);
+  const from = input.adopt ? `refs/remotes/${input.adopt.remote}/${input.adopt.branch}` : null;
   // The git questions are independent: asked at once. A name git refuses is no local branch either.
   const [baseExists, branchValid, branchTaken] = await Promise.all([branchExists(ctx.main, base), isValidBranchName(ctx.main, branch), refExists(ctx.main, `refs/heads/${branch}`)]);
   if (!baseExists) {
@@ -119,7 +132,7 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   if (branchTaken) throw new OperationError(`branch ${branch} already exists; pick another name or delete the branch`);
   const path = mode === 'branch' ? null : join(config.worktreeRoot, input.name);
   if (path && existsSync(path)) throw new OperationError(`${path} already exists; pick another name or remove that folder`);
-  return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path, agent };
+  return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path, agent, from };
 }
 
 export async function createSession(ctx: Context, input: NewSessionInput, hooks: CreateHooks = {}): Promise<NewSessionResult> {
@@ -138,6 +151,8 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   let agent: SessionAgent | null = null;
   let guardFile = '';
   if (rules) warnings.push(rules);
+  const start = await prepareShare(ctx, { name: plan.name, component: plan.component, branch: plan.branch, shared: plan.shared, share: input.share, takeover: input.takeover, offline: input.offline }, warnings);
+  let claim: SessionClaim | null = null;
 
   const steps: Step[] = [
     {
@@ -171,6 +186,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
             env_file: envFile,
             agent: plan.agent?.name ?? null,
             agent_command: null,
+            ...(plan.from ? { adopted_from: plan.from.replace(/^refs\/remotes\//, '') } : {}),
           };
         }));
         record = lease.value;
@@ -179,12 +195,13 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
       undo: () => dropSession(root, workspace, plan.name),
     },
   ];
+  if (start) steps.push(claimStep(ctx, start, plan, (c) => (claim = c)));
 
-  if (plan.mode !== 'clone') {
+  if (plan.mode !== 'clone' || plan.from) {
     steps.push({
-      title: `create branch ${plan.branch} from ${plan.base}`,
+      title: `create branch ${plan.branch} from ${plan.from ?? plan.base}`,
       run: async () => {
-        branchSha = await createTrackingBranch(main, root, plan.branch, plan.base);
+        branchSha = await createTrackingBranch(main, root, plan.branch, plan.from ?? plan.base);
       },
       undo: () => deleteBranchAt(main, root, plan.branch, branchSha),
     });
@@ -280,6 +297,11 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
 
   await runSteps(steps, ctx.interrupted);
   await refreshRadarCache(ctx);
-  return { record, envFile, env, copied: copy?.copied() ?? [], agent, guardFile, warnings };
+  if (start) {
+    const took = tookOverText(claim, plan.component);
+    if (took) warnings.push(took);
+    warnings.push(...(await afterCreate(ctx, start, plan.name)));
+  }
+  return { record, envFile, env, copied: copy?.copied() ?? [], agent, guardFile, warnings, share: start ? { remote: start.sharing.remote, claim } : null };
 }
 

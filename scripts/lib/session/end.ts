@@ -21,6 +21,7 @@ import { isoWithOffset } from '../core/time.ts';
 import { endSessionStatus } from '../tracker/tracker.ts';
 import { setEntryStatus } from '../worklog/entries.ts';
 import { describeRisk, refusal, unreadable, type AtRisk } from './end-words.ts';
+import { afterEnd } from '../share/session.ts';
 
 export type { AtRisk } from './end-words.ts';
 
@@ -283,6 +284,7 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
   if (!worklogUpdated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
   await updateSession(root, workspace, name, (rec) => ({ ...rec, state: 'ended', ended_at: isoWithOffset(), outcome, creator: null }));
   const archived = await archiveSession(root, workspace, name, stamp);
+  warnings.push(...(await afterEnd(ctx, r, archived)));
   return {
     name,
     outcome,

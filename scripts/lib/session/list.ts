@@ -94,7 +94,12 @@ export function sharesComponent(row: SessionRow, rows: readonly SessionRow[]): b
   return row.component !== null && holdsClaim(row) && rows.some((o) => o !== row && o.name !== row.name && o.component === row.component && holdsClaim(o));
 }
 
-export async function listSessions(ctx: Context): Promise<SessionRow[]> {
+export interface ListOptions {
+  /** The conflict column's radar, given the shown records (list-sessions remote=1 adds the remote's branches); default the local one. */
+  marks?: (shown: SessionRecord[]) => Promise<Map<string, string[]>>;
+}
+
+export async function listSessions(ctx: Context, opts: ListOptions = {}): Promise<SessionRow[]> {
   const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
   const shown = records.filter((r) => r.state !== 'ended');
   // One git status per copy, in a pool; the radar takes a clone's tip from it rather than asking the clone again.
@@ -112,7 +117,7 @@ export async function listSessions(ctx: Context): Promise<SessionRow[]> {
   const [rows, marks] = await Promise.all([
     pool(shown, (r) => rowFor(ctx, r, statusOf(r))),
     // The radar is advice: a failure there must not hide the list.
-    conflictMarks(ctx, shown, { cloneTip }).catch(() => new Map<string, string[]>()),
+    (opts.marks ?? ((s) => conflictMarks(ctx, s, { cloneTip })))(shown).catch(() => new Map<string, string[]>()),
   ]);
   for (const row of rows) row.conflicts = marks.get(row.name) ?? [];
   for (const c of corrupt) {

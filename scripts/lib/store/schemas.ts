@@ -79,6 +79,8 @@ export const sessionRecordSchema = z.object({
   agent: z.string().nullable().optional(),
   /** The command line, for a POSIX shell in the copy, that starts the agent with the kit's hooks. */
   agent_command: z.string().nullable().optional(),
+  /** make adopt: the remote branch (<remote>/<branch>) the session's branch was made from and tracks. */
+  adopted_from: z.string().nullable().optional(),
   ended_at: iso.nullable().optional(),
   outcome: z.enum(['COMPLETED', 'ABANDONED']).nullable().optional(),
   /** The process that is creating the session (state 'creating'), so that an interrupted creation can be told apart. */

@@ -1,0 +1,115 @@
+// Sharing along a session's life: new-session claims the component on the remote (one fetch, then a
+// lease-checked push) and publishes the session; end-session removes both; finish-session publishes.
+// A remote that cannot be reached is one warning, and the publisher tries again later; only a claim is
+// refused then (offline=1 makes it on this machine, pushed once the remote answers).
+import type { Context } from '../config/context.ts';
+import { errorMessage, OperationError, UsageError } from '../core/errors.mjs';
+import type { Step } from '../core/steps.ts';
+import { sessionDir } from '../store/paths.ts';
+import type { SessionRecord } from '../store/schemas.ts';
+import { thisMachine, type Machine } from './machine.ts';
+import { holderText, makeClaimCommit, noteRemoteClaims, planClaim, pushClaim, unreachable, type ClaimPlan } from './claims.ts';
+import { commandFetch } from './fetch.ts';
+import { publishRound, queueRemovals } from './publish.ts';
+import { kickPublisher } from './publisher.ts';
+import { pushRefs } from './push.ts';
+import { setTracked } from './refs.ts';
+import { askedSharing, resolveSharing, type Sharing } from './settings.ts';
+import { readSessionShare, readShareState, removeSessionShare, writeSessionShare, type SessionClaim } from './state.ts';
+
+export interface ShareInput {
+  /** share=1 on the command. */
+  share?: boolean;
+  takeover?: boolean;
+  offline?: boolean;
+}
+
+export interface ShareStart {
+  sharing: Sharing;
+  machine: Machine;
+  /** How to claim the component on the remote; null for shared=1. */
+  claim: ClaimPlan | null;
+  offline: boolean;
+}
+
+/**
+ * Before anything is created: whether the session is shared and, for a claim, the one fetch and the
+ * check of the remote's claims (a refusal names the holder). Null when sharing is off.
+ */
+export async function prepareShare(ctx: Context, want: { name: string; component: string; branch: string; shared: boolean } & ShareInput, warnings: string[]): Promise<ShareStart | null> {
+  for (const [flag, on] of [['offline', want.offline], ['takeover', want.takeover]] as const) {
+    if (on && !askedSharing(ctx, want.share)) throw new UsageError(`${flag}=1 goes with sharing (share: in the config, or share=1); without it every claim is on this machine only`);
+  }
+  if (want.takeover && want.shared) throw new UsageError('takeover=1 takes over a claim; shared=1 makes none: use one of them');
+  const { sharing, warning } = await resolveSharing(ctx, want.share);
+  if (warning) warnings.push(warning);
+  if (!sharing) return null;
+  const machine = await thisMachine(ctx.main);
+  if (want.shared || want.offline) {
+    if (want.takeover) throw new UsageError('takeover=1 needs the remote: run it without offline=1');
+    return { sharing, machine, claim: null, offline: Boolean(want.offline) };
+  }
+  const fetched = await commandFetch(ctx, sharing.remote);
+  if (!fetched.ok) throw new OperationError(unreachable(sharing, want.component, fetched.error));
+  await noteRemoteClaims(ctx, sharing, machine);
+  const claim = await planClaim(ctx, sharing, machine, { component: want.component, session: want.name, branch: want.branch, takeover: Boolean(want.takeover) });
+  return { sharing, machine, claim, offline: false };
+}
+
+/** new-session's step: the claim on the remote (or, offline, made for later) and share.json; undone by releasing it. */
+export function claimStep(ctx: Context, start: ShareStart, r: { name: string; component: string; branch: string; shared: boolean }, onClaim: (c: SessionClaim | null) => void): Step {
+  let claim: SessionClaim | null = null;
+  return {
+    title: start.claim ? `claim component ${r.component} on ${start.sharing.remote}` : `share the session on ${start.sharing.remote}`,
+    run: async () => {
+      if (start.claim) claim = await pushClaim(ctx, start.sharing, start.machine, start.claim);
+      else if (start.offline && !r.shared) claim = { ref: `refs/parallel/claims/${ctx.config.workspace}/${r.component}`, commit: await makeClaimCommit(ctx, start.machine, { component: r.component, session: r.name, branch: r.branch }), state: 'pending', took_over: null };
+      writeSessionShare(ctx.root, ctx.config.workspace, r.name, { version: 1, remote: start.sharing.remote, claim });
+      onClaim(claim);
+    },
+    undo: async () => {
+      removeSessionShare(ctx.root, ctx.config.workspace, r.name);
+      if (claim?.state !== 'held') return;
+      // Only if it is still the claim pushed here (a taken-over claim is not given back to a silent machine).
+      const res = await pushRefs(ctx.main, start.sharing.remote, [{ ref: claim.ref, commit: null, lease: claim.commit }]);
+      if (res.refs.get(claim.ref) !== 'ok') throw new OperationError(`the claim ${claim.ref} on ${start.sharing.remote} could not be removed (${res.error ?? 'refused'}); remove it with git push ${start.sharing.remote} :${claim.ref}`);
+      await setTracked(ctx.main, start.sharing.remote, claim.ref, null);
+    },
+  };
+}
+
+/** After new-session: the session published at once, and the background publisher running. */
+export async function afterCreate(ctx: Context, start: ShareStart, name: string): Promise<string[]> {
+  const round = await publishRound(ctx, start.sharing, { force: [name], wait: true });
+  kickPublisher(ctx);
+  return round.warnings;
+}
+
+/** What ended a session on the remote too: its published ref and its claim, removed with leases. */
+export async function afterEnd(ctx: Context, r: SessionRecord, archivedTo: string): Promise<string[]> {
+  const share = readSessionShare(archivedTo);
+  // A session never shared (no share.json, nothing published): nothing to do, not even a lock.
+  const published = Object.keys(readShareState(ctx.root).published).some((ref) => ref.endsWith(`/${r.workspace}/${r.name}`));
+  if (!share && !published) return [];
+  try {
+    const machine = await thisMachine(ctx.main);
+    const remote = await queueRemovals(ctx, machine, r, share);
+    if (!remote) return [];
+    const sharing = { ...(askedSharing(ctx, true) as Sharing), remote };
+    const round = await publishRound(ctx, sharing, { wait: true });
+    return round.warnings.map((w) => w.replace(/trying again later$/, `the session's ref and claim are removed there once it answers (any make list-sessions remote=1 or the background publisher)`));
+  } catch (err) {
+    return [`could not remove the session from the shared remote: ${errorMessage(err)}`];
+  }
+}
+
+/** After finish-session: its new state published (a state change). */
+export async function afterFinish(ctx: Context, name: string): Promise<string[]> {
+  const share = readSessionShare(sessionDir(ctx.root, ctx.config.workspace, name));
+  const sharing = askedSharing(ctx, Boolean(share));
+  if (!sharing) return [];
+  return (await publishRound(ctx, { ...sharing, remote: share?.remote ?? sharing.remote }, { force: [name], wait: true })).warnings;
+}
+
+/** The words new-session says of a claim taken over. */
+export const tookOverText = (c: SessionClaim | null, component: string) => (c?.took_over ? `took over component '${component}' from ${holderText({ ...c.took_over, machine_id: '', branch: null, claimed_at: null })}, whose machine had gone silent` : null);

@@ -1,0 +1,28 @@
+// list-sessions remote=1: the local rows and, after the one fetch, the remote's branches no local session owns.
+import type { Context } from '../config/context.ts';
+import type { RemoteFetch } from '../remote/fetch.ts';
+import { listSessions, type SessionRow } from '../session/list.ts';
+import { readSessions } from '../store/sessions.ts';
+import { branchRows, type RemoteBranchRow } from './branches.ts';
+import { remoteMarks, remoteView } from './radar.ts';
+
+/** The stable keys of `make list-sessions remote=1 json=1`. */
+export interface RemoteListing {
+  sessions: SessionRow[];
+  /** The one fetch: the remote's name, whether it answered, and the warning the command prints when not. */
+  remote: RemoteFetch;
+  remote_branches: RemoteBranchRow[];
+}
+
+export async function listWithRemote(ctx: Context): Promise<RemoteListing> {
+  // The fetch runs while the local copies are read: only the radar and the remote's rows wait for it.
+  const viewing = remoteView(ctx, readSessions(ctx.root, ctx.config.workspace).records);
+  let remoteMarksSeen = new Map<string, string[]>();
+  const [sessions, branches, view] = await Promise.all([
+    listSessions(ctx, { marks: async (shown) => (remoteMarksSeen = await remoteMarks(ctx, await viewing)(shown)) }),
+    viewing.then((v) => branchRows(ctx, v.branches)),
+    viewing,
+  ]);
+  for (const b of branches) b.conflicts = remoteMarksSeen.get(b.name) ?? [];
+  return { sessions, remote: view.fetch, remote_branches: branches };
+}
