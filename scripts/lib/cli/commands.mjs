@@ -73,7 +73,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'component', kind: 'string', required: true, meta: 'C', help: 'a component of parallel.config.yaml, claimed by this session' },
         { name: 'kind', kind: 'string', help: 'feature (default), bugfix, debug or refactor: the template and the branch' },
         { name: 'base', kind: 'string', help: "the branch to start from (default: the config's base)" },
-        { name: 'mode', kind: 'string', help: 'worktree, clone or branch (default: the config\'s mode)' },
+        { name: 'mode', kind: 'string', help: 'worktree, clone, branch or sparse (a worktree with only the component\'s paths; default: the config\'s mode)' },
         { name: 'profile', kind: 'string', help: "adds that profile's variables to the session environment" },
         { name: 'shared', kind: 'flag', help: 'share a component another session has claimed' },
         { name: 'agent', kind: 'string', help: "claude, codex, gemini, opencode, aider, a name under the config's agents:, or none (default: the config's agent:)" },

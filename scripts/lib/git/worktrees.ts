@@ -7,20 +7,23 @@ import { withStoreLock } from '../store/paths.ts';
 
 /** Git refuses concurrent writes to .git/config; the kit serializes its own and retries on a foreign holder. */
 export async function withGitConfig<T>(root: string, fn: () => Promise<T>): Promise<T> {
-  return withStoreLock(root, 'git-config', async () => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (attempt >= 20 || !/could not lock config file/.test((err as Error).message)) throw err;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+  return withStoreLock(root, 'git-config', () => retryConfigLock(fn));
+}
+
+/** Runs fn again while git says another process holds the config file's lock (fn must be repeatable). */
+export async function retryConfigLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 20 || !/could not lock config file/.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 50));
     }
-  });
+  }
 }
 
 /** Parallel checkout on all cores: large trees check out several times faster. */
-const FAST_CHECKOUT = ['-c', 'checkout.workers=0', '-c', 'checkout.thresholdForParallelism=100'];
+export const FAST_CHECKOUT = ['-c', 'checkout.workers=0', '-c', 'checkout.thresholdForParallelism=100'];
 
 /** Creates `branch` at `base`, tracking the local base so that `git status` counts ahead/behind the base. */
 export async function createTrackingBranch(main: string, root: string, branch: string, base: string): Promise<string> {

@@ -21,6 +21,7 @@ import { addWorktree, createTrackingBranch, deleteBranchAt, ensureExcluded, excl
 import { KINDS, MODES, sessionRecordSchema, type Kind, type SessionRecord } from '../store/schemas.ts';
 import { dropSession, liveSessions, recordPath, reserveSession, updateSession } from '../store/sessions.ts';
 import { runSteps, type Step } from '../core/steps.ts';
+import { addSparseWorktree, removeSparseWorktree, sparseSpecFor } from './sparse.ts';
 import { readRecord, SESSION_ENV_FILE, sessionDir } from '../store/paths.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { initSessionStatus } from '../tracker/tracker.ts';
@@ -193,6 +194,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
     const path = plan.path;
     const removeCopy = async () => {
       if (plan.mode === 'clone') await run('rm', ['-rf', '--', path]);
+      else if (plan.mode === 'sparse') await removeSparseWorktree(ctx, path);
       else await removeWorktree(main, path);
     };
     steps.push({
@@ -201,6 +203,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
         say(plan.mode === 'clone' ? `cloning into ${path}` : `checking out ${plan.branch} in ${path}`);
         try {
           if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.base);
+          else if (plan.mode === 'sparse') await addSparseWorktree(ctx, path, plan.branch, await sparseSpecFor(ctx, plan.component, branchSha));
           else await addWorktree(main, path, plan.branch);
           await ensureExcluded(root, await excludeFile(path), `/${SESSION_ENV_FILE}`);
         // The state folder is git-ignored even in a repository that never ran make init.
@@ -208,7 +211,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
         } catch (err) {
           // The folder did not exist before (planSession checked): whatever git left of it is ours to remove.
           try {
-            if (existsSync(path)) await removeCopy();
+            if (existsSync(path) || plan.mode === 'sparse') await removeCopy();
             else if (plan.mode !== 'clone') await removeWorktree(main, path);
           } catch (cleanup) {
             throw new OperationError(`${errorMessage(err)}; and what git left in ${path} could not be removed (${errorMessage(cleanup)}): remove it by hand`);
