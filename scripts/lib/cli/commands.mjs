@@ -234,6 +234,18 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       options: [REPO],
     },
     {
+      name: 'advise',
+      script: 'advise',
+      help: 'measure what a session costs here in each mode (worktree, clone, sparse), projected to the sessions you plan, and recommend one',
+      example: 'sessions=10 out=advice.md',
+      options: [
+        { name: 'sessions', kind: 'int', min: 1, max: 10_000, help: 'the sessions you plan to run at once (default 5)' },
+        { name: 'out', kind: 'path', meta: 'FILE', help: 'also write the advice as a Markdown report to FILE' },
+        JSON_OUT,
+        REPO,
+      ],
+    },
+    {
       name: 'bench',
       script: 'bench',
       help: 'measure commands against raw git and node baselines',
