@@ -70,7 +70,7 @@ describe('make advise', () => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Interrupt once it has made a session of its own (its state folder lives in its temporary folder).
-    const made = () => readdirSync(dirname(repo)).some((f) => f.startsWith('.parallel-advise-') && existsSync(join(dirname(repo), f, 'state', 'advise')));
+    const made = () => readdirSync(dirname(repo)).some((f) => f.startsWith('.parallel-advise-') && existsSync(join(dirname(repo), f, 'state', 'advise-worktree')));
     const deadline = Date.now() + 60_000;
     while (!made() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(made()).toBe(true);

@@ -54,14 +54,6 @@ describe('mode=sparse', () => {
     expect(existsSync(join(repo, '.parallel', 'worktree-config.json'))).toBe(false);
   });
 
-  it('a file deep down makes it non-cone: that file, not its neighbours', () => {
-    const repo = makeRepo({ config: CONFIG, files: FILES });
-    const s = newSession(repo, 'deep', { mode: 'sparse', component: 'conf' });
-    expect(filesIn(s.path!)).toEqual([...TOP, 'shared/types.ts', 'ui/settings/app.json'].sort());
-    expect(gitIn(s.path!, 'config', '--get', 'core.sparseCheckoutCone')).toBe('false');
-    expect(make(repo, 'end-session', { name: 'deep' }).code).toBe(0);
-  });
-
   for (const order of [['a', 'b'], ['b', 'a']]) {
     it(`two sparse sessions ended ${order.join(' then ')}: the key stays while one needs it, then the config is as before`, () => {
       const repo = makeRepo({ config: CONFIG, files: FILES });
@@ -78,7 +70,7 @@ describe('mode=sparse', () => {
     });
   }
 
-  it("leaves a key the user had set alone, and undoes everything when a later step fails", () => {
+  it('leaves a key the user had set alone, undoes everything when a later step fails; a file deep down makes it non-cone', () => {
     const repo = makeRepo({ config: `${CONFIG}setup: "exit 3"\n`, files: FILES });
     const before = config(repo);
     const failed = make(repo, 'new-session', { name: 'bad', component: 'server', mode: 'sparse' });
@@ -90,8 +82,11 @@ describe('mode=sparse', () => {
     gitIn(repo, 'config', 'extensions.worktreeConfig', 'true');
     const mine = config(repo);
     writeFileSync(join(repo, 'parallel.config.yaml'), CONFIG);
-    newSession(repo, 'sp', { mode: 'sparse' });
-    expect(make(repo, 'end-session', { name: 'sp' }).code).toBe(0);
+    // a file deep down: that file, not its neighbours
+    const s = newSession(repo, 'deep', { mode: 'sparse', component: 'conf' });
+    expect(filesIn(s.path!)).toEqual([...TOP, 'shared/types.ts', 'ui/settings/app.json'].sort());
+    expect(gitIn(s.path!, 'config', '--get', 'core.sparseCheckoutCone')).toBe('false');
+    expect(make(repo, 'end-session', { name: 'deep' }).code).toBe(0);
     expect(config(repo).equals(mine)).toBe(true);
   });
 

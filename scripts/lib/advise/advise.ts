@@ -49,7 +49,7 @@ export async function advise(ctx: Context, input: AdviseInput = {}): Promise<Adv
     const samples = Math.min(sessions, SAMPLES);
     const empty = await measureEmpty(s);
     const measures: ModeMeasure[] = [];
-    for (const [i, mode] of ADVISE_MODES.entries()) measures.push(await measureMode(s, mode, samples, empty, i));
+    for (const mode of ADVISE_MODES) measures.push(await measureMode(s, mode, samples, empty));
     const fs = statfsSync(s.dir);
     const free = Number(fs.bavail) * Number(fs.bsize);
     const projections = measures.map((m) => project(m, sessions));

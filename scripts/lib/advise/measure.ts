@@ -1,13 +1,15 @@
 // What one session costs in each mode, measured with the kit's own code on the stand-in: a few sessions
-// are made (each with a commit of its own), listed, synced after the base moved, and ended again.
-import { existsSync, lstatSync, readdirSync, writeFileSync } from 'node:fs';
+// are made (each with a commit of its own), listed, synced after the base moved, and thrown away.
+import { existsSync, lstatSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Context } from '../config/context.ts';
+import { run } from '../core/exec.ts';
+import { workspaceDir } from '../store/paths.ts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { OperationError } from '../core/errors.mjs';
 import { git } from '../git/repo.ts';
 import { linkedGitDir } from '../git/worktrees.ts';
 import { createSession } from '../session/create.ts';
-import { endSession } from '../session/end.ts';
 import { listSessions } from '../session/list.ts';
 import { syncSessions } from '../sync/sync.ts';
 import { identify, type StandIn } from './stand-in.ts';
@@ -78,14 +80,15 @@ async function commitOwn(path: string, componentPaths: readonly string[], name: 
   await git(path, ['commit', '--quiet', '--no-verify', '-m', `advise: ${name}`]);
 }
 
-/** The base moves by one commit (a new file at the top), made without a checkout. */
-export async function moveBase(main: string, base: string, n: number): Promise<void> {
+/** The base moves by one commit (a new file at the top), made without a checkout; returns where it was. */
+async function moveBase(main: string, base: string): Promise<string> {
   const old = (await git(main, ['rev-parse', `refs/heads/${base}`])).trim();
-  const blob = (await git(main, ['hash-object', '-w', '--stdin'], `base move ${n}\n`)).trim();
+  const blob = (await git(main, ['hash-object', '-w', '--stdin'], 'the base moved\n')).trim();
   const top = await git(main, ['ls-tree', '-z', old]);
-  const tree = (await git(main, ['mktree', '-z'], `${top}100644 blob ${blob}\tparallel-advise-base-${n}.txt\0`)).trim();
-  const commit = (await git(main, ['commit-tree', tree, '-p', old, '-m', `advise: the base moves (${n})`])).trim();
+  const tree = (await git(main, ['mktree', '-z'], `${top}100644 blob ${blob}\tparallel-advise-base.txt\0`)).trim();
+  const commit = (await git(main, ['commit-tree', tree, '-p', old, '-m', 'advise: the base moves'])).trim();
   await git(main, ['update-ref', `refs/heads/${base}`, commit, old]);
+  return old;
 }
 
 /** list-sessions and sync-all with no session: the fixed part of their cost. */
@@ -95,13 +98,25 @@ export async function measureEmpty(s: StandIn): Promise<{ list_ms: number; sync_
   return { list_ms: median(lists), sync_ms: (await timed(() => syncSessions(s.ctx))).ms };
 }
 
-export async function measureMode(s: StandIn, mode: AdviseMode, samples: number, empty: { list_ms: number; sync_ms: number }, round: number): Promise<ModeMeasure> {
-  const { ctx } = s;
+/**
+ * Throws the mode's sessions away: their copies and records are all in the temporary folder, so this
+ * frees the disk for the next mode without end-session's checks (which read every copy twice).
+ */
+async function discard(ctx: Context, paths: readonly string[]): Promise<void> {
+  for (const path of paths) await run('rm', ['-rf', '--', path]);
+  await git(ctx.main, ['worktree', 'prune']);
+  rmSync(workspaceDir(ctx.root, ctx.config.workspace), { recursive: true, force: true });
+}
+
+export async function measureMode(s: StandIn, mode: AdviseMode, samples: number, empty: { list_ms: number; sync_ms: number }): Promise<ModeMeasure> {
+  // A workspace per mode: list-sessions and sync-all see this mode's sessions only.
+  const ctx: Context = { ...s.ctx, config: { ...s.ctx.config, workspace: `advise-${mode}` } };
   const check = () => {
     if (ctx.interrupted()) throw new OperationError('interrupted');
   };
   const components = Object.keys(s.components);
-  const made: string[] = [];
+  const paths: string[] = [];
+  let baseWas: string | null = null;
   const creates: number[] = [];
   const disks: { bytes: number; files: number }[] = [];
   try {
@@ -110,9 +125,9 @@ export async function measureMode(s: StandIn, mode: AdviseMode, samples: number,
       const name = `${mode}-${i}`;
       const component = components[i % components.length] as string;
       const { ms, value } = await timed(() => createSession(ctx, { name, component, mode, shared: true, agent: 'none' }, { setupOutput: 'capture' }));
-      made.push(name);
       creates.push(ms);
       const path = value.record.path as string;
+      paths.push(path);
       const admin = mode === 'clone' ? null : linkedGitDir(path);
       disks.push({ bytes: diskOf(path) + (admin ? diskOf(admin) : 0), files: await checkedOut(path) });
       if (mode === 'clone') await identify(path);
@@ -122,7 +137,7 @@ export async function measureMode(s: StandIn, mode: AdviseMode, samples: number,
     const lists: number[] = [];
     for (let i = 0; i < 3; i++) lists.push((await timed(() => listSessions(ctx))).ms);
     check();
-    await moveBase(ctx.main, ctx.config.base, round);
+    baseWas = await moveBase(ctx.main, ctx.config.base);
     const sync = await timed(() => syncSessions(ctx));
     const perSession = (ms: number, fixed: number) => Math.max(0, (ms - fixed) / samples);
     return {
@@ -136,7 +151,10 @@ export async function measureMode(s: StandIn, mode: AdviseMode, samples: number,
       sync_failures: sync.value.sessions.filter((x) => !x.ok).map((x) => `${x.name}: ${x.result}${x.message ? ` (${x.message})` : ''}`),
     };
   } finally {
-    // Everything is in the temporary folder anyway; ending frees the disk before the next mode.
-    if (!ctx.interrupted()) for (const name of made) await endSession(ctx, name, { force: true }).catch(() => undefined);
+    if (!ctx.interrupted()) {
+      await discard(ctx, paths);
+      // The next mode starts from the same base.
+      if (baseWas) await git(ctx.main, ['update-ref', `refs/heads/${ctx.config.base}`, baseWas]);
+    }
   }
 }
