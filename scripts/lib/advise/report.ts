@@ -38,7 +38,7 @@ export function renderReport(a: Advice): string {
 
 ## Summary
 
-Use **mode=${d.mode}** for ${n} session${n === 1 ? '' : 's'}. ${d.reasons[0] ?? ''}.
+Use **mode=${d.mode}** for ${n} session${n === 1 ? '' : 's'}: ${d.reasons[0] ?? ''}.
 ${d.warnings.map((w) => `\n> Warning: ${w}.\n`).join('')}
 ## Strategy
 
@@ -58,7 +58,7 @@ make sync-all
 
 ## Decision matrix
 
-Measured on \`${a.base}\` (${a.files_total} files) with ${a.samples} session${a.samples === 1 ? '' : 's'} per mode, made, listed, synced after the base moved and ended by the kit itself in a temporary stand-in of the repository; the figures for ${n} sessions are projected from them (new-session and disk per session times ${n}, list-sessions and sync-all as their cost with no session plus what each session added).
+Measured on \`${a.base}\` (${a.files_total} files) with ${a.samples} session${a.samples === 1 ? '' : 's'} per mode, made, listed and synced after the base moved by the kit itself, in a temporary stand-in of the repository; the figures for ${n} sessions are projected from them (new-session and disk per session times ${n}, list-sessions and sync-all as their cost with no session plus what each session added).
 
 ${table(MATRIX_HEAD, matrixRows(a))}
 
