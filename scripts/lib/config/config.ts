@@ -75,6 +75,8 @@ export const configFileSchema = z
       .record(nameSchema, componentSchema)
       .default({ server: { paths: ['internal_assistant/server/'], description: 'Backend API' } }),
     copy: z.array(z.string().min(1)).default(['.env']),
+    /** mode=sparse: what every sparse copy checks out besides its component's paths (root files always). */
+    sparse: z.array(z.string().min(1)).default([]),
     disposable: z.array(z.string().min(1)).default([...DEFAULT_DISPOSABLE]),
     setup: z.string().nullable().default('').transform((s) => s ?? ''),
     test: z.string().nullable().default('').transform((s) => s ?? ''),
@@ -114,6 +116,8 @@ export interface Config {
   profiles: Record<string, Record<string, string>>;
   components: Record<string, { paths: string[]; description: string }>;
   copy: string[];
+  /** Paths or patterns every mode=sparse copy checks out besides its component's paths. */
+  sparse: string[];
   /** gitignore-style patterns of ignored files that are build output (see DEFAULT_DISPOSABLE). */
   disposable: string[];
   setup: string;
@@ -140,7 +144,7 @@ export interface Config {
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, pool, remote, remote_sessions, share, share_interval, share_stale`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, sparse, disposable, setup, test, agent, agents, guard, pool, remote, remote_sessions, share, share_interval, share_stale`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -177,6 +181,7 @@ export async function loadConfig(main: string): Promise<Config> {
     profiles: Object.assign(Object.create(null) as Config['profiles'], data.profiles),
     components: Object.assign(Object.create(null) as Config['components'], data.components),
     copy: data.copy,
+    sparse: data.sparse,
     disposable: data.disposable,
     setup: data.setup,
     test: data.test,

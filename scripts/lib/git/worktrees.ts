@@ -7,16 +7,19 @@ import { withStoreLock } from '../store/paths.ts';
 
 /** Git refuses concurrent writes to .git/config; the kit serializes its own and retries on a foreign holder. */
 export async function withGitConfig<T>(root: string, fn: () => Promise<T>): Promise<T> {
-  return withStoreLock(root, 'git-config', async () => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (attempt >= 20 || !/could not lock config file/.test((err as Error).message)) throw err;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+  return withStoreLock(root, 'git-config', () => retryConfigLock(fn));
+}
+
+/** Runs fn again while git says another process holds the config file's lock (fn must be repeatable). */
+export async function retryConfigLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 20 || !/could not lock config file/.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 50));
     }
-  });
+  }
 }
 
 /** Parallel checkout on all cores: large trees check out several times faster. */

@@ -22,7 +22,7 @@ export async function starterConfig(main: string): Promise<string> {
 base: ${base}
 workspace: sessions
 worktree_root: ../{repo}-sessions   # {repo} = ${basename(main)}
-mode: worktree                      # worktree | clone | branch
+mode: worktree                      # worktree | clone | branch | sparse
 ports: { range: 8001-8099, env: [PORT] }
 profiles: {}
 components:

@@ -13,6 +13,7 @@ import { SESSION_ENV_FILE } from '../store/paths.ts';
 import { takePoolCopy } from '../warm/take.ts';
 import type { Plan } from './create.ts';
 import { copyInto, copyPatterns, resolveCopies } from './untracked-copies.ts';
+import { addSparseWorktree, removeSparseWorktree, sparseSpecFor } from './sparse.ts';
 
 /** A worktree session on the config's base takes a ready copy of the warm pool when there is one. */
 async function fromPool(ctx: Context, plan: Plan, path: string, branchSha: string, warnings: string[]): Promise<boolean> {
@@ -41,6 +42,7 @@ export function copySteps(ctx: Context, plan: Plan, path: string, branchSha: () 
   const { main, root, config } = ctx;
   const removeCopy = async () => {
     if (plan.mode === 'clone') await run('rm', ['-rf', '--', path]);
+    else if (plan.mode === 'sparse') await removeSparseWorktree(ctx, path);
     else await removeWorktree(main, path);
   };
   const checkout = async () => {
@@ -48,6 +50,7 @@ export function copySteps(ctx: Context, plan: Plan, path: string, branchSha: () 
     try {
       // An adopted branch is in the main checkout already: the clone's branch tracks it there.
       if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.from ? plan.branch : plan.base);
+      else if (plan.mode === 'sparse') await addSparseWorktree(ctx, path, plan.branch, await sparseSpecFor(ctx, plan.component, branchSha()));
       else if (!(await fromPool(ctx, plan, path, branchSha(), warnings))) await addWorktree(main, path, plan.branch);
       // A worktree's info/exclude is the main checkout's: no git call needed to find it.
       const exclude = plan.mode === 'clone' ? await excludeFile(path) : await mainExclude(ctx);
@@ -57,7 +60,7 @@ export function copySteps(ctx: Context, plan: Plan, path: string, branchSha: () 
     } catch (err) {
       // The folder did not exist before (planSession checked): whatever git left of it is ours to remove.
       try {
-        if (existsSync(path)) await removeCopy();
+        if (existsSync(path) || plan.mode === 'sparse') await removeCopy();
         else if (plan.mode !== 'clone') await removeWorktree(main, path);
       } catch (cleanup) {
         throw new OperationError(`${errorMessage(err)}; and what git left in ${path} could not be removed (${errorMessage(cleanup)}): remove it by hand`);

@@ -22,6 +22,7 @@ import { endSessionStatus } from '../tracker/tracker.ts';
 import { setEntryStatus } from '../worklog/entries.ts';
 import { describeRisk, refusal, unreadable, type AtRisk } from './end-words.ts';
 import { afterEnd } from '../share/session.ts';
+import { releaseWorktreeConfig } from './sparse.ts';
 
 export type { AtRisk } from './end-words.ts';
 
@@ -255,6 +256,7 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
     if (ins.at) await removeSetAside(ctx, r, ins, ins.at, (aside) => removeWorktree(main, aside, opts.force || risk.anyChange));
     else await removeWorktree(main, ins.registered, opts.force || risk.anyChange);
   }
+  if (r.mode === 'sparse') await releaseWorktreeConfig(ctx);
   const removed = ins.at;
   if (r.path && risk.copyMissing) warnings.push(`the copy ${r.path} was already gone`);
 

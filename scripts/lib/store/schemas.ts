@@ -52,7 +52,7 @@ export const logEventSchema = z
 export type LogEvent = z.infer<typeof logEventSchema>;
 
 export const SESSION_STATES = ['creating', 'active', 'ended'] as const;
-export const MODES = ['worktree', 'clone', 'branch'] as const;
+export const MODES = ['worktree', 'clone', 'branch', 'sparse'] as const;
 
 /** session.json: what a git session was made with; new-session writes it, end-session and sync update it. */
 export const sessionRecordSchema = z.object({
