@@ -9,6 +9,7 @@ import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.t
 import { follow } from './lib/monitor/follow.ts';
 import { eraseRows, NO_SESSIONS_HINT, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';
 import { checkId, locate } from './lib/tracker/locate.ts';
+import { watchNotifier } from './lib/notify/watch.ts';
 
 await runCommand('monitor', async (opts, { color, env, hint }) => {
   const dashboard = (snap: Parameters<typeof renderDashboard>[0]) => renderDashboard(snap, color).replace(NO_SESSIONS_HINT, hint(NO_SESSIONS_HINT));
@@ -21,6 +22,7 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
   if (timeoutS !== undefined && !wait) throw new UsageError('timeout= goes with wait=1');
   if (log && !opts.session) throw new UsageError('log=1 needs session=NAME');
   if (json && watchMode) throw new UsageError('json=1 prints one snapshot; use it without watch=1 (with wait=1 it prints the final one)');
+  if (opts.notify && !watchMode && !wait) throw new UsageError('notify=1 goes with watch=1 or wait=1');
   if (opts.workspace) checkId('workspace', opts.workspace);
   if (opts.session) checkId('session', opts.session);
   if (opts.repo && !(existsSync(opts.repo) && statSync(opts.repo).isDirectory())) throw new UsageError(`repo=${opts.repo}: no such folder`);
@@ -70,10 +72,15 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
     process.stdout.write(`${!tty && watchMode && why !== 'start' ? '\n' : ''}${text}\n`);
     drawnRows = rowsOf(text, process.stdout.columns || 80);
   };
+  const notifier = opts.notify ? await watchNotifier(root, opts.repo ? resolve(opts.repo) : process.cwd(), { platform: process.platform, env, terminal: writeControl }) : null;
+  const notifying = (snap: Snapshot, why: string) => {
+    draw(snap, why);
+    void notifier?.observe(snap.sessions).catch((err: Error) => process.stderr.write(`monitor: notify: ${err.message}\n`));
+  };
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.on('SIGINT', stop).on('SIGTERM', stop);
-  const result = await follow(monitor, { wait, timeoutS, pollS, onSnapshot: draw, signal: abort.signal });
+  const result = await follow(monitor, { wait, timeoutS, pollS, onSnapshot: notifying, signal: abort.signal });
   if (!wait) return result.code === 130 ? 0 : result.code;
   const label = (s: Snapshot['sessions'][number]) => `${s.session_id} (${s.state})`;
   const running = result.snapshot.sessions.filter((s) => !allEnded([s])).map(label);

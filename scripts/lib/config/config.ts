@@ -46,6 +46,20 @@ const agentEntrySchema = z
   })
   .strict();
 
+/** notify: when a session needs the person, or ended (scripts/lib/notify/). */
+export const NOTIFY_EVENTS = ['waiting_input', 'failed', 'crashed', 'completed'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+const notifySchema = z
+  .object({
+    on: z.array(z.enum(NOTIFY_EVENTS)).default([...NOTIFY_EVENTS]),
+    command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).nullable().default(null),
+    dwell: z.number().min(0).default(5),
+    cooldown: z.number().min(0).default(60),
+  })
+  .strict();
+export type NotifyConfig = z.infer<typeof notifySchema>;
+export const DEFAULT_NOTIFY: NotifyConfig = { on: [...NOTIFY_EVENTS], command: null, dwell: 5, cooldown: 60 };
+
 const portRange = z
   .string()
   .regex(/^\d{1,5}-\d{1,5}$/, "expected a range like '8001-8099'")
@@ -73,6 +87,7 @@ export const configFileSchema = z
     agent: z.string().min(1).nullable().default(null),
     agents: z.record(nameSchema.refine((n) => n !== NO_AGENT, `'${NO_AGENT}' is reserved (agent=${NO_AGENT} means no agent)`), agentEntrySchema).default({}),
     guard: z.enum(GUARD_MODES).default('deny'),
+    notify: notifySchema.default(DEFAULT_NOTIFY),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -109,12 +124,14 @@ export interface Config {
   agents: Record<string, AgentEntry>;
   /** What the hook's guard does with an edit outside the session's lane. */
   guard: GuardMode;
+  /** Notifications: on which states, how (command), after how long (dwell), how often (cooldown). */
+  notify: NotifyConfig;
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, disposable, setup, test, agent, agents, guard, notify`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -160,5 +177,6 @@ export async function loadConfig(main: string): Promise<Config> {
       Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind, command: a.command ?? a.kind, args: a.args }])),
     ),
     guard: data.guard,
+    notify: data.notify,
   };
 }

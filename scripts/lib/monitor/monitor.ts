@@ -9,14 +9,14 @@ import { HEARTBEAT_TIMEOUT_S, LOG_FILE, RESERVED_WORKSPACES, SESSION_TIMEOUT_S, 
 import { locate } from '../tracker/locate.ts';
 import { processAlive } from '../tracker/proc.ts';
 
-export const MONITOR_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt'] as const;
+export const MONITOR_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt', 'blocked'] as const;
 export type MonitorState = (typeof MONITOR_STATES)[number];
 /**
  * States a session does not leave by itself: `wait=1` stops waiting for it. An agent waiting for the person
  * (waiting_input) or between turns (idle) is still open; `ended` (its session ended without an explicit
  * complete) is finished but not completed, so `wait=1` exits 1 for it.
  */
-export const ENDED_STATES: readonly MonitorState[] = ['completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt'];
+export const ENDED_STATES: readonly MonitorState[] = ['completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt', 'blocked'];
 
 export interface ClassifyOptions {
   /** No heartbeat for this long: stale (default 300 s). */

@@ -16,6 +16,7 @@ const COLORS: Record<SessionView['state'], Color> = {
   timed_out: 'yellow',
   stale: 'yellow',
   corrupt: 'magenta',
+  blocked: 'yellow',
 };
 
 export const BAR_WIDTH = 20;
@@ -34,7 +35,7 @@ function timeOf(iso: string): string {
 }
 
 /** The order of the totals line; its words are the state names of `json=1` (its `totals` keys), but for waiting_input. */
-const TOTALS_ORDER = ['waiting_input', 'running', 'idle', 'completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'created', 'corrupt'] as const;
+const TOTALS_ORDER = ['waiting_input', 'running', 'idle', 'completed', 'failed', 'blocked', 'ended', 'timed_out', 'stale', 'crashed', 'created', 'corrupt'] as const;
 
 /** What the totals line and a row call a state: waiting_input is a person's job, so it says so. */
 export function stateLabel(state: SessionView['state']): string {
