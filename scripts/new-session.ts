@@ -7,11 +7,16 @@ import { KIT_DIR } from './lib/core/kit-dir.ts';
 import { shellQuote } from './lib/core/shell.ts';
 import { createSession } from './lib/session/create.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
+import { errorMessage, OperationError, UsageError } from './lib/core/errors.mjs';
+import { launchSession, requireTmux, type LaunchResult } from './lib/launch/launch.ts';
+import { launchedLines } from './lib/launch/render.ts';
 
 await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const json = opts.json;
   const shared = opts.shared;
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
+  if (opts.prompt !== undefined && !opts.launch) throw new UsageError('prompt= goes with launch=1 (or make launch name=NAME prompt=...)');
+  if (opts.launch) await requireTmux(env);
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
@@ -19,9 +24,17 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
     { onStep: (t) => !json && process.stderr.write(`  ${t}...\n`), setupOutput: json ? 'capture' : 'inherit' },
   );
   const r = result.record;
+  let launched: LaunchResult | null = null;
+  if (opts.launch) {
+    try {
+      launched = await launchSession(ctx, { name: r.name, prompt: opts.prompt });
+    } catch (err) {
+      throw new OperationError(`session ${r.name} is ready, but its launch failed: ${errorMessage(err)}`);
+    }
+  }
   if (json) {
     const a = result.agent;
-    printJson({ ...r, agent: r.agent ?? null, agent_command: r.agent_command ?? null, agent_kind: a?.kind ?? null, agent_argv: a?.argv ?? null, agent_files: a?.files ?? [], guard_file: result.guardFile, env_file: result.envFile, env: result.env, warnings: result.warnings });
+    printJson({ ...r, agent: r.agent ?? null, agent_command: r.agent_command ?? null, agent_kind: a?.kind ?? null, agent_argv: a?.argv ?? null, agent_files: a?.files ?? [], guard_file: result.guardFile, env_file: result.envFile, env: result.env, warnings: result.warnings, ...(opts.launch ? { launch: launched } : {}) });
     return;
   }
   const where = r.path ?? `(branch only, no copy)`;
@@ -39,7 +52,7 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
     `  env file   ${result.envFile}`,
     '',
     `Load its environment:  ${load}`,
-    ...(result.agent ? [`Start the agent:       ${result.agent.command}   (in the ${r.path ? 'copy' : 'main checkout'})`] : []),
+    ...(launched ? ['', ...launchedLines(launched)] : result.agent ? [`Start the agent:       ${result.agent.command}   (in the ${r.path ? 'copy' : 'main checkout'})`, `  or in tmux:          make launch name=${r.name}`] : []),
     inCopy(`Report progress:       make track event=heartbeat progress=50 message='...'   (in the copy)`),
     inCopy(`When it is done:       make finish-session name=${r.name}   (make sync name=${r.name} brings it onto the base first)`),
   ];

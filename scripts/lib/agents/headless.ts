@@ -5,7 +5,8 @@
 //   gemini    gemini -p PROMPT --approval-mode auto_edit ...
 //   opencode  opencode run ... PROMPT
 //   aider     aider --message PROMPT --yes-always ...
-import type { AgentKind } from '../config/config.ts';
+//   custom    its command as it is, the prompt in PARALLEL_PROMPT (as make launch gives it)
+import type { LaunchKind } from '../config/config.ts';
 
 /** Where the program's own words start: after a leading `env VAR=value ...`. */
 function programAt(argv: readonly string[]): number {
@@ -16,7 +17,7 @@ function programAt(argv: readonly string[]): number {
 }
 
 /** The headless form of a launch command; the prompt is one word of its own, never part of a shell line. */
-export function headlessArgv(kind: AgentKind, argv: readonly string[], prompt: string): string[] {
+export function headlessArgv(kind: LaunchKind, argv: readonly string[], prompt: string): string[] {
   const at = programAt(argv);
   const head = argv.slice(0, at + 1);
   const rest = argv.slice(at + 1);
@@ -31,5 +32,7 @@ export function headlessArgv(kind: AgentKind, argv: readonly string[], prompt: s
       return [...head, 'run', ...rest, '--', prompt];
     case 'aider':
       return [...head, '--message', prompt, '--yes-always', ...rest];
+    case 'custom':
+      return argv[0] === 'env' ? ['env', `PARALLEL_PROMPT=${prompt}`, ...argv.slice(1)] : ['env', `PARALLEL_PROMPT=${prompt}`, ...argv];
   }
 }

@@ -36,15 +36,21 @@ export type GuardMode = (typeof GUARD_MODES)[number];
 /** agent=none on new-session: no agent even when the config names a default. */
 export const NO_AGENT = 'none';
 
+/** An `agents:` entry without a kind: its command runs through /bin/sh and reports through the kit's hook command. */
+export const CUSTOM_KIND = 'custom';
+export type LaunchKind = AgentKind | typeof CUSTOM_KIND;
+
 const agentEntrySchema = z
   .object({
-    kind: z.enum(AGENT_KINDS),
+    /** Without a kind, `command` is a shell command of the user's own (make launch runs it through /bin/sh in the copy). */
+    kind: z.enum(AGENT_KINDS).optional(),
     /** The program to run: the agent's binary or a wrapper (default: the kind's own name, from PATH). */
     command: z.string().min(1).optional(),
-    /** Words added after the kit's own arguments. */
+    /** Words added after the kit's own arguments (a custom command gets them as "$@"). */
     args: z.array(z.string()).default([]),
   })
-  .strict();
+  .strict()
+  .refine((a) => a.kind !== undefined || a.command !== undefined, { message: `expected a kind (${AGENT_KINDS.join(', ')}) or a command` });
 
 /** notify: when a session needs the person, or ended (scripts/lib/notify/). */
 export const NOTIFY_EVENTS = ['waiting_input', 'failed', 'crashed', 'completed'] as const;
@@ -97,7 +103,7 @@ export const configFileSchema = z
   });
 
 export interface AgentEntry {
-  kind: AgentKind;
+  kind: LaunchKind;
   command: string;
   args: string[];
 }
@@ -174,7 +180,7 @@ export async function loadConfig(main: string): Promise<Config> {
     agent: data.agent,
     agents: Object.assign(
       Object.create(null) as Config['agents'],
-      Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind, command: a.command ?? a.kind, args: a.args }])),
+      Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind ?? CUSTOM_KIND, command: a.command ?? (a.kind as AgentKind), args: a.args }])),
     ),
     guard: data.guard,
     notify: data.notify,

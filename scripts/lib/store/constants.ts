@@ -4,7 +4,7 @@
 export const TRACKER_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended', 'blocked'] as const;
 export type TrackerState = (typeof TRACKER_STATES)[number];
 
-export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish', 'agent', 'hook_error', 'blocked', 'answer'] as const;
+export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish', 'agent', 'hook_error', 'launch', 'stop', 'blocked', 'answer'] as const;
 export type LogEventName = (typeof LOG_EVENTS)[number];
 
 /** Defaults of the monitor (and of the tracker's "is a live session running?" check), in seconds. */
