@@ -10,13 +10,17 @@ import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { errorMessage, OperationError, UsageError } from './lib/core/errors.mjs';
 import { launchSession, requireTmux, type LaunchResult } from './lib/launch/launch.ts';
 import { launchedLines } from './lib/launch/render.ts';
+import { checkAfter, recordAfter } from './lib/plans/after.ts';
+import { ensureOrchestrator } from './lib/plans/start.ts';
 
 await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const json = opts.json;
   const shared = opts.shared;
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
   if (opts.prompt !== undefined && !opts.launch) throw new UsageError('prompt= goes with launch=1 (or make launch name=NAME prompt=...)');
+  if (opts.after !== undefined && !opts.launch) throw new UsageError('after= launches the session when those complete: add launch=1');
   if (opts.launch) await requireTmux(env);
+  const after = checkAfter(ctx, opts.name, opts.after);
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
@@ -25,7 +29,10 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   );
   const r = result.record;
   let launched: LaunchResult | null = null;
-  if (opts.launch) {
+  if (after.length) {
+    await recordAfter(ctx, r, after, opts.prompt ?? '');
+    process.stderr.write(`new-session: ${r.name} starts when ${after.join(', ')} completed; ${await ensureOrchestrator(ctx, ctx.config.workspace)}\n`);
+  } else if (opts.launch) {
     try {
       launched = await launchSession(ctx, { name: r.name, prompt: opts.prompt });
     } catch (err) {

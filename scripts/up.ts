@@ -6,10 +6,10 @@ import { printable, writeControl } from './lib/cli/terminal.ts';
 import { catchInterrupts } from './lib/cli/interrupt.ts';
 import { loadContext } from './lib/config/context.ts';
 import { OperationError, UsageError } from './lib/core/errors.mjs';
-import { Notifier } from './lib/notify/notifier.ts';
+import { watcherNotifier } from './lib/notify/watch.ts';
 import { orchestrate } from './lib/plans/orchestrate.ts';
 import { readPlanState, type PlanState } from './lib/plans/state.ts';
-import { planStarter, startInBackground } from './lib/plans/start.ts';
+import { ensureOrchestrator, planStarter } from './lib/plans/start.ts';
 import { upPlan } from './lib/plans/up.ts';
 import { checkId } from './lib/tracker/locate.ts';
 
@@ -35,12 +35,7 @@ await runCommand('up', async (opts, { env, hint }) => {
 
   if (!opts.wait) {
     const state = readPlanState(ctx.root, workspace);
-    if (state.orchestrator) {
-      say(`the plan's orchestrator already runs (pid ${state.orchestrator.pid}); it picks up the sessions`);
-    } else {
-      const bg = startInBackground(ctx, workspace);
-      say(`the orchestrator runs in the background (pid ${bg.pid}); its log: ${bg.log}`);
-    }
+    say(await ensureOrchestrator(ctx, workspace));
     if (opts.json) return printJson(readPlanState(ctx.root, workspace));
     process.stdout.write(`${hint(`plan '${workspace}': ${state.sessions.length} sessions; watch them with make monitor workspace=${workspace} watch=1`)}\n`);
     return 0;
@@ -48,13 +43,11 @@ await runCommand('up', async (opts, { env, hint }) => {
 
   const abort = new AbortController();
   catchInterrupts(() => abort.abort());
-  const notifier = new Notifier({ root: ctx.root, config: ctx.config.notify, platform: process.platform, env, terminal: writeControl, onVerdict: (v, backend) => say(`notified: ${v.event.session} ${v.event.event}${backend ? ` (${backend})` : ` (not sent: ${v.sent ? '' : v.why})`}`) });
+  const notifier = watcherNotifier(ctx.root, ctx.config.notify, { platform: process.platform, env, terminal: writeControl }, { onVerdict: (v, backend) => say(`notified: ${v.event.session} ${v.event.event}${backend ? ` (${backend})` : ` (not sent: ${v.sent ? '' : v.why})`}`) });
   const result = await orchestrate({
     root: ctx.root,
     workspace,
-    starter: planStarter(ctx, workspace, () => {
-      throw new OperationError('interactive: true needs make launch, which this kit does not have');
-    }),
+    starter: planStarter(ctx, workspace),
     watchers: [notifier],
     timeoutS: opts.timeout,
     signal: abort.signal,
