@@ -72,7 +72,7 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
     process.stdout.write(`${!tty && watchMode && why !== 'start' ? '\n' : ''}${text}\n`);
     drawnRows = rowsOf(text, process.stdout.columns || 80);
   };
-  const notifier = opts.notify ? await watchNotifier(root, opts.repo ? resolve(opts.repo) : process.cwd(), { platform: process.platform, env, terminal: writeControl }) : null;
+  const notifier = opts.notify ? await watchNotifier(root, opts.repo ? resolve(opts.repo) : process.cwd(), { platform: process.platform, env, terminal: writeControl }, env.DEBUG === '1' ? (v, backend) => process.stderr.write(`monitor: notify ${v.event.session} ${v.event.event}: ${backend ?? (v.sent ? '' : v.why)}\n`) : undefined) : null;
   const notifying = (snap: Snapshot, why: string) => {
     draw(snap, why);
     void notifier?.observe(snap.sessions).catch((err: Error) => process.stderr.write(`monitor: notify: ${err.message}\n`));

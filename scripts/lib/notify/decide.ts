@@ -8,6 +8,8 @@ import type { SessionView } from '../monitor/monitor.ts';
 
 export interface SessionMemory {
   state: string;
+  /** The state before (null: first seen in this one). */
+  previous: string | null;
   /** When the watchers first saw it in that state (ms). */
   since: number;
   /** The transition is dealt with: sent, suppressed, or not one to notify. */
@@ -41,12 +43,12 @@ export function decideNotifications(memory: Memory, views: readonly SessionView[
     const key = keyOf(v);
     const old = next[key];
     let m: SessionMemory;
-    if (!old) m = { state: v.state, since: nowMs, handled: v.state !== 'waiting_input', last_sent: null };
-    else if (old.state !== v.state) m = { state: v.state, since: nowMs, handled: false, last_sent: old.last_sent };
+    if (!old) m = { state: v.state, previous: null, since: nowMs, handled: v.state !== 'waiting_input', last_sent: null };
+    else if (old.state !== v.state) m = { state: v.state, previous: old.state, since: nowMs, handled: false, last_sent: old.last_sent };
     else m = old;
     if (!m.handled && !on.includes(v.state)) m = { ...m, handled: true };
     if (!m.handled && !(v.state === 'waiting_input' && nowMs - m.since < cfg.dwell * 1000)) {
-      const event: NotifyEvent = { event: v.state, workspace: v.workspace, session: v.session_id, previous: old && old.state !== v.state ? old.state : null, message: v.message, task: v.task_description, for_s: Math.round((nowMs - m.since) / 1000), at: new Date(nowMs).toISOString() };
+      const event: NotifyEvent = { event: v.state, workspace: v.workspace, session: v.session_id, previous: m.previous, message: v.message, task: v.task_description, for_s: Math.round((nowMs - m.since) / 1000), at: new Date(nowMs).toISOString() };
       if (m.last_sent !== null && nowMs - m.last_sent < cfg.cooldown * 1000) verdicts.push({ event, sent: false, why: 'cooldown' });
       else if (focused(v)) verdicts.push({ event, sent: false, why: 'focused' });
       else verdicts.push({ event, sent: true });

@@ -11,7 +11,7 @@ import { decideNotifications, type Memory, type Verdict } from './decide.ts';
 
 const memorySchema = z.object({
   version: z.literal(1),
-  sessions: z.record(z.string(), z.object({ state: z.string(), since: z.number(), handled: z.boolean(), last_sent: z.number().nullable() })),
+  sessions: z.record(z.string(), z.object({ state: z.string(), previous: z.string().nullable().default(null), since: z.number(), handled: z.boolean(), last_sent: z.number().nullable() })),
 });
 
 export const memoryFile = (root: string) => join(root, 'notify.json');

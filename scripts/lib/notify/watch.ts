@@ -21,9 +21,9 @@ export function watcherNotifier(root: string, config: NotifyConfig, send: SendOp
   return new Notifier({ root, config, focused: focusedWindows(root, send.env), ...send, ...more });
 }
 
-export async function watchNotifier(root: string, folder: string, send: SendOptions): Promise<Notifier> {
+export async function watchNotifier(root: string, folder: string, send: SendOptions, onVerdict?: NotifierOptions['onVerdict']): Promise<Notifier> {
   let config: NotifyConfig = DEFAULT_NOTIFY;
   const main = findMainCheckout(folder);
   if (main) config = await loadConfig(main).then((c) => c.notify, () => DEFAULT_NOTIFY);
-  return watcherNotifier(root, config, send);
+  return watcherNotifier(root, config, send, { onVerdict });
 }
