@@ -30,14 +30,19 @@ describe('notifications: when one is sent', () => {
     expect(r.sent).toEqual(['a:waiting_input@15']);
   });
 
+  it('crashed only once it held a moment: a pid handed over (running, crashed, running) is no crash', () => {
+    const r = run([[0, [view('a', 'running')]], [1, [view('a', 'crashed')]], [1.5, [view('a', 'running')]], [5, [view('a', 'crashed')]], [6, [view('a', 'crashed')]], [7.5, [view('a', 'crashed')]]], { cooldown: 0 });
+    expect(r.sent).toEqual(['a:crashed@7.5']);
+  });
+
   it('one per transition, into states of on: only', () => {
     const r = run([[0, [view('a', 'created')]], [1, [view('a', 'running')]], [2, [view('a', 'completed')]], [3, [view('a', 'completed')]], [4, [view('a', 'failed')]]], { cooldown: 0, on: ['completed'] });
     expect(r.sent).toEqual(['a:completed@2']);
   });
 
   it('at most one per session per cooldown; another session is not held back', () => {
-    const r = run([[0, [view('a', 'running'), view('b', 'running')]], [1, [view('a', 'failed'), view('b', 'running')]], [2, [view('a', 'running'), view('b', 'crashed')]], [3, [view('a', 'completed'), view('b', 'crashed')]], [70, [view('a', 'running'), view('b', 'crashed')]], [71, [view('a', 'completed'), view('b', 'crashed')]]], { cooldown: 60 });
-    expect(r.sent).toEqual(['a:failed@1', 'b:crashed@2', 'a:completed@71']);
+    const r = run([[0, [view('a', 'running'), view('b', 'running')]], [1, [view('a', 'failed'), view('b', 'running')]], [2, [view('a', 'running'), view('b', 'failed')]], [3, [view('a', 'completed'), view('b', 'failed')]], [70, [view('a', 'running'), view('b', 'failed')]], [71, [view('a', 'completed'), view('b', 'failed')]]], { cooldown: 60 });
+    expect(r.sent).toEqual(['a:failed@1', 'b:failed@2', 'a:completed@71']);
     expect(r.held).toEqual(['a:completed@3 cooldown']);
   });
 

@@ -1,6 +1,7 @@
 // Which notifications a watcher sends now, as a pure function of its memory and what it sees: one per
 // transition into a state of `on`; waiting_input only once it has lasted `dwell` seconds (nothing flickers);
-// at most one per session per `cooldown` seconds; none for a session whose window the person looks at.
+// crashed only once it held for a moment (CONFIRM_S: a pid being handed over, as make launch does, is not a
+// crash); at most one per session per `cooldown` seconds; none for a session whose window the person looks at.
 // A session seen for the first time counts as a transition only when it waits for input (a watcher that
 // starts late does not announce what ended long ago).
 import type { NotifyConfig } from '../config/config.ts';
@@ -33,6 +34,9 @@ export interface NotifyEvent {
 
 export type Verdict = { event: NotifyEvent; sent: true } | { event: NotifyEvent; sent: false; why: 'cooldown' | 'focused' };
 
+/** How long crashed must hold before it is announced (seconds; at most dwell). */
+export const CONFIRM_S = 2;
+
 export const keyOf = (v: Pick<SessionView, 'workspace' | 'session_id'>) => `${v.workspace}/${v.session_id}`;
 
 export function decideNotifications(memory: Memory, views: readonly SessionView[], cfg: NotifyConfig, nowMs: number, focused: (v: SessionView) => boolean): { memory: Memory; verdicts: Verdict[] } {
@@ -47,7 +51,8 @@ export function decideNotifications(memory: Memory, views: readonly SessionView[
     else if (old.state !== v.state) m = { state: v.state, previous: old.state, since: nowMs, handled: false, last_sent: old.last_sent };
     else m = old;
     if (!m.handled && !on.includes(v.state)) m = { ...m, handled: true };
-    if (!m.handled && !(v.state === 'waiting_input' && nowMs - m.since < cfg.dwell * 1000)) {
+    const hold = v.state === 'waiting_input' ? cfg.dwell : v.state === 'crashed' ? Math.min(cfg.dwell, CONFIRM_S) : 0;
+    if (!m.handled && nowMs - m.since >= hold * 1000) {
       const event: NotifyEvent = { event: v.state, workspace: v.workspace, session: v.session_id, previous: m.previous, message: v.message, task: v.task_description, for_s: Math.round((nowMs - m.since) / 1000), at: new Date(nowMs).toISOString() };
       if (m.last_sent !== null && nowMs - m.last_sent < cfg.cooldown * 1000) verdicts.push({ event, sent: false, why: 'cooldown' });
       else if (focused(v)) verdicts.push({ event, sent: false, why: 'focused' });
