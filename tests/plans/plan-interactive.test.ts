@@ -5,11 +5,11 @@
 // - make new-session after=api launch=1: recorded, the workspace's orchestrator starts in its own tmux
 //   window, and launches ui once api completed.
 // Custom agents (the config's agents: with a command) stand in for the person's agent.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { KIT_BIN } from '../helpers/make.ts';
+import { KIT_BIN, kitIn } from '../helpers/make.ts';
 import { makeRepo, tempDir } from '../helpers/repo.ts';
 import { ensureBuilt } from '../helpers/tracker.ts';
 import { hasTmux, waitFor } from '../helpers/agents/run.ts';
@@ -36,16 +36,7 @@ agents:
   echoer: { command: ${JSON.stringify('echo "built: $PARALLEL_PROMPT"')} }
 `;
 
-function run(repo: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(KIT_BIN, args, { cwd: repo, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (repo: string, args: string[]) => kitIn(repo, args, env);
 
 const state = (repo: string, name: string) => JSON.parse(readFileSync(join(repo, '.parallel', 'sessions', name, 'status.json'), 'utf8')) as { state: string; message: string };
 const logOf = (repo: string, name: string) => readFileSync(join(repo, '.parallel', 'sessions', name, 'log.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { at: string; event: string; message?: string });

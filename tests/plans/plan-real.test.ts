@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
 import { startModelServer, type ModelServer } from '../helpers/agents/model-server.ts';
 import { agentBinary, cleanupHomes, makeHome, waitFor, whyMissing, type AgentHome } from '../helpers/agents/run.ts';
-import { KIT_BIN } from '../helpers/make.ts';
+import { KIT_BIN, kitIn } from '../helpers/make.ts';
 import { makeRepo, tempDir } from '../helpers/repo.ts';
 import { ensureBuilt } from '../helpers/tracker.ts';
 
@@ -62,16 +62,7 @@ function world(config = CONFIG, plan = PLAN()): World {
 }
 
 /** bin/kit up plan= wait=1, without blocking: the model server answers from this process. */
-function up(w: World): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(KIT_BIN, ['up', `plan=${w.plan}`, 'wait=1', 'timeout=120'], { cwd: w.repo, env: w.home.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const up = (w: World) => kitIn(w.repo, ['up', `plan=${w.plan}`, 'wait=1', 'timeout=120'], w.home.env);
 
 const events = (w: World, name: string) =>
   existsSync(join(w.state, 'auth', name, 'log.jsonl'))
