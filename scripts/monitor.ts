@@ -10,6 +10,7 @@ import { follow } from './lib/monitor/follow.ts';
 import { eraseRows, NO_SESSIONS_HINT, renderDashboard, renderLog, rowsOf } from './lib/monitor/render.ts';
 import { checkId, locate } from './lib/tracker/locate.ts';
 import { watchNotifier } from './lib/notify/watch.ts';
+import { windowsOf } from './lib/launch/windows.ts';
 
 await runCommand('monitor', async (opts, { color, env, hint }) => {
   const dashboard = (snap: Parameters<typeof renderDashboard>[0]) => renderDashboard(snap, color).replace(NO_SESSIONS_HINT, hint(NO_SESSIONS_HINT));
@@ -37,7 +38,7 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
     if (!found.length) throw new UsageError(`no session ${opts.session} in ${root}; make monitor lists them`);
     workspace = found[0];
   }
-  const monitor = new SessionMonitor({ root, workspace, session: opts.session, ...timing });
+  const monitor = new SessionMonitor({ root, workspace, session: opts.session, ...timing, windows: (sessions) => windowsOf(root, sessions, env) });
 
   if (log) {
     if (!existsSync(join(root, workspace as string, opts.session as string))) throw new UsageError(`no session ${workspace}/${opts.session} in ${root}; make monitor lists them`);

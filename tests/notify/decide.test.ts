@@ -8,7 +8,7 @@ import { decideNotifications, type Memory } from '../../scripts/lib/notify/decid
 
 const view = (session: string, state: SessionView['state'], message = ''): SessionView => ({
   workspace: 'w', session_id: session, state, reason: null, tracker_state: null, task_description: 'task', progress_pct: 0, message, errors: 0, last_error: null,
-  started_at: null, last_heartbeat: null, completed_at: null, heartbeat_age_s: null, pid: null, host: null, output_files: [], metadata: {},
+  started_at: null, last_heartbeat: null, completed_at: null, heartbeat_age_s: null, pid: null, host: null, output_files: [], metadata: {}, agent: null, state_since: null, state_for_s: null, window: null,
 });
 
 /** Steps through (time in s, views): the events sent, as `session:state@t`. */
@@ -33,6 +33,12 @@ describe('notifications: when one is sent', () => {
   it('crashed only once it held a moment: a pid handed over (running, crashed, running) is no crash', () => {
     const r = run([[0, [view('a', 'running')]], [1, [view('a', 'crashed')]], [1.5, [view('a', 'running')]], [5, [view('a', 'crashed')]], [6, [view('a', 'crashed')]], [7.5, [view('a', 'crashed')]]], { cooldown: 0 });
     expect(r.sent).toEqual(['a:crashed@7.5']);
+  });
+
+  it('dwell counts from when the session entered the state (state_since), not from when a watcher first saw it', () => {
+    const since = new Date(100_000).toISOString();
+    const r = run([[101, [{ ...view('a', 'waiting_input'), tracker_state: 'waiting_input', state_since: since }]], [104, [{ ...view('a', 'waiting_input'), tracker_state: 'waiting_input', state_since: since }]], [106, [{ ...view('a', 'waiting_input'), tracker_state: 'waiting_input', state_since: since }]]], { dwell: 5, cooldown: 0 });
+    expect(r.sent).toEqual(['a:waiting_input@106']);
   });
 
   it('one per transition, into states of on: only', () => {

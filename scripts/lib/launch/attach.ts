@@ -34,7 +34,7 @@ function command(env: NodeJS.ProcessEnv, socket: string, target: string): Attach
 export async function attachCommand(ctx: Context, name?: string): Promise<AttachCommand> {
   const workspace = ctx.config.workspace;
   if (name) {
-    const w = await windowOf(ctx.root, workspace, name, ctx.env);
+    const w = windowOf(ctx.root, workspace, name, ctx.env);
     if (!w) throw new OperationError(`session ${name} has no tmux window (not launched, stopped, or its window was closed); make launch name=${name} starts it`);
     await tmuxOk(serverAt(w.socket, ctx.env), ['select-window', '-t', w.window_id], `select window ${w.target}`);
     return command(ctx.env, w.socket, w.window_id);

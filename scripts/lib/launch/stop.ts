@@ -65,7 +65,7 @@ export async function stopSession(ctx: Context, name: string, opts: StopOptions 
     if (!rec) throw new OperationError(`session ${name} was never launched; make launch name=${name} starts its agent`);
     if (rec.stopped_at) throw new OperationError(`session ${name} is not running (stopped at ${rec.stopped_at}); make launch name=${name} starts it again`);
     const server = serverAt(rec.tmux.socket, ctx.env);
-    const window: WindowView | null = await windowOf(ctx.root, workspace, name, ctx.env);
+    const window: WindowView | null = windowOf(ctx.root, workspace, name, ctx.env);
     const spare = ancestry(await processTable(), process.pid);
     const roots = window && !window.dead ? [window.pid] : [];
     const seen = new Set<number>();

@@ -1,5 +1,6 @@
 // Talking to tmux: which server (a socket), one command as an argument array, its answer. Never a shell:
 // every word is an argument of tmux, and the window's command is given as words after `--`.
+import { spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { createHash } from 'node:crypto';
 import { OperationError } from '../core/errors.mjs';
@@ -106,8 +107,11 @@ export function parsePanes(text: string): Pane[] {
   return out;
 }
 
-/** Every pane of a server (empty when no server runs there). */
-export async function listPanes(server: TmuxServer): Promise<Pane[]> {
-  const r = await tmux(server, ['list-panes', '-a', '-F', PANE_FORMAT]);
-  return r.code === 0 ? parsePanes(r.stdout) : [];
+/**
+ * Every pane of a server (empty when no server runs there, or no tmux). Synchronous, so that the
+ * monitor's snapshot stays one synchronous read: tmux answers in a few milliseconds.
+ */
+export function listPanes(server: TmuxServer): Pane[] {
+  const r = spawnSync('tmux', [...server.args, 'list-panes', '-a', '-F', PANE_FORMAT], { env: server.env, encoding: 'utf8', timeout: 5000 });
+  return r.status === 0 ? parsePanes(r.stdout) : [];
 }

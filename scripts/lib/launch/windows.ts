@@ -62,10 +62,10 @@ function paneOf(rec: LaunchRecord, panes: readonly Pane[]): Pane | null {
 }
 
 /** The window of a launched session, or null (never launched, stopped, or its window closed). */
-export async function windowOf(root: string, workspace: string, session: string, env: NodeJS.ProcessEnv): Promise<WindowView | null> {
+export function windowOf(root: string, workspace: string, session: string, env: NodeJS.ProcessEnv): WindowView | null {
   const rec = readLaunch(root, workspace, session);
   if (!rec || rec.stopped_at) return null;
-  const pane = paneOf(rec, await listPanes(serverAt(rec.tmux.socket, env)));
+  const pane = paneOf(rec, listPanes(serverAt(rec.tmux.socket, env)));
   return pane ? viewOf(rec, pane) : null;
 }
 
@@ -74,18 +74,18 @@ export async function windowOf(root: string, workspace: string, session: string,
  * a client is attached to that session (tmux's #{window_active} and #{session_attached}). False when the
  * session has no window.
  */
-export async function isFocused(root: string, workspace: string, session: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  return (await windowOf(root, workspace, session, env))?.focused ?? false;
+export function isFocused(root: string, workspace: string, session: string, env: NodeJS.ProcessEnv): boolean {
+  return windowOf(root, workspace, session, env)?.focused ?? false;
 }
 
 /** The windows of many sessions at once (one tmux call per server): `<workspace>/<session>` -> window. */
-export async function windowsOf(root: string, sessions: readonly { workspace: string; session: string }[], env: NodeJS.ProcessEnv): Promise<Map<string, WindowView>> {
+export function windowsOf(root: string, sessions: readonly { workspace: string; session: string }[], env: NodeJS.ProcessEnv): Map<string, WindowView> {
   const records = sessions.map((s) => readLaunch(root, s.workspace, s.session)).filter((r): r is LaunchRecord => r !== null && !r.stopped_at);
-  const panesBy = new Map<string, Promise<Pane[]>>();
+  const panesBy = new Map<string, Pane[]>();
   for (const r of records) if (!panesBy.has(r.tmux.socket)) panesBy.set(r.tmux.socket, listPanes(serverAt(r.tmux.socket, env)));
   const out = new Map<string, WindowView>();
   for (const r of records) {
-    const pane = paneOf(r, await (panesBy.get(r.tmux.socket) as Promise<Pane[]>));
+    const pane = paneOf(r, panesBy.get(r.tmux.socket) as Pane[]);
     if (pane) out.set(`${r.workspace}/${r.session}`, viewOf(r, pane));
   }
   return out;
@@ -102,7 +102,7 @@ export interface LaunchState {
 export async function launchState(root: string, workspace: string, session: string, env: NodeJS.ProcessEnv): Promise<LaunchState | null> {
   const record = readLaunch(root, workspace, session);
   if (!record || record.stopped_at) return null;
-  const window = await windowOf(root, workspace, session, env);
+  const window = windowOf(root, workspace, session, env);
   // Not the recorded pid on its own: once the agent is gone that number may be anyone's. The window's pane
   // (checked by its marker) and the marker in the environment are what make a process this launch's.
   const roots = window && !window.dead ? [window.pid] : [];

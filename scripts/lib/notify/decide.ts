@@ -47,8 +47,11 @@ export function decideNotifications(memory: Memory, views: readonly SessionView[
     const key = keyOf(v);
     const old = next[key];
     let m: SessionMemory;
-    if (!old) m = { state: v.state, previous: null, since: nowMs, handled: v.state !== 'waiting_input', last_sent: null };
-    else if (old.state !== v.state) m = { state: v.state, previous: old.state, since: nowMs, handled: false, last_sent: old.last_sent };
+    // When it entered the state: status.json's state_since for a state the tracker wrote (not crashed, stale:
+    // the monitor's reading of it), else when first seen so.
+    const entered = v.state === v.tracker_state ? Math.min(nowMs, Date.parse(v.state_since ?? '') || nowMs) : nowMs;
+    if (!old) m = { state: v.state, previous: null, since: entered, handled: v.state !== 'waiting_input', last_sent: null };
+    else if (old.state !== v.state) m = { state: v.state, previous: old.state, since: entered, handled: false, last_sent: old.last_sent };
     else m = old;
     if (!m.handled && !on.includes(v.state)) m = { ...m, handled: true };
     const hold = v.state === 'waiting_input' ? cfg.dwell : v.state === 'crashed' ? Math.min(cfg.dwell, CONFIRM_S) : 0;
