@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from '../core/errors.mjs';
 import { writeJsonAtomic } from '../core/files.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { readRecord, sessionDir } from '../store/paths.ts';
@@ -145,8 +146,15 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
       });
       for (const e of starting) {
         say(`${e.name}: starting${e.after.length ? ` (after ${e.after.join(', ')})` : ''}`);
-        if (e.interactive) await opts.starter.interactive(e);
-        else await opts.starter.headless(e, sessionDir(root, workspace, e.name));
+        try {
+          if (e.interactive) await opts.starter.interactive(e);
+          else await opts.starter.headless(e, sessionDir(root, workspace, e.name));
+        } catch (err) {
+          // It could not start (its window, its agent's command): failed, and what waits for it is blocked.
+          const reason = `could not start: ${errorMessage(err)}`;
+          say(`${e.name}: ${reason}`);
+          await updatePlanState(root, workspace, (s) => ({ state: { ...s, sessions: s.sessions.map((x) => (x.name === e.name ? { ...x, outcome: 'failed' as const, reason } : x)) }, value: null }));
+        }
       }
       for (const o of d.outcomes) say(`${o.name}: ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`);
       for (const w of opts.watchers ?? []) await w.observe(viewList);
