@@ -47,10 +47,10 @@ describe('a notification from a launched real Claude', () => {
     expect(launched.status, launched.stderr).toBe(0);
     const status = join(repo, '.parallel', 'sessions', 'asks', 'status.json');
     try {
-      await waitFor('waiting_input', () => existsSync(status) && JSON.parse(readFileSync(status, 'utf8')).state === 'waiting_input', 60_000, 100);
+      await waitFor('waiting_input', () => existsSync(status) && JSON.parse(readFileSync(status, 'utf8')).state === 'waiting_input', 90_000, 100);
       const asked = Date.now();
       const received = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
-      await waitFor('the notification', () => received().length > 0, 30_000, 100);
+      await waitFor('the notification', () => received().length > 0, 45_000, 100);
       expect(Date.now() - asked).toBeGreaterThanOrEqual(2_500);
       await sleep(3000);
       expect(received()).toHaveLength(1);
@@ -60,5 +60,5 @@ describe('a notification from a launched real Claude', () => {
       const stop = kit('stop', 'name=asks');
       expect(stop.status, stop.stderr).toBe(0);
     }
-  }, 150_000);
+  }, 200_000);
 });

@@ -66,7 +66,7 @@ describe.skipIf(!hasTmux())('notifications from make monitor watch=1 notify=1', 
 
     // One that lasts: exactly one event, though two watchers saw it.
     await report(repo, 's1', 'waiting_input');
-    await waitFor('the notification', () => count('s1', 'waiting_input') > 0, 15_000);
+    await waitFor('the notification', () => count('s1', 'waiting_input') > 0, 40_000);
     await sleep(3000);
     expect(count('s1', 'waiting_input')).toBe(1);
     const e = received()[0]!;
@@ -86,5 +86,5 @@ describe.skipIf(!hasTmux())('notifications from make monitor watch=1 notify=1', 
     await sleep(5000);
     expect(count('s2', 'waiting_input')).toBe(0);
     client.kill('SIGKILL');
-  }, 90_000);
+  }, 150_000);
 });
