@@ -17,8 +17,8 @@ const stamp = join(dist, '.built');
 const lockFile = join(kit, '.build.lock');
 /** @type {readonly import('./lib/cli/commands.mjs').CommandSpec[]} */
 const commands = COMMANDS;
-/** Not user commands, so not in the registry: built alone as well (the agents' hook, docs/agents.md). */
-const EXTRA_ALONE = ['hook'];
+/** Not user commands, so not in the registry: built alone as well (the agents' hook, docs/agents.md; a plan's headless runner). */
+const EXTRA_ALONE = ['hook', 'plan-runner'];
 const alone = [...new Set([...commands.filter((c) => c.alone).map((c) => c.script), ...EXTRA_ALONE])];
 const split = [...new Set(commands.filter((c) => !c.alone).map((c) => c.script))];
 const REQUIRE_SHIM = "import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);";

@@ -8,6 +8,8 @@ import { listWithRemote } from './lib/web/list.ts';
 import type { RemoteBranchRow } from './lib/web/branches.ts';
 import { remoteSessions } from './lib/share/remote-view.ts';
 import { renderShared } from './lib/share/render.ts';
+import { windowsOf } from './lib/launch/windows.ts';
+import { windowText } from './lib/monitor/render.ts';
 
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
 
@@ -26,6 +28,9 @@ function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
     r.port === null ? '-' : String(r.port),
     paint(stateColor(r.state), r.state),
     track,
+    formatAge(r.state_for_s),
+    r.agent ?? '-',
+    windowText(r),
     ab,
     r.uncommitted === null ? '-' : String(r.uncommitted),
     formatAge(r.heartbeat_age_s),
@@ -41,6 +46,8 @@ await runCommand('list-sessions', async (opts, { env, hint }) => {
   const listing = opts.remote ? await listWithRemote(ctx) : null;
   if (listing?.remote.warning) process.stderr.write(`list-sessions: warning: ${listing.remote.warning}\n`);
   const rows = listing ? listing.sessions : await listSessions(ctx);
+  const windows = windowsOf(ctx.root, rows.map((r) => ({ workspace: ctx.config.workspace, session: r.name })), env);
+  for (const r of rows) r.window = windows.get(`${ctx.config.workspace}/${r.name}`) ?? null;
   // The published sessions of every machine: the same one fetch (memoized per command), then a push of what changed here.
   const shared = listing ? await remoteSessions(ctx, opts.share) : null;
   for (const w of shared?.warnings ?? []) process.stderr.write(`list-sessions: warning: ${w}\n`);
@@ -48,7 +55,7 @@ await runCommand('list-sessions', async (opts, { env, hint }) => {
   const out: string[] = [];
   if (!rows.length) out.push(hint(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}`));
   else {
-    const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];
+    const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'FOR', 'AGENT', 'WINDOW', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];
     out.push(renderTable(headers, rows.map((r) => cells(r, rows))));
   }
   if (listing) {

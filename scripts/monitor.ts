@@ -13,6 +13,8 @@ import { loadContext } from './lib/config/context.ts';
 import { remoteSessions } from './lib/share/remote-view.ts';
 import { renderShared } from './lib/share/render.ts';
 import type { SharedView } from './lib/share/view.ts';
+import { watchNotifier } from './lib/notify/watch.ts';
+import { windowsOf } from './lib/launch/windows.ts';
 
 await runCommand('monitor', async (opts, { color, env, hint }) => {
   // remote=1: every machine's sessions below the dashboard, fetched once (and again each share_interval while watching).
@@ -35,6 +37,7 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
   if (timeoutS !== undefined && !wait) throw new UsageError('timeout= goes with wait=1');
   if (log && !opts.session) throw new UsageError('log=1 needs session=NAME');
   if (json && watchMode) throw new UsageError('json=1 prints one snapshot; use it without watch=1 (with wait=1 it prints the final one)');
+  if (opts.notify && !watchMode && !wait) throw new UsageError('notify=1 goes with watch=1 or wait=1');
   if (opts.workspace) checkId('workspace', opts.workspace);
   if (opts.session) checkId('session', opts.session);
   if (opts.repo && !(existsSync(opts.repo) && statSync(opts.repo).isDirectory())) throw new UsageError(`repo=${opts.repo}: no such folder`);
@@ -49,7 +52,7 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
     if (!found.length) throw new UsageError(`no session ${opts.session} in ${root}; make monitor lists them`);
     workspace = found[0];
   }
-  const monitor = new SessionMonitor({ root, workspace, session: opts.session, ...timing });
+  const monitor = new SessionMonitor({ root, workspace, session: opts.session, ...timing, windows: (sessions) => windowsOf(root, sessions, env) });
 
   if (log) {
     if (!existsSync(join(root, workspace as string, opts.session as string))) throw new UsageError(`no session ${workspace}/${opts.session} in ${root}; make monitor lists them`);
@@ -87,10 +90,15 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
     process.stdout.write(`${!tty && watchMode && why !== 'start' ? '\n' : ''}${text}\n`);
     drawnRows = rowsOf(text, process.stdout.columns || 80);
   };
+  const notifier = opts.notify ? await watchNotifier(root, opts.repo ? resolve(opts.repo) : process.cwd(), { platform: process.platform, env, terminal: writeControl }, env.DEBUG === '1' ? (v, backend) => process.stderr.write(`monitor: notify ${v.event.session} ${v.event.event}: ${backend ?? (v.sent ? '' : v.why)}\n`) : undefined) : null;
+  const notifying = (snap: Snapshot, why: string) => {
+    draw(snap, why);
+    void notifier?.observe(snap.sessions).catch((err: Error) => process.stderr.write(`monitor: notify: ${err.message}\n`));
+  };
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.on('SIGINT', stop).on('SIGTERM', stop);
-  const result = await follow(monitor, { wait, timeoutS, pollS, onSnapshot: draw, signal: abort.signal });
+  const result = await follow(monitor, { wait, timeoutS, pollS, onSnapshot: notifying, signal: abort.signal });
   if (!wait) return result.code === 130 ? 0 : result.code;
   const label = (s: Snapshot['sessions'][number]) => `${s.session_id} (${s.state})`;
   const running = result.snapshot.sessions.filter((s) => !allEnded([s])).map(label);

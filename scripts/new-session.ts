@@ -1,4 +1,4 @@
-// make new-session name=NAME component=C [kind= base= mode= profile= shared=1 agent= share=1 takeover=1 offline=1 json=1 repo=PATH]
+// make new-session name=NAME component=C [kind= base= mode= profile= shared=1 agent= share=1 takeover=1 offline=1 launch=1 prompt= after=A,B json=1 repo=PATH]
 import { runCommand } from './lib/cli/run.ts';
 import { paint } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
@@ -8,11 +8,20 @@ import { shellQuote } from './lib/core/shell.ts';
 import { createSession } from './lib/session/create.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { startFiller } from './lib/warm/spawn.ts';
+import { errorMessage, OperationError, UsageError } from './lib/core/errors.mjs';
+import { launchSession, requireTmux, type LaunchResult } from './lib/launch/launch.ts';
+import { launchedLines } from './lib/launch/render.ts';
+import { checkAfter, recordAfter } from './lib/plans/after.ts';
+import { ensureOrchestrator } from './lib/plans/start.ts';
 
 await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const json = opts.json;
   const shared = opts.shared;
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
+  if (opts.prompt !== undefined && !opts.launch) throw new UsageError('prompt= goes with launch=1 (or make launch name=NAME prompt=...)');
+  if (opts.after !== undefined && !opts.launch) throw new UsageError('after= launches the session when those complete: add launch=1');
+  if (opts.launch) await requireTmux(env);
+  const after = checkAfter(ctx, opts.name, opts.after);
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
@@ -21,9 +30,20 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   );
   const r = result.record;
   startFiller(ctx);
+  let launched: LaunchResult | null = null;
+  if (after.length) {
+    await recordAfter(ctx, r, after, opts.prompt ?? '');
+    process.stderr.write(`new-session: ${r.name} starts when ${after.join(', ')} completed; ${await ensureOrchestrator(ctx, ctx.config.workspace)}\n`);
+  } else if (opts.launch) {
+    try {
+      launched = await launchSession(ctx, { name: r.name, prompt: opts.prompt });
+    } catch (err) {
+      throw new OperationError(`session ${r.name} is ready, but its launch failed: ${errorMessage(err)}`);
+    }
+  }
   if (json) {
     const a = result.agent;
-    printJson({ ...r, agent: r.agent ?? null, agent_command: r.agent_command ?? null, agent_kind: a?.kind ?? null, agent_argv: a?.argv ?? null, agent_files: a?.files ?? [], guard_file: result.guardFile, env_file: result.envFile, env: result.env, warnings: result.warnings, share: result.share });
+    printJson({ ...r, agent: r.agent ?? null, agent_command: r.agent_command ?? null, agent_kind: a?.kind ?? null, agent_argv: a?.argv ?? null, agent_files: a?.files ?? [], guard_file: result.guardFile, env_file: result.envFile, env: result.env, warnings: result.warnings, share: result.share, ...(opts.launch ? { launch: launched } : {}) });
     return;
   }
   const where = r.path ?? `(branch only, no copy)`;
@@ -41,7 +61,7 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
     `  env file   ${result.envFile}`,
     '',
     `Load its environment:  ${load}`,
-    ...(result.agent ? [`Start the agent:       ${result.agent.command}   (in the ${r.path ? 'copy' : 'main checkout'})`] : []),
+    ...(launched ? ['', ...launchedLines(launched)] : result.agent ? [`Start the agent:       ${result.agent.command}   (in the ${r.path ? 'copy' : 'main checkout'})`, `  or in tmux:          make launch name=${r.name}`] : []),
     inCopy(`Report progress:       make track event=heartbeat progress=50 message='...'   (in the copy)`),
     inCopy(`When it is done:       make finish-session name=${r.name}   (make sync name=${r.name} brings it onto the base first)`),
   ];

@@ -11,7 +11,7 @@ import { makeRepo, tempDir } from '../helpers/repo.ts';
 
 const commands: readonly CommandSpec[] = COMMANDS;
 /** Scripts that are no command of the kit: export-schemas (run by hand with tsx), and the agents' hook (built alone by build.mjs). */
-const DEV_SCRIPTS = ['export-schemas', 'hook'];
+const DEV_SCRIPTS = ['export-schemas', 'hook', 'plan-runner'];
 
 /** bin/kit ARGS without blocking; its own exit code. */
 function kitAsync(cwd: string, argv: string[]): Promise<{ exit: number; stderr: string }> {

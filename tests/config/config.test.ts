@@ -27,7 +27,7 @@ describe('config', () => {
     ['colour: red\n', /unknown key 'colour'/],
     ['components: { server: { paths: [] } }\n', /components.server.paths: expected at least one path/],
     ['components: { "bad name": { paths: [a/] } }\n', /components/],
-    ['workspace: locks\n', /workspace: 'locks', 'archive' and 'tmp' are reserved/],
+    ['workspace: locks\n', /workspace: 'locks', 'archive', 'tmp' and 'plans' are reserved/],
     ['base: [1\n', /not valid YAML/],
     ['- a\n- b\n', /expected a mapping/],
   ])('rejects %j with a one-line error naming the key', (text, re) => {

@@ -69,3 +69,15 @@ export function makeJson<T = unknown>(cwd: string, target: string, vars: Record<
 export function asPrinted(canonical: string): string {
   return canonical.replace(/\bmake (?=(?:init|new-session|adopt|list-sessions|ports|end-session|track|monitor|demo|sync|sync-all|conflicts|finish-session|bench)(?![\w-]))/g, `${KIT_BIN} `);
 }
+
+/** bin/kit command args... without blocking (a model server in this process keeps answering), in exactly `env`. */
+export function kitIn(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(KIT_BIN, args, { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

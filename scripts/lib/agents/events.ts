@@ -1,7 +1,7 @@
 // What an agent's hook event says: (agent, event, payload) -> state, message, edited paths. Pure; built-ins only.
 import { isAbsolute, resolve } from 'node:path';
 
-export const AGENTS = ['claude', 'codex', 'gemini', 'opencode', 'aider'] as const;
+export const AGENTS = ['claude', 'codex', 'gemini', 'opencode', 'aider', 'custom'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 /** The states a hook writes (the tracker's `running` and `failed`, and the three of the agents). */
@@ -184,6 +184,14 @@ function aider(event: string, p: Json): Partial<AgentEvent> {
   return event === 'notification' || event === 'notifications' || event === 'notify' ? { state: 'waiting_input', message: trimMessage(str(p.message)) ?? 'waits for input' } : {};
 }
 
+/** The states a custom command (an `agents:` entry without a kind) reports through bin/parallel-hook: the event is the state. */
+export const CUSTOM_STATES = ['running', 'waiting_input', 'idle', 'failed', 'ended'] as const;
+
+function custom(event: string, p: Json): Partial<AgentEvent> {
+  const state = (CUSTOM_STATES as readonly string[]).includes(event) ? (event as AgentState) : undefined;
+  return { state, message: trimMessage(str(p.message)) };
+}
+
 /** The event name: from argv, else the payload's `hook_event_name` (Codex notify and OpenCode: `type`). */
 export function eventName(agent: AgentName, argvEvent: string | undefined, payload: Json): string {
   if (argvEvent) return argvEvent;
@@ -198,7 +206,7 @@ export function isAgent(name: string): name is AgentName {
 /** What the event says. The caller decides what it changes (subagents, order, the session's state). */
 export function interpret(agent: AgentName, event: string, payload: unknown): AgentEvent {
   const p = obj(payload);
-  const read = { claude, codex, gemini, opencode, aider }[agent](event, p);
+  const read = { claude, codex, gemini, opencode, aider, custom }[agent](event, p);
   const subagent = str(p.agent_id) !== undefined;
   const agentSession = str(p.session_id) ?? str(p.sessionID) ?? str(opencodeProps(p).sessionID);
   const out: AgentEvent = { agent, event, subagent, ...read };

@@ -167,23 +167,26 @@ function logProblem(root: string | null, where: Where | null, text: string): voi
   }
 }
 
-function parseArgs(argv: readonly string[]): { agent: string | undefined; event: string | undefined; dir: string | undefined; json: string | undefined } {
+function parseArgs(argv: readonly string[]): { agent: string | undefined; event: string | undefined; dir: string | undefined; json: string | undefined; message: string | undefined } {
   let dir: string | undefined;
   let json: string | undefined;
+  let message: string | undefined;
   const words: string[] = [];
   for (const a of argv) {
     if (a.startsWith('dir=')) dir = a.slice(4);
+    else if (a.startsWith('message=')) message = a.slice(8);
     else if (a.trimStart().startsWith('{')) json = a;
     else words.push(a);
   }
-  return { agent: words[0], event: words[1], dir, json };
+  return { agent: words[0], event: words[1], dir, json, message };
 }
 
 const SILENT: Reply = { stdout: '', code: 0 };
 
-/** The payload's text: from argv (Codex notify), else stdin; Aider gives none (its stdin may be the terminal). */
-async function inputText(agent: string, json: string | undefined, input: HookInput): Promise<string> {
+/** The payload's text: from argv (Codex notify), else stdin; Aider and a custom command give none (stdin may be the terminal). */
+async function inputText(agent: string, json: string | undefined, input: HookInput, message?: string): Promise<string> {
   if (json !== undefined) return json;
+  if (agent === 'custom') return JSON.stringify(message === undefined ? {} : { message });
   if (agent === 'aider' || input.stdin === null) return agent === 'aider' ? '{}' : '';
   if (typeof input.stdin !== 'number') return readStdin(input.stdin);
   return (await readFd(input.stdin)) ?? (input.stdinStream ? readStdin(input.stdinStream()) : '');
@@ -197,8 +200,8 @@ export async function runHook(input: HookInput): Promise<Reply> {
   try {
     // Problems before the payload is read go where the dir= or the environment points.
     ({ where, root } = findSession(args.dir, input.env, undefined));
-    if (!args.agent || !isAgent(args.agent)) throw new Error(`unknown agent ${JSON.stringify(args.agent ?? '')}: expected claude, codex, gemini, opencode or aider`);
-    const text = await inputText(args.agent, args.json, input);
+    if (!args.agent || !isAgent(args.agent)) throw new Error(`unknown agent ${JSON.stringify(args.agent ?? '')}: expected claude, codex, gemini, opencode, aider or custom`);
+    const text = await inputText(args.agent, args.json, input, args.message);
     if (!text.trim()) throw new Error(`${args.agent} ${args.event ?? ''}: empty input`);
     let payload: unknown;
     try {

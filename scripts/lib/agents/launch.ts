@@ -1,12 +1,12 @@
 // What every agent's set-up is made of: its input, its plan (files and launch command), the hook's words.
 import { join } from 'node:path';
 import { shellQuote } from '../core/shell.ts';
-import type { AgentKind } from '../config/config.ts';
+import type { LaunchKind } from '../config/config.ts';
 
 /** An agent as a session runs it: its name (a kind, or a name under the config's agents:), its kind, its program. */
 export interface AgentSpec {
   name: string;
-  kind: AgentKind;
+  kind: LaunchKind;
   command: string;
   args: string[];
 }
@@ -50,7 +50,7 @@ export interface AgentPlan {
 }
 
 /** The hook's command line as words (docs/agents.md). */
-export function hookArgv(kitDir: string, kind: AgentKind, stateDir: string, event?: string): string[] {
+export function hookArgv(kitDir: string, kind: LaunchKind, stateDir: string, event?: string): string[] {
   return ['node', join(kitDir, 'dist', 'hook.mjs'), kind, ...(event ? [event] : []), `dir=${stateDir}`];
 }
 

@@ -33,6 +33,7 @@ export function replyFor(agent: AgentName, event: string, verdict: Verdict): Rep
       out = { decision: verdict.decision, reason: R };
       break;
     case 'aider':
+    case 'custom':
       return SILENT;
   }
   return { stdout: `${JSON.stringify(out)}\n`, code: 0 };
@@ -57,6 +58,7 @@ export function contextReply(agent: AgentName, event: string, text: string): Rep
       out = { decision: 'warn', reason: text };
       break;
     case 'aider':
+    case 'custom':
       return SILENT;
   }
   return { stdout: `${JSON.stringify(out)}\n`, code: 0 };

@@ -11,6 +11,7 @@ import { codexSetup } from './codex.ts';
 import { geminiSetup } from './gemini.ts';
 import { opencodeSetup } from './opencode.ts';
 import { aiderSetup } from './aider.ts';
+import { customSetup } from './custom.ts';
 
 export { commandLine, hookArgv, type AgentPlan, type AgentSetupInput, type AgentSpec } from './launch.ts';
 
@@ -40,6 +41,8 @@ export async function planAgent(input: Omit<AgentSetupInput, 'hook'>): Promise<A
       return opencodeSetup(full);
     case 'aider':
       return aiderSetup(full);
+    case 'custom':
+      return customSetup(full);
   }
 }
 

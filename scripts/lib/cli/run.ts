@@ -7,7 +7,7 @@ import { KIT_DIR } from '../core/kit-dir.ts';
 import { isInside } from '../core/paths.ts';
 import { formFor, rewriteHints, withRepo, type CommandForm } from '../front/hints.ts';
 import { COMMANDS, findCommand, type Command, type CommandName } from './commands.mjs';
-import { folderChangedByMake, makeEnvironment, readOptions, type Options, type OptionsOf } from './options.ts';
+import { folderChangedByMake, makeEnvironment, makeVariables, readOptions, type Options, type OptionsOf } from './options.ts';
 import { decideColor, useColor } from './table.ts';
 import { guardOutput } from './terminal.ts';
 
@@ -70,6 +70,8 @@ export async function runCommand<const C extends CommandName | OptionsOf>(
   const spec: OptionsOf | undefined = typeof command === 'string' ? findCommand(command) : command;
   const label = typeof command === 'string' ? command : command.name;
   const env = { ...processEnv, ...makeEnvironment(processEnv.MAKEFLAGS) };
+  // The command's own key=value options, which make also exports: read once, inherited by no agent or setup command.
+  for (const [k] of makeVariables(processEnv.MAKEFLAGS ?? '')) if (/^[a-z][a-z0-9_]*$/.test(k) && env[k] !== undefined) delete env[k];
   for (const k of MAKE_VARIABLES) delete env[k];
   guardOutput();
   const color = useColor(process.stdout, env);

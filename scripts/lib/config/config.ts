@@ -37,15 +37,35 @@ export type GuardMode = (typeof GUARD_MODES)[number];
 /** agent=none on new-session: no agent even when the config names a default. */
 export const NO_AGENT = 'none';
 
+/** An `agents:` entry without a kind: its command runs through /bin/sh and reports through the kit's hook command. */
+export const CUSTOM_KIND = 'custom';
+export type LaunchKind = AgentKind | typeof CUSTOM_KIND;
+
 const agentEntrySchema = z
   .object({
-    kind: z.enum(AGENT_KINDS),
+    /** Without a kind, `command` is a shell command of the user's own (make launch runs it through /bin/sh in the copy). */
+    kind: z.enum(AGENT_KINDS).optional(),
     /** The program to run: the agent's binary or a wrapper (default: the kind's own name, from PATH). */
     command: z.string().min(1).optional(),
-    /** Words added after the kit's own arguments. */
+    /** Words added after the kit's own arguments (a custom command gets them as "$@"). */
     args: z.array(z.string()).default([]),
   })
+  .strict()
+  .refine((a) => a.kind !== undefined || a.command !== undefined, { message: `expected a kind (${AGENT_KINDS.join(', ')}) or a command` });
+
+/** notify: when a session needs the person, or ended (scripts/lib/notify/). */
+export const NOTIFY_EVENTS = ['waiting_input', 'failed', 'crashed', 'completed'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+const notifySchema = z
+  .object({
+    on: z.array(z.enum(NOTIFY_EVENTS)).default([...NOTIFY_EVENTS]),
+    command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).nullable().default(null),
+    dwell: z.number().min(0).default(5),
+    cooldown: z.number().min(0).default(60),
+  })
   .strict();
+export type NotifyConfig = z.infer<typeof notifySchema>;
+export const DEFAULT_NOTIFY: NotifyConfig = { on: [...NOTIFY_EVENTS], command: null, dwell: 5, cooldown: 60 };
 
 const portRange = z
   .string()
@@ -90,6 +110,7 @@ export const configFileSchema = z
     share: z.preprocess((v) => (v === false ? null : v), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected the name of a git remote, like origin').nullable()).default(null),
     share_interval: z.preprocess(toSeconds, z.number().int().min(1, 'expected at least 1 second')).default(30),
     share_stale: z.preprocess(toSeconds, z.number().int().min(1, 'expected at least 1 second')).default(30 * 60),
+    notify: notifySchema.default(DEFAULT_NOTIFY),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -99,7 +120,7 @@ export const configFileSchema = z
   });
 
 export interface AgentEntry {
-  kind: AgentKind;
+  kind: LaunchKind;
   command: string;
   args: string[];
 }
@@ -139,12 +160,14 @@ export interface Config {
   /** Seconds: a session is pushed at most once per interval; a machine silent for share_stale is stale. */
   shareIntervalS: number;
   shareStaleS: number;
+  /** Notifications: on which states, how (command), after how long (dwell), how often (cooldown). */
+  notify: NotifyConfig;
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let msg = issue.message;
-  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, sparse, disposable, setup, test, agent, agents, guard, pool, remote, remote_sessions, share, share_interval, share_stale`;
+  if (issue.code === 'unrecognized_keys') return `${file}: unknown key ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}; expected one of base, workspace, worktree_root, mode, ports, profiles, components, copy, sparse, disposable, setup, test, agent, agents, guard, pool, remote, remote_sessions, share, share_interval, share_stale, notify`;
   if (issue.code === 'invalid_value' && 'values' in issue) msg = `expected one of ${issue.values.join(', ')}`;
   return `${file}: ${key}: ${msg}`;
 }
@@ -188,7 +211,7 @@ export async function loadConfig(main: string): Promise<Config> {
     agent: data.agent,
     agents: Object.assign(
       Object.create(null) as Config['agents'],
-      Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind, command: a.command ?? a.kind, args: a.args }])),
+      Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind ?? CUSTOM_KIND, command: a.command ?? (a.kind as AgentKind), args: a.args }])),
     ),
     guard: data.guard,
     pool: data.pool,
@@ -197,5 +220,6 @@ export async function loadConfig(main: string): Promise<Config> {
     share: data.share,
     shareIntervalS: data.share_interval,
     shareStaleS: data.share_stale,
+    notify: data.notify,
   };
 }

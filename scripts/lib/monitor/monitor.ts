@@ -9,14 +9,14 @@ import { HEARTBEAT_TIMEOUT_S, LOG_FILE, RESERVED_WORKSPACES, SESSION_TIMEOUT_S, 
 import { locate } from '../tracker/locate.ts';
 import { processAlive } from '../tracker/proc.ts';
 
-export const MONITOR_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt'] as const;
+export const MONITOR_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt', 'blocked'] as const;
 export type MonitorState = (typeof MONITOR_STATES)[number];
 /**
  * States a session does not leave by itself: `wait=1` stops waiting for it. An agent waiting for the person
  * (waiting_input) or between turns (idle) is still open; `ended` (its session ended without an explicit
  * complete) is finished but not completed, so `wait=1` exits 1 for it.
  */
-export const ENDED_STATES: readonly MonitorState[] = ['completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt'];
+export const ENDED_STATES: readonly MonitorState[] = ['completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'corrupt', 'blocked'];
 
 export interface ClassifyOptions {
   /** No heartbeat for this long: stale (default 300 s). */
@@ -47,7 +47,25 @@ export interface SessionView {
   host: string | null;
   output_files: string[];
   metadata: Record<string, unknown>;
+  /** The agent the session runs: make launch's, else new-session's agent=, else the one whose hook reported; null for none. */
+  agent: string | null;
+  /** When the session entered its state (a derived one, crashed or stale: its last report); null when not known. */
+  state_since: string | null;
+  state_for_s: number | null;
+  /** Its tmux window when make launch started it (filled by the `windows` lookup of MonitorOptions); null otherwise. */
+  window: WindowRef | null;
 }
+
+/** What the monitor shows of a launched session's window (scripts/lib/launch/windows.ts gives more). */
+export interface WindowRef {
+  target: string;
+  dead: boolean;
+  exit_status: number | null;
+  focused: boolean;
+}
+
+/** Looks up the windows of many sessions at once: `<workspace>/<session>` -> window. */
+export type WindowLookup = (sessions: readonly { workspace: string; session: string }[]) => Map<string, WindowRef>;
 
 const HOST = hostname();
 const ageS = (iso: string | null, nowMs: number) => {
@@ -78,7 +96,31 @@ export function classify(s: Status, opts: ClassifyOptions = {}, alive: (pid: num
 }
 
 function blank(workspace: string, sessionId: string, state: MonitorState, reason: string | null): SessionView {
-  return { workspace, session_id: sessionId, state, reason, tracker_state: null, task_description: '', progress_pct: null, message: '', errors: 0, last_error: null, started_at: null, last_heartbeat: null, completed_at: null, heartbeat_age_s: null, pid: null, host: null, output_files: [], metadata: {} };
+  return { workspace, session_id: sessionId, state, reason, tracker_state: null, task_description: '', progress_pct: null, message: '', errors: 0, last_error: null, started_at: null, last_heartbeat: null, completed_at: null, heartbeat_age_s: null, pid: null, host: null, output_files: [], metadata: {}, agent: null, state_since: null, state_for_s: null, window: null };
+}
+
+const named = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+
+/** launch.json's agent, else session.json's, else the hook's (an agent started by hand that reports). */
+function agentOf(dir: string, s: Status | null): string | null {
+  for (const file of ['launch.json', 'session.json']) {
+    try {
+      const a = named((JSON.parse(readFileSync(join(dir, file), 'utf8')) as { agent?: unknown }).agent);
+      if (a) return a;
+    } catch {
+      /* absent or unreadable: the next one */
+    }
+  }
+  return named((s?.metadata.agent_hook as { agent?: unknown } | undefined)?.agent);
+}
+
+/** When the session entered `state`: status.json's state_since, or for older files the nearest time it has. */
+function sinceOf(s: Status, state: MonitorState): string | null {
+  if (state !== s.state) return s.last_heartbeat ?? s.started_at;
+  if (s.state_since) return s.state_since;
+  if (s.state === 'running') return s.started_at;
+  if (s.state === 'completed' || s.state === 'failed' || s.state === 'ended') return s.completed_at;
+  return s.state === 'created' ? null : s.last_heartbeat;
 }
 
 /** One session, classified; `null` for a folder that holds no session (neither status, record nor log). */
@@ -87,7 +129,7 @@ function inspectFolder(root: string, workspace: string, sessionId: string, opts:
   const r = readRecord(join(dir, STATUS_FILE), statusSchema);
   if (!r.ok) {
     if (!r.missing) return blank(workspace, sessionId, 'corrupt', r.error);
-    if (existsSync(join(dir, 'session.json'))) return { ...blank(workspace, sessionId, 'created', null), message: 'not reporting yet' };
+    if (existsSync(join(dir, 'session.json'))) return { ...blank(workspace, sessionId, 'created', null), message: 'not reporting yet', agent: agentOf(dir, null) };
     if (existsSync(join(dir, LOG_FILE))) return blank(workspace, sessionId, 'corrupt', `${join(dir, STATUS_FILE)} is missing`);
     return null;
   }
@@ -97,6 +139,7 @@ function inspectFolder(root: string, workspace: string, sessionId: string, opts:
   }
   const { state, reason } = classify(s, opts);
   const nowMs = (opts.now ?? Date.now)();
+  const since = sinceOf(s, state);
   return {
     workspace,
     session_id: sessionId,
@@ -116,6 +159,10 @@ function inspectFolder(root: string, workspace: string, sessionId: string, opts:
     host: s.host,
     output_files: s.output_files,
     metadata: s.metadata,
+    agent: agentOf(dir, s),
+    state_since: since,
+    state_for_s: ageS(since, nowMs),
+    window: null,
   };
 }
 
@@ -151,6 +198,8 @@ export interface MonitorOptions extends ClassifyOptions {
   workspace?: string;
   /** Only this session id. */
   session?: string;
+  /** Fills each session's `window` (make monitor passes launch/'s lookup; without it, none). */
+  windows?: WindowLookup;
 }
 
 export class SessionMonitor {
@@ -158,6 +207,7 @@ export class SessionMonitor {
   readonly workspace: string | null;
   readonly session: string | null;
   private readonly opts: ClassifyOptions;
+  private readonly windows: WindowLookup | null;
 
   constructor(opts: MonitorOptions = {}) {
     // The public API's default: the state folder the calling process belongs to.
@@ -165,6 +215,7 @@ export class SessionMonitor {
     this.workspace = opts.workspace ?? null;
     this.session = opts.session ?? null;
     this.opts = { heartbeatTimeoutS: opts.heartbeatTimeoutS, sessionTimeoutS: opts.sessionTimeoutS, now: opts.now };
+    this.windows = opts.windows ?? null;
   }
 
   workspaces(): string[] {
@@ -181,6 +232,10 @@ export class SessionMonitor {
         const v = inspectFolder(this.root, w, id, this.opts);
         if (v) out.push(v);
       }
+    }
+    if (this.windows && out.length) {
+      const found = this.windows(out.map((v) => ({ workspace: v.workspace, session: v.session_id })));
+      for (const v of out) v.window = found.get(`${v.workspace}/${v.session_id}`) ?? null;
     }
     return out;
   }

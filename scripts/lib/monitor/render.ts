@@ -1,6 +1,7 @@
 // The dashboard and the event log as plain text (colour only when asked for).
 import { paint, renderTable, visibleLength, type Color } from '../cli/table.ts';
 import { printable } from '../cli/terminal.ts';
+import { formatAge } from '../cli/output.ts';
 import type { SessionView, Snapshot } from './monitor.ts';
 import type { LogEvent } from '../store/schemas.ts';
 
@@ -16,6 +17,7 @@ const COLORS: Record<SessionView['state'], Color> = {
   timed_out: 'yellow',
   stale: 'yellow',
   corrupt: 'magenta',
+  blocked: 'yellow',
 };
 
 export const BAR_WIDTH = 20;
@@ -34,7 +36,7 @@ function timeOf(iso: string): string {
 }
 
 /** The order of the totals line; its words are the state names of `json=1` (its `totals` keys), but for waiting_input. */
-const TOTALS_ORDER = ['waiting_input', 'running', 'idle', 'completed', 'failed', 'ended', 'timed_out', 'stale', 'crashed', 'created', 'corrupt'] as const;
+const TOTALS_ORDER = ['waiting_input', 'running', 'idle', 'completed', 'failed', 'blocked', 'ended', 'timed_out', 'stale', 'crashed', 'created', 'corrupt'] as const;
 
 /** What the totals line and a row call a state: waiting_input is a person's job, so it says so. */
 export function stateLabel(state: SessionView['state']): string {
@@ -77,6 +79,12 @@ function detail(v: SessionView): string {
   return printable([taskText(v), extra && `(${extra})`].filter(Boolean).join(' '));
 }
 
+/** A launched session's tmux window: its target, and the agent's exit status once it has exited. */
+export function windowText(v: { window: SessionView['window'] }): string {
+  if (!v.window) return '-';
+  return v.window.dead ? `${v.window.target} (exited${v.window.exit_status === null ? '' : ` ${v.window.exit_status}`})` : v.window.target;
+}
+
 /** What an empty dashboard says (the canonical command; callers may render it for where the user is). */
 export const NO_SESSIONS_HINT = 'no sessions yet; start one with make new-session name=NAME component=C';
 
@@ -87,10 +95,18 @@ export function renderDashboard(snap: Snapshot, color = false): string {
   const name = (v: SessionView) => (snap.workspace ? v.session_id : `${v.workspace}/${v.session_id}`);
   const width = Math.max(0, ...snap.sessions.map((v) => name(v).length));
   const stateWidth = Math.max(...snap.sessions.map((v) => stateLabel(v.state).length), 7);
+  // How long in that state; the agent and the tmux window only when some session has them.
+  const cols = [
+    (v: SessionView) => formatAge(v.state_for_s),
+    ...(snap.sessions.some((v) => v.agent) ? [(v: SessionView) => v.agent ?? '-'] : []),
+    ...(snap.sessions.some((v) => v.window) ? [windowText] : []),
+  ];
+  const widths = cols.map((c) => Math.max(...snap.sessions.map((v) => visibleLength(c(v)))));
   for (const v of snap.sessions) {
     const label = paint(COLORS[v.state], stateLabel(v.state).padEnd(stateWidth), color);
     const state = v.state === 'waiting_input' ? paint('bold', label, color) : label;
-    lines.push(`  ${name(v).padEnd(width)}  ${state}  ${progressBar(v.progress_pct)} ${pctText(v.progress_pct)}  ${detail(v)}`.trimEnd());
+    const extra = cols.map((c, i) => printable(c(v)).padEnd(widths[i] ?? 0)).join('  ');
+    lines.push(`  ${name(v).padEnd(width)}  ${state}  ${extra}  ${progressBar(v.progress_pct)} ${pctText(v.progress_pct)}  ${detail(v)}`.trimEnd());
     // The row already says a failure's message; the line under it is for an error the row does not show.
     if (v.state === 'failed' && v.last_error && !failedWithLastError(v)) {
       lines.push(`  ${' '.repeat(width)}  ${paint('red', `last error at ${timeOf(v.last_error.at)}: ${v.last_error.message}`, color)}`);

@@ -291,7 +291,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   steps.push({
     title: 'activate the session record',
     run: async () => {
-      record = await updateSession(root, workspace, plan.name, (r) => ({ ...r, state: 'active', copied: copy?.copied() ?? [], creator: null, agent: plan.agent?.name ?? null, agent_command: (agent as SessionAgent | null)?.command ?? null }));
+      record = await updateSession(root, workspace, plan.name, (r) => ({ ...r, state: 'active', copied: copy?.copied() ?? [], creator: null, agent: plan.agent?.name ?? null, agent_command: (agent as SessionAgent | null)?.command ?? null, agent_argv: (agent as SessionAgent | null)?.argv ?? null }));
     },
   });
 

@@ -4,7 +4,7 @@ import type { Context } from '../config/context.ts';
 import { isUnchangedCopy } from './untracked-copies.ts';
 import { conflictMarks } from '../conflicts/radar.ts';
 import { pool } from '../core/pool.ts';
-import { inspectSession } from '../monitor/monitor.ts';
+import { inspectSession, type WindowRef } from '../monitor/monitor.ts';
 import { aheadBehind, branchExists, worktreeStatus, type WorktreeStatus } from '../git/repo.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { isInterrupted, readSessions } from '../store/sessions.ts';
@@ -35,6 +35,13 @@ export interface SessionRow {
   created: string | null;
   conflicts: string[];
   error: string | null;
+  /** The agent it runs (make launch's, else new-session's agent=); null for none. */
+  agent: string | null;
+  /** When it entered its tracker state, and how many seconds ago. */
+  state_since: string | null;
+  state_for_s: number | null;
+  /** Its tmux window when make launch started it (the command fills it: launch/windows.ts); null otherwise. */
+  window: WindowRef | null;
 }
 
 async function rowFor(ctx: Context, r: SessionRecord, status: Promise<WorktreeStatus> | null): Promise<SessionRow> {
@@ -61,6 +68,10 @@ async function rowFor(ctx: Context, r: SessionRecord, status: Promise<WorktreeSt
     created: r.created,
     conflicts: [],
     error: null,
+    agent: t.agent,
+    state_since: t.state_since,
+    state_for_s: t.state_for_s === null ? null : Math.round(t.state_for_s),
+    window: null,
   };
   try {
     if (r.path) {
@@ -121,7 +132,7 @@ export async function listSessions(ctx: Context, opts: ListOptions = {}): Promis
   ]);
   for (const row of rows) row.conflicts = marks.get(row.name) ?? [];
   for (const c of corrupt) {
-    rows.push({ name: c.name, kind: null, component: null, shared: false, branch: null, base: null, mode: null, port: null, state: 'corrupt', tracker_state: null, progress_pct: null, message: null, ahead: null, behind: null, uncommitted: null, last_heartbeat: null, heartbeat_age_s: null, path: null, created: null, conflicts: [], error: c.error });
+    rows.push({ name: c.name, kind: null, component: null, shared: false, branch: null, base: null, mode: null, port: null, state: 'corrupt', tracker_state: null, progress_pct: null, message: null, ahead: null, behind: null, uncommitted: null, last_heartbeat: null, heartbeat_age_s: null, path: null, created: null, conflicts: [], error: c.error, agent: null, state_since: null, state_for_s: null, window: null });
   }
   return rows.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,10 +1,10 @@
 // Names shared by the tracker (built-ins only, bundled into dist/track.mjs) and the zod schemas.
 
-/** The tracker's states, and the three an agent's hook writes: waiting_input, idle, ended (docs/agents.md). */
-export const TRACKER_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended'] as const;
+/** The tracker's states, the three an agent's hook writes (waiting_input, idle, ended: docs/agents.md), and a plan's blocked (never started: a dependency did not complete). */
+export const TRACKER_STATES = ['created', 'running', 'waiting_input', 'idle', 'completed', 'failed', 'ended', 'blocked'] as const;
 export type TrackerState = (typeof TRACKER_STATES)[number];
 
-export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish', 'agent', 'hook_error'] as const;
+export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish', 'agent', 'hook_error', 'launch', 'stop', 'blocked', 'answer'] as const;
 export type LogEventName = (typeof LOG_EVENTS)[number];
 
 /** Defaults of the monitor (and of the tracker's "is a live session running?" check), in seconds. */
@@ -12,7 +12,7 @@ export const HEARTBEAT_TIMEOUT_S = 5 * 60;
 export const SESSION_TIMEOUT_S = 4 * 60 * 60;
 
 /** Folders of the state root that are not workspaces. */
-export const RESERVED_WORKSPACES = ['locks', 'archive', 'tmp'] as const;
+export const RESERVED_WORKSPACES = ['locks', 'archive', 'tmp', 'plans'] as const;
 
 /** Names of sessions and workspaces: letters, digits, '-', '_', '.'; no leading '-' or '.', no '..', at most 64. */
 export const NAME_RE = /^(?![-.])(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._-]{1,64}$/;

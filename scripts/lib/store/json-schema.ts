@@ -1,12 +1,13 @@
 // The JSON Schema of the tracker's files, generated from the zod schemas (docs/schemas/ holds the committed copy).
 import { join } from 'node:path';
 import * as z from 'zod';
-import { logEventSchema, statusSchema, sessionRecordSchema } from './schemas.ts';
+import { launchRecordSchema, logEventSchema, statusSchema, sessionRecordSchema } from './schemas.ts';
 
 export const SCHEMA_DOCS: readonly { file: string; schema: z.ZodType; title: string }[] = [
   { file: 'status.schema.json', schema: statusSchema, title: 'status.json' },
   { file: 'log-event.schema.json', schema: logEventSchema, title: 'log.jsonl line' },
   { file: 'session.schema.json', schema: sessionRecordSchema, title: 'session.json' },
+  { file: 'launch.schema.json', schema: launchRecordSchema, title: 'launch.json' },
 ];
 
 function withTitle(schema: Record<string, unknown>, title: string): Record<string, unknown> {

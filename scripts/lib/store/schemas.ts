@@ -30,6 +30,7 @@ export const statusSchema = z
     pid: z.number().int().positive().nullable().describe('The worker process the tracker reports for'),
     host: z.string().nullable().describe('The host of that process: a pid is only checked on its own host'),
     agent_event_at: z.number().nonnegative().optional().describe("When the agent hook that last wrote the state started (ms since the epoch); an earlier hook changes nothing"),
+    state_since: iso.optional().describe('When the session entered its current state (absent in files written before the kit recorded it)'),
   })
   .describe('status.json: the live status of one tracked session');
 export type Status = z.infer<typeof statusSchema>;
@@ -81,6 +82,8 @@ export const sessionRecordSchema = z.object({
   agent_command: z.string().nullable().optional(),
   /** make adopt: the remote branch (<remote>/<branch>) the session's branch was made from and tracks. */
   adopted_from: z.string().nullable().optional(),
+  /** The same command as words (make launch runs them; records older than make launch have only agent_command). */
+  agent_argv: z.array(z.string()).nullable().optional(),
   ended_at: iso.nullable().optional(),
   outcome: z.enum(['COMPLETED', 'ABANDONED']).nullable().optional(),
   /** The process that is creating the session (state 'creating'), so that an interrupted creation can be told apart. */
@@ -91,3 +94,26 @@ export const sessionRecordSchema = z.object({
     .optional(),
 });
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
+
+/** launch.json: how make launch started the session's agent (scripts/lib/launch/), rewritten whole. */
+export const launchRecordSchema = z
+  .object({
+    version: z.literal(1),
+    session: z.string().min(1),
+    workspace: z.string().min(1),
+    /** A random id in the agent's environment (PARALLEL_LAUNCH_ID): make stop finds every process that kept it. */
+    launch_id: z.string().min(1),
+    agent: z.string().min(1).describe("The agent's name: a kind or a name under the config's agents:"),
+    kind: z.string().min(1),
+    argv: z.array(z.string()).describe('The words the window runs (without the environment)'),
+    cwd: z.string(),
+    prompt: z.boolean().describe('Whether a prompt was given'),
+    tmux: z.object({ socket: z.string().min(1), session: z.string().min(1), window_id: z.string().min(1), pane_id: z.string().min(1) }),
+    pid: z.number().int().positive().describe("The window's first process (the agent, or the shell running a custom command)"),
+    host: z.string(),
+    started_at: iso,
+    stopped_at: iso.nullable(),
+    stop: z.enum(['exited', 'graceful', 'terminated', 'killed']).nullable().describe('How make stop ended it: exited (already gone), graceful (its own exit), terminated (SIGTERM), killed (SIGKILL)'),
+  })
+  .describe('launch.json: the tmux window and processes of a launched agent');
+export type LaunchRecord = z.infer<typeof launchRecordSchema>;

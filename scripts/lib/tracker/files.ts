@@ -2,6 +2,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLine, writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
+import { isoWithOffset } from '../core/time.ts';
 import type { LogEvent, Status } from '../store/schemas.ts';
 import { LOG_FILE, MARKERS, STATUS_FILE, TRACKER_STATES } from '../store/constants.ts';
 
@@ -32,8 +33,15 @@ export function readStatusFile(dir: string): StatusRead {
   return { kind: 'ok', status: s as Status };
 }
 
-export function writeStatusFile(dir: string, status: Status): void {
-  writeJsonAtomic(join(dir, STATUS_FILE), status);
+/**
+ * Writes status.json whole; `state_since` is when the state last changed: kept while the state stays,
+ * `at` when it changes (the caller holds the session's lock, so the file read here is the one replaced).
+ */
+export function writeStatusFile(dir: string, status: Status, at: string = isoWithOffset()): void {
+  const prev = readStatusFile(dir);
+  const same = prev.kind === 'ok' && prev.status.state === status.state;
+  const since = same ? prev.status.state_since : at;
+  writeJsonAtomic(join(dir, STATUS_FILE), since === undefined ? status : { ...status, state_since: since });
 }
 
 export function appendEvent(dir: string, event: LogEvent): void {

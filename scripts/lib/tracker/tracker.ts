@@ -138,3 +138,20 @@ export function endSessionStatus(root: string, workspace: string, sessionId: str
   const dir = sessionDir(root, workspace, sessionId);
   withLockSync(lockFile(dir), () => write(dir, applyEnd(readStatusFile(dir), workspace, sessionId, outcome, isoWithOffset()), false));
 }
+
+/** A plan's session that will never start (a dependency did not complete): state `blocked`, a `blocked` event. Only from `created`. */
+export function blockSessionStatus(root: string, workspace: string, sessionId: string, reason: string): boolean {
+  const dir = sessionDir(root, workspace, sessionId);
+  return withLockSync(lockFile(dir), () => {
+    const prev = readStatusFile(dir);
+    if (prev.kind !== 'ok' || prev.status.state !== 'created') return false;
+    const at = isoWithOffset();
+    write(dir, { status: { ...prev.status, state: 'blocked', message: reason }, events: [{ at, event: 'blocked', session_id: sessionId, workspace, pid: null, message: reason }], marker: null }, false);
+    return true;
+  });
+}
+
+/** A headless agent's final answer (its stdout) in the session's log: an `answer` event, the status left as it is. */
+export function recordAnswer(root: string, workspace: string, sessionId: string, answer: string, exitCode: number | null): void {
+  appendEvent(sessionDir(root, workspace, sessionId), { at: isoWithOffset(), event: 'answer', session_id: sessionId, workspace, pid: null, message: answer, exit_code: exitCode } as LogEvent);
+}

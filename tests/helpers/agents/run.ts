@@ -393,16 +393,29 @@ export class TmuxAgent {
   readonly socket: string;
   pid = 0;
   private tmuxEnv: Record<string, string>;
+  private server: string[];
+  /** What send-keys and capture-pane aim at: the session `agent`, or the pane a kit launch opened. */
+  private target = 'agent';
   constructor(
     readonly home: AgentHome,
     private cwd: string,
   ) {
     this.socket = `kit-${process.pid}-${basename(home.root)}`;
+    this.server = ['-L', this.socket, '-f', '/dev/null'];
     this.tmuxEnv = { PATH: home.env.PATH!, HOME: home.home, TMUX_TMPDIR: home.tmp, TERM: 'xterm-256color', LANG: 'C.UTF-8' };
   }
 
+  /** The pane of a window `make launch` opened (its launch.json names the socket and the pane). */
+  static inPane(home: AgentHome, socketPath: string, paneId: string, pid: number): TmuxAgent {
+    const t = new TmuxAgent(home, home.root);
+    t.server = ['-S', socketPath];
+    t.target = paneId;
+    t.pid = pid;
+    return t;
+  }
+
   tmux(...args: string[]): string {
-    const r = spawnSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { env: this.tmuxEnv, encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync('tmux', [...this.server, ...args], { env: this.tmuxEnv, encoding: 'utf8', timeout: 10_000 });
     if (r.status !== 0) throw new Error(`tmux ${args[0]}: ${r.stderr}`);
     return r.stdout;
   }
@@ -415,7 +428,7 @@ export class TmuxAgent {
 
   screen(): string {
     try {
-      return this.tmux('capture-pane', '-p', '-t', 'agent');
+      return this.tmux('capture-pane', '-p', '-t', this.target);
     } catch {
       return '';
     }
@@ -423,15 +436,15 @@ export class TmuxAgent {
 
   /** Types text literally; Enter goes separately (text and Enter at once reads as a paste). */
   async type(text: string, enter = true): Promise<void> {
-    this.tmux('send-keys', '-t', 'agent', '-l', text);
+    this.tmux('send-keys', '-t', this.target, '-l', text);
     if (enter) {
       await sleep(300);
-      this.tmux('send-keys', '-t', 'agent', 'Enter');
+      this.tmux('send-keys', '-t', this.target, 'Enter');
     }
   }
 
   keys(...keys: string[]): void {
-    this.tmux('send-keys', '-t', 'agent', ...keys);
+    this.tmux('send-keys', '-t', this.target, ...keys);
   }
 
   /**
@@ -440,7 +453,7 @@ export class TmuxAgent {
    */
   async answer(question: RegExp, keys: string[], literal = false, tries = 4): Promise<void> {
     for (let i = 0; i < tries; i++) {
-      this.tmux('send-keys', '-t', 'agent', ...(literal ? ['-l'] : []), ...keys);
+      this.tmux('send-keys', '-t', this.target, ...(literal ? ['-l'] : []), ...keys);
       const end = Date.now() + 5_000;
       while (Date.now() < end) {
         await sleep(250);
