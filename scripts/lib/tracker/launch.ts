@@ -8,8 +8,8 @@ import { OPEN_STATES } from './apply.ts';
 import { appendEvent, clearMarkers, lockFile, readStatusFile, writeStatusFile } from './files.ts';
 
 export interface LaunchReport {
-  /** running (a prompt was given, or a custom command), idle (an agent waiting for its first prompt). */
-  state: 'running' | 'idle';
+  /** running (a prompt was given, or a custom command), idle (an agent waiting for its first prompt), waiting_input (a first-run question). */
+  state: 'running' | 'idle' | 'waiting_input';
   pid: number;
   host: string;
   message: string;
