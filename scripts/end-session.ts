@@ -3,7 +3,9 @@ import { runCommand } from './lib/cli/run.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
-import { UsageError } from './lib/core/errors.mjs';
+import { OperationError, UsageError } from './lib/core/errors.mjs';
+import { launchState } from './lib/launch/windows.ts';
+import { stopSession } from './lib/launch/stop.ts';
 import { endSession, type EndReport } from './lib/session/end.ts';
 import { endMergedSessions, type MergedReport } from './lib/session/merged.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
@@ -48,6 +50,12 @@ await runCommand('end-session', async (opts, { env, hint }) => {
     if (opts.json) return printJson(rep);
     process.stdout.write(`${hint(renderMerged(rep, `${ctx.main} (workspace ${ctx.config.workspace})`))}\n`);
     return;
+  }
+  // An agent make launch started works in the copy: ending the session under it would pull its folder away.
+  const running = await launchState(ctx.root, ctx.config.workspace, opts.name as string, env);
+  if (running && ((running.window && !running.window.dead) || running.pids.length)) {
+    if (!opts.force) throw new OperationError(`session ${opts.name}'s agent still runs${running.window ? ` in tmux window ${running.window.target}` : ` (pids ${running.pids.join(', ')})`}; make stop name=${opts.name} first (force=1 stops it too)`);
+    await stopSession(ctx, opts.name as string);
   }
   const rep = await endSession(ctx, opts.name as string, { force: opts.force });
   if (opts.json) return printJson(rep);

@@ -5,7 +5,7 @@
 // new-session launch=1; attach from a terminal; and the one-line refusals (unknown session, launching
 // twice, no agent, no tmux on PATH, stop or attach with nothing launched). Each test world has its own
 // HOME and tmux server (TMUX_TMPDIR); PARALLEL_TMUX_SOCKET picks a named server.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -50,6 +50,16 @@ function kitMake(w: World, target: string, vars: Record<string, string | number>
   const args = ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)];
   const r = spawnSync('make', args, { cwd: w.repo, env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/^make(\[\d+\])?: \*\*\* .*\n?/gm, ''), exit: r.status === 0 ? 0 : Number(/Error (\d+)$/m.exec(r.stderr)?.[1] ?? r.status) };
+}
+
+/** The same without blocking, for the refusals that can run side by side. */
+function kitMakeAsync(w: World, target: string, vars: Record<string, string | number>, env = w.env): Promise<{ exit: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('make', ['-s', '--no-print-directory', '-f', MAKEFILE, target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)], { cwd: w.repo, env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ exit: code === 0 ? 0 : Number(/Error (\d+)$/m.exec(stderr)?.[1] ?? code), stderr: stderr.replace(/^make(\[\d+\])?: \*\*\* .*\n?/gm, '') }));
+  });
 }
 
 function kitJson(w: World, target: string, vars: Record<string, string | number> = {}): any {
@@ -144,6 +154,11 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     oneLine(twice.stderr);
     expect(twice.stderr.trim()).toMatch(/^launch: session b2 already runs in tmux window repo-sessions-[0-9a-f]{6}:b2 \(pid \d+\); .*attach name=b2 shows it, .*stop name=b2 ends it$/);
     expect(launchOf(w, 'b2').launch_id).toBe(n.launch.launch_id);
+    // Ending the session under its running agent is refused; the agent and the copy stay.
+    const end = kitMake(w, 'end-session', { name: 'b2' });
+    expect(end.exit).toBe(1);
+    expect(end.stderr.trim()).toMatch(/^end-session: session b2's agent still runs in tmux window \S+:b2; .*stop name=b2 first \(force=1 stops it too\)$/);
+    expect(existsSync(n.path)).toBe(true);
     expect(kitJson(w, 'stop', { name: 'b2', timeout: 2 }).state).toBe('ended');
   });
 
@@ -166,7 +181,7 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     }
   });
 
-  test('one-line refusals: unknown session, no agent, no tmux on PATH, nothing launched', () => {
+  test('one-line refusals: unknown session, no agent, no tmux on PATH, nothing launched', async () => {
     const w = world();
     kitJson(w, 'new-session', { name: 'plain', component: 'docs', agent: 'none' });
     const cases: [string, Record<string, string>, number, RegExp, Record<string, string>?][] = [
@@ -187,8 +202,9 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     const noTmux = { ...w.env, PATH: bin };
     cases.push(['launch', { name: 'plain', agent: 'bot' }, 1, /^launch: tmux is not installed; install it \(apt-get install tmux, dnf install tmux, brew install tmux\) and try again$/, noTmux]);
     cases.push(['new-session', { name: 'p3', component: 'ui', agent: 'bot', launch: '1' }, 1, /^new-session: tmux is not installed/, noTmux]);
-    for (const [target, vars, exit, message, env] of cases) {
-      const r = kitMake(w, target, vars, env);
+    const results = await Promise.all(cases.map(([target, vars, , , env]) => kitMakeAsync(w, target, vars, env)));
+    for (const [i, [target, vars, exit, message]] of cases.entries()) {
+      const r = results[i]!;
       expect(r.exit, `${target} ${JSON.stringify(vars)}: ${r.stderr}`).toBe(exit);
       expect(r.stderr.trim().split("\n"), `${target} ${JSON.stringify(vars)}`).toHaveLength(1);
       expect(r.stderr.trim()).toMatch(message);

@@ -27,7 +27,7 @@ describe('agent states in the monitor', () => {
     const r = make(root, 'monitor', {}, env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[1]).toBe('total 4  needs input 2  running 1  idle 1');
-    expect(r.stdout).toMatch(/^ {2}w\/asks +needs input +\[#{2}-{18}\] +10% +hand-made: asks to use Write$/m);
+    expect(r.stdout).toMatch(/^ {2}w\/asks +needs input +\d+[smh] +\[#{2}-{18}\] +10% +hand-made: asks to use Write$/m);
     expect(r.stdout).toMatch(/^ {2}w\/between +idle /m);
     const j = makeJson<{ totals: Record<string, number>; sessions: { session_id: string; state: string }[] }>(root, 'monitor', {}, env);
     expect(j.data.totals).toMatchObject({ total: 4, waiting_input: 2, idle: 1, running: 1, ended: 0 });

@@ -31,7 +31,9 @@ const normalize = (out: string, root: string) =>
   out
     .replaceAll(root, '<root>')
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d|Z/g, '<time>')
-    .replace(/at \d\d:\d\d:\d\d/g, 'at <hh:mm:ss>');
+    .replace(/at \d\d:\d\d:\d\d/g, 'at <hh:mm:ss>')
+    // how long each session has been in its state (the column after the state)
+    .replace(/^( {2}\S+ +\S+ +)(?:\d+[smhd]|-) +(?=\[)/gm, '$1<for>  ');
 
 describe('make monitor', () => {
   it('draws a dashboard: totals by state name, one line per session with a 20-character bar, its task and last message, the poll time; no colour codes', () => {
@@ -45,12 +47,12 @@ describe('make monitor', () => {
         'total 5  running 2  completed 2  failed 1',
         '',
         // the task, and the last message when the worker said one; non-fatal errors counted
-        '  ci/nightly  running    [--------------------]   0%  nightly',
-        '  jobs/api    running    [########------------]  42%  build the api: compiling (2 errors)',
-        '  jobs/docs   completed  [####################] 100%  write docs: published',
-        '  jobs/lint   completed  [####################] 100%  lint the code',
+        '  ci/nightly  running    <for>  [--------------------]   0%  nightly',
+        '  jobs/api    running    <for>  [########------------]  42%  build the api: compiling (2 errors)',
+        '  jobs/docs   completed  <for>  [####################] 100%  write docs: published',
+        '  jobs/lint   completed  <for>  [####################] 100%  lint the code',
         // the failure's message once, on its row; the error before it counted there
-        '  jobs/ui     failed     [##########----------]  50%  rework ui: tests fail (1 earlier error)',
+        '  jobs/ui     failed     <for>  [##########----------]  50%  rework ui: tests fail (1 earlier error)',
         '',
         'Polled at <time>',
         '',
@@ -71,7 +73,7 @@ describe('make monitor', () => {
     expect(r.code, r.stderr).toBe(0);
     const totals = r.stdout.split('\n')[1] as string;
     expect(totals).toBe('total 3  stale 1  created 2');
-    expect(r.stdout).toMatch(/^ {2}w\/later +created +\[-{20}\] +0% +feature later \(ui\)$/m);
+    expect(r.stdout).toMatch(/^ {2}w\/later +created +- +\[-{20}\] +0% +feature later \(ui\)$/m);
     const j = makeJson<{ totals: Record<string, number> }>(root, 'monitor', {}, env);
     expect(j.data.totals).toEqual({ total: 3, created: 2, running: 0, waiting_input: 0, idle: 0, completed: 0, failed: 0, ended: 0, timed_out: 0, stale: 1, crashed: 0, corrupt: 0 });
     // every word of the totals line is a key of json=1's totals, with the same count
@@ -127,7 +129,7 @@ describe('make monitor', () => {
     const r = make(root, 'monitor', {}, env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^total 5  running 2  completed 1  failed 1  corrupt 1$/m);
-    expect(r.stdout).toMatch(/jobs\/docs +corrupt +\[-{20}\] +- +\(.*status.json is not valid JSON\)/);
+    expect(r.stdout).toMatch(/jobs\/docs +corrupt +- +\[-{20}\] +- +\(.*status.json is not valid JSON\)/);
     expect(r.stdout).toMatch(/jobs\/api +running/);
   });
 
@@ -157,7 +159,7 @@ describe('make monitor', () => {
     b.fail('broke');
     const failed = make(root, 'monitor', { wait: 1, timeout: 30 }, env);
     expect(failed.exit).toBe(1);
-    expect(failed.stdout).toMatch(/^ {2}w\/b +failed +\[-{20}\] +0% +again: broke$/m);
+    expect(failed.stdout).toMatch(/^ {2}w\/b +failed +\d+[smh] +\[-{20}\] +0% +again: broke$/m);
     expect(failed.stdout).not.toMatch(/last error/);
     expect(failed.stderr).toMatch(/not every session completed: b \(failed\)/);
   });
@@ -197,7 +199,7 @@ describe('make monitor watch=1', () => {
     const dashboards = out.split(/^Sessions in /m).filter(Boolean);
     expect(dashboards.length).toBeGreaterThanOrEqual(2);
     expect(dashboards[0]).toMatch(/w\/job +running/);
-    expect(dashboards.at(-1)).toMatch(/w\/job +completed +\[#{20}\] 100% +job: all good/);
+    expect(dashboards.at(-1)).toMatch(/w\/job +completed +\d+[smh] +\[#{20}\] 100% +job: all good/);
     expect(out).not.toContain('\u001b[');
   });
 });

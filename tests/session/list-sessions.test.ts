@@ -23,12 +23,12 @@ describe('make list-sessions', () => {
     expect(alpha).toMatchObject({ name: 'alpha', kind: 'feature', component: 'server', branch: 'feature/alpha', mode: 'worktree', state: 'active', tracker_state: 'created', ahead: 2, behind: 1, uncommitted: 0 });
     expect(beta).toMatchObject({ name: 'beta', kind: 'debug', branch: 'debug/beta', ahead: 0, behind: 1, uncommitted: 2 });
     expect(Object.keys(alpha as object).sort()).toEqual(
-      ['name', 'kind', 'component', 'shared', 'branch', 'base', 'mode', 'port', 'state', 'tracker_state', 'progress_pct', 'message', 'ahead', 'behind', 'uncommitted', 'last_heartbeat', 'heartbeat_age_s', 'path', 'created', 'conflicts', 'error'].sort(),
+      ['name', 'kind', 'component', 'shared', 'branch', 'base', 'mode', 'port', 'state', 'tracker_state', 'progress_pct', 'message', 'ahead', 'behind', 'uncommitted', 'last_heartbeat', 'heartbeat_age_s', 'path', 'created', 'conflicts', 'error', 'agent', 'state_since', 'state_for_s', 'window'].sort(),
     );
     const table = make(repo, 'list-sessions');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^NAME\s+KIND\s+COMPONENT\s+BRANCH/);
-    expect(table.stdout).toMatch(/alpha\s+feature\s+server\s+feature\/alpha\s+worktree\s+\d+\s+active\s+created\s+\+2\/-1\s+0/);
+    expect(table.stdout).toMatch(/alpha\s+feature\s+server\s+feature\/alpha\s+worktree\s+\d+\s+active\s+created\s+\d+[smh]\s+-\s+-\s+\+2\/-1\s+0/);
     expect(table.stdout).not.toMatch(/\u001b\[/);
   });
 

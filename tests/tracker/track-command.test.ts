@@ -79,7 +79,7 @@ describe('the track command', () => {
     const list = makeJson<{ name: string; tracker_state: string; progress_pct: number }[]>(repo, 'list-sessions');
     expect(list.data.find((r) => r.name === 'login')).toMatchObject({ tracker_state: 'crashed', progress_pct: 40 }); // the shell has exited
     const mon = make(repo, 'monitor', { workspace: 'sessions' });
-    expect(mon.stdout).toMatch(/login\s+crashed\s+\[########-{12}\]\s+40%\s+feature login \(ui\): form drafted/);
+    expect(mon.stdout).toMatch(/login\s+crashed\s+\S+\s+\[########-{12}\]\s+40%\s+feature login \(ui\): form drafted/);
   });
 
   it('finds the state folder of the main checkout from a plain git worktree, and PARALLEL_DIR overrides it', () => {

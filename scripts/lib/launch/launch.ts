@@ -16,6 +16,7 @@ import { findSession } from '../store/sessions.ts';
 import { recordLaunch, recordLaunchPid, recordStop } from '../tracker/launch.ts';
 import { processAlive } from '../tracker/proc.ts';
 import { agentFor } from './agent.ts';
+import { firstRunQuestion } from './first-run.ts';
 import { envArgv, envFlags, launchEnv, setNames, windowArgv } from './command.ts';
 import { INSTALL_TMUX, parsePanes, PANE_FORMAT, tmux, tmuxOk, tmuxServer, tmuxSessionName, tmuxVersion, type Pane, type TmuxServer } from './tmux.ts';
 import { launchState, writeLaunch, type WindowView } from './windows.ts';
@@ -116,11 +117,12 @@ export async function launchSession(ctx: Context, input: LaunchInput): Promise<L
       const extra = [...setNames(await tmuxOk(at, ['show-environment', '-g'], 'read its environment')), ...setNames((await tmux(at, ['show-environment', '-t', `=${tmuxSession}`])).stdout)];
       const stateDir = sessionDir(ctx.root, workspace, input.name);
       // The state first, then the agent: a hook that reports at once is never overwritten by the launch.
+      const question = firstRunQuestion(agent.kind, cwd, env);
       recordLaunch(stateDir, workspace, input.name, {
-        state: input.prompt || agent.kind === 'custom' || input.argv ? 'running' : 'idle',
+        state: question ? 'waiting_input' : input.prompt || agent.kind === 'custom' || input.argv ? 'running' : 'idle',
         pid: pane.pid,
         host: hostname(),
-        message: input.prompt ? `launched with a prompt in tmux window ${tmuxSession}:${input.name}` : `launched in tmux window ${tmuxSession}:${input.name}; waiting for its first prompt`,
+        message: question ?? (input.prompt ? `launched with a prompt in tmux window ${tmuxSession}:${input.name}` : `launched in tmux window ${tmuxSession}:${input.name}; waiting for its first prompt`),
         log: { agent: agent.name, window: `${tmuxSession}:${input.name}`, launch_id: launchId },
       });
       recorded = true;

@@ -126,9 +126,9 @@ export function recordAgentEvent(dir: string, workspace: string, sessionId: stri
     lockFile(dir),
     () => {
       const applied = applyAgentEvent(readStatusFile(dir), workspace, sessionId, r, { ...who, at: isoWithOffset() });
-      if (applied.status) writeStatusFile(dir, applied.status);
+      const written = applied.status ? writeStatusFile(dir, applied.status, applied.status.last_heartbeat ?? undefined) : null;
       for (const e of applied.events) appendEvent(dir, e);
-      return applied.status;
+      return written;
     },
     { timeoutMs: 2000 },
   );

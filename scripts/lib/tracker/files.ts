@@ -34,14 +34,16 @@ export function readStatusFile(dir: string): StatusRead {
 }
 
 /**
- * Writes status.json whole; `state_since` is when the state last changed: kept while the state stays,
+ * Writes status.json whole and returns what it wrote; `state_since` is when the state last changed: kept while the state stays,
  * `at` when it changes (the caller holds the session's lock, so the file read here is the one replaced).
  */
-export function writeStatusFile(dir: string, status: Status, at: string = isoWithOffset()): void {
+export function writeStatusFile(dir: string, status: Status, at: string = isoWithOffset()): Status {
   const prev = readStatusFile(dir);
   const same = prev.kind === 'ok' && prev.status.state === status.state;
   const since = same ? prev.status.state_since : at;
-  writeJsonAtomic(join(dir, STATUS_FILE), since === undefined ? status : { ...status, state_since: since });
+  const written = since === undefined ? status : { ...status, state_since: since };
+  writeJsonAtomic(join(dir, STATUS_FILE), written);
+  return written;
 }
 
 export function appendEvent(dir: string, event: LogEvent): void {

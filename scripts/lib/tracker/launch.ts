@@ -8,8 +8,8 @@ import { OPEN_STATES } from './apply.ts';
 import { appendEvent, clearMarkers, lockFile, readStatusFile, writeStatusFile } from './files.ts';
 
 export interface LaunchReport {
-  /** running (a prompt was given, or a custom command), idle (an agent waiting for its first prompt). */
-  state: 'running' | 'idle';
+  /** running (a prompt was given, or a custom command), idle (an agent waiting for its first prompt), waiting_input (a first-run question). */
+  state: 'running' | 'idle' | 'waiting_input';
   pid: number;
   host: string;
   message: string;
@@ -34,10 +34,10 @@ export function recordLaunch(dir: string, workspace: string, sessionId: string, 
     const base = prev.kind === 'ok' ? prev.status : fresh(workspace, sessionId);
     const { agent_hook: _dropped, ...metadata } = base.metadata;
     const status: Status = { ...base, state: r.state, message: r.message, errors: [], started_at: at, last_heartbeat: at, completed_at: null, output_files: [], progress_pct: 0, metadata, pid: r.pid, host: r.host };
-    writeStatusFile(dir, status, at);
+    const written = writeStatusFile(dir, status, at);
     clearMarkers(dir);
     appendEvent(dir, { at, event: 'launch', session_id: sessionId, workspace, pid: r.pid, host: r.host, message: r.message, state: r.state, ...(r.log ?? {}) } as LogEvent);
-    return status;
+    return written;
   });
 }
 
@@ -60,7 +60,7 @@ export function recordStop(dir: string, workspace: string, sessionId: string, r:
       const s = prev.status;
       const open = s.state === 'created' || (OPEN_STATES as readonly string[]).includes(s.state);
       status = open ? { ...s, state: 'ended', message: r.message, completed_at: at, last_heartbeat: at } : s;
-      if (open) writeStatusFile(dir, status, at);
+      if (open) status = writeStatusFile(dir, status, at);
     }
     appendEvent(dir, { at, event: 'stop', session_id: sessionId, workspace, pid: null, message: r.message, ...(status ? { state: status.state } : {}), ...(r.log ?? {}) } as LogEvent);
     return status;

@@ -104,18 +104,18 @@ export class SessionTracker {
         at: isoWithOffset(now),
         nowMs: now.getTime(),
       });
-      write(this.dir, applied, ev.event === 'start');
-      return applied.status;
+      return write(this.dir, applied, ev.event === 'start') ?? applied.status;
     });
   }
 }
 
 /** Status first (what readers look at), then the log, then the marker. */
-function write(dir: string, applied: Omit<Applied, 'status'> & { status: Status | null }, restart: boolean): void {
-  if (applied.status) writeStatusFile(dir, applied.status);
+function write(dir: string, applied: Omit<Applied, 'status'> & { status: Status | null }, restart: boolean): Status | null {
+  const written = applied.status ? writeStatusFile(dir, applied.status, applied.events[0]?.at) : null;
   if (restart) clearMarkers(dir);
   for (const e of applied.events) appendEvent(dir, e);
   if (applied.marker) writeMarker(dir, applied.marker, applied.events[applied.events.length - 1]?.at ?? isoWithOffset());
+  return written;
 }
 
 /** new-session's first status: state `created` (no worker yet) and a `created` event. */
