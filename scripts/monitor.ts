@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand } from './lib/cli/run.ts';
 import { printJson } from './lib/cli/output.ts';
-import { writeControl } from './lib/cli/terminal.ts';
+import { writeControl, writeNotice } from './lib/cli/terminal.ts';
 import { OperationError, UsageError } from './lib/core/errors.mjs';
 import { allEnded, SessionMonitor, type Snapshot } from './lib/monitor/monitor.ts';
 import { follow } from './lib/monitor/follow.ts';
@@ -90,7 +90,7 @@ await runCommand('monitor', async (opts, { color, env, hint }) => {
     process.stdout.write(`${!tty && watchMode && why !== 'start' ? '\n' : ''}${text}\n`);
     drawnRows = rowsOf(text, process.stdout.columns || 80);
   };
-  const notifier = opts.notify ? await watchNotifier(root, opts.repo ? resolve(opts.repo) : process.cwd(), { platform: process.platform, env, terminal: writeControl }, env.DEBUG === '1' ? (v, backend) => process.stderr.write(`monitor: notify ${v.event.session} ${v.event.event}: ${backend ?? (v.sent ? '' : v.why)}\n`) : undefined) : null;
+  const notifier = opts.notify ? await watchNotifier(root, opts.repo ? resolve(opts.repo) : process.cwd(), { platform: process.platform, env, terminal: writeNotice }, env.DEBUG === '1' ? (v, backend) => process.stderr.write(`monitor: notify ${v.event.session} ${v.event.event}: ${backend ?? (v.sent ? '' : v.why)}\n`) : undefined) : null;
   const notifying = (snap: Snapshot, why: string) => {
     draw(snap, why);
     void notifier?.observe(snap.sessions).catch((err: Error) => process.stderr.write(`monitor: notify: ${err.message}\n`));

@@ -2,7 +2,7 @@
 import { runCommand } from './lib/cli/run.ts';
 import { printJson } from './lib/cli/output.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
-import { printable, writeControl } from './lib/cli/terminal.ts';
+import { printable, writeNotice } from './lib/cli/terminal.ts';
 import { catchInterrupts } from './lib/cli/interrupt.ts';
 import { loadContext } from './lib/config/context.ts';
 import { OperationError, UsageError } from './lib/core/errors.mjs';
@@ -43,7 +43,7 @@ await runCommand('up', async (opts, { env, hint }) => {
 
   const abort = new AbortController();
   catchInterrupts(() => abort.abort());
-  const notifier = watcherNotifier(ctx.root, ctx.config.notify, { platform: process.platform, env, terminal: writeControl }, { onVerdict: (v, backend) => say(`notified: ${v.event.session} ${v.event.event}${backend ? ` (${backend})` : ` (not sent: ${v.sent ? '' : v.why})`}`) });
+  const notifier = watcherNotifier(ctx.root, ctx.config.notify, { platform: process.platform, env, terminal: writeNotice }, { onVerdict: (v, backend) => say(`notified: ${v.event.session} ${v.event.event}${backend ? ` (${backend})` : ` (not sent: ${v.sent ? '' : v.why})`}`) });
   const result = await orchestrate({
     root: ctx.root,
     workspace,

@@ -75,7 +75,7 @@ describe('make monitor', () => {
     expect(totals).toBe('total 3  stale 1  created 2');
     expect(r.stdout).toMatch(/^ {2}w\/later +created +- +\[-{20}\] +0% +feature later \(ui\)$/m);
     const j = makeJson<{ totals: Record<string, number> }>(root, 'monitor', {}, env);
-    expect(j.data.totals).toEqual({ total: 3, created: 2, running: 0, waiting_input: 0, idle: 0, completed: 0, failed: 0, ended: 0, timed_out: 0, stale: 1, crashed: 0, corrupt: 0 });
+    expect(j.data.totals).toEqual({ total: 3, created: 2, running: 0, waiting_input: 0, idle: 0, completed: 0, failed: 0, ended: 0, timed_out: 0, stale: 1, crashed: 0, corrupt: 0, blocked: 0 });
     // every word of the totals line is a key of json=1's totals, with the same count
     for (const [state, count] of totals.split(/ {2}/).map((p) => p.split(' '))) expect(j.data.totals[state as string], state).toBe(Number(count));
   });

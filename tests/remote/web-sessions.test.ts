@@ -15,7 +15,7 @@ type Adopted = SessionRecord & { adopted_from: string; agent_files: string[]; re
 const noCodex = () => ({ CODEX_HOME: tempDir('kit-codex-'), OPENCODE_CONFIG_DIR: '' });
 const names = (l: RemoteListing) => l.remote_branches.map((b) => b.branch);
 /** The local rows without what moves by itself (ages). */
-const steady = (rows: RemoteListing['sessions']) => rows.map(({ heartbeat_age_s: _a, ...r }) => r);
+const steady = (rows: RemoteListing['sessions']) => rows.map(({ heartbeat_age_s: _a, state_for_s: _f, ...r }) => r);
 
 describe('web sessions on the remote', () => {
   let repo: string;

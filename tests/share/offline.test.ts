@@ -13,7 +13,7 @@ import { kitJson, laptops, remoteBlob, remoteRefs, start, type Laptops } from '.
 beforeAll(() => ensureBuilt());
 
 const warnings = (r: MakeResult) => r.stderr.split('\n').filter((l) => /warning|note/.test(l));
-const strip = (rows: Record<string, unknown>[]) => rows.map(({ heartbeat_age_s: _, ...rest }) => rest);
+const strip = (rows: Record<string, unknown>[]) => rows.map(({ heartbeat_age_s: _, state_for_s: _f, ...rest }) => rest);
 
 describe('a remote that cannot be reached', () => {
   let m: Laptops;

@@ -38,3 +38,13 @@ export function guardOutput(): void {
 export function writeControl(sequence: string): void {
   (rawStdout ?? process.stdout.write.bind(process.stdout))(sequence);
 }
+
+/**
+ * A notification's escape (OSC 9 and a bell) for the person's terminal: on stdout when it is one, never
+ * into a pipe or a file (a CI log, `| tail`). Whether it was written.
+ */
+export function writeNotice(sequence: string): boolean {
+  if (!process.stdout.isTTY) return false;
+  writeControl(sequence);
+  return true;
+}

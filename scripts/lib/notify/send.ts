@@ -7,13 +7,14 @@ import { spawn } from 'node:child_process';
 import type { NotifyConfig } from '../config/config.ts';
 import type { NotifyEvent } from './decide.ts';
 
-export type Backend = 'command' | 'notify-send' | 'osascript' | 'terminal';
+/** Where it went; none: no backend worked and no terminal was there to take it. */
+export type Backend = 'command' | 'notify-send' | 'osascript' | 'terminal' | 'none';
 
 export interface SendOptions {
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
-  /** Writes raw bytes to the person's terminal (the watcher's own). */
-  terminal: (bytes: string) => void;
+  /** Writes raw bytes to the person's terminal (the watcher's own); false when there is none. */
+  terminal: (bytes: string) => boolean | void;
   timeoutMs?: number;
 }
 
@@ -53,6 +54,5 @@ export async function sendNotification(e: NotifyEvent, cfg: NotifyConfig, opts: 
   const body = bodyOf(e);
   if (opts.platform === 'darwin' && (await runProgram(['osascript', '-e', OSASCRIPT, title, body], null, opts))) return 'osascript';
   if (opts.platform !== 'darwin' && (opts.env.DISPLAY || opts.env.WAYLAND_DISPLAY) && (await runProgram(['notify-send', '--app-name=parallel-kit', title, body], null, opts))) return 'notify-send';
-  opts.terminal(`\x1b]9;${title}: ${body}\x07\x07`);
-  return 'terminal';
+  return opts.terminal(`\x1b]9;${title}: ${body}\x07\x07`) === false ? 'none' : 'terminal';
 }

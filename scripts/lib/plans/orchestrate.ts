@@ -144,6 +144,8 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
         });
         return { state: { ...s, sessions }, value: { ...s, sessions } };
       });
+      // What ended is told before what it lets start.
+      for (const o of d.outcomes) say(`${o.name}: ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`);
       for (const e of starting) {
         say(`${e.name}: starting${e.after.length ? ` (after ${e.after.join(', ')})` : ''}`);
         try {
@@ -156,7 +158,6 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
           await updatePlanState(root, workspace, (s) => ({ state: { ...s, sessions: s.sessions.map((x) => (x.name === e.name ? { ...x, outcome: 'failed' as const, reason } : x)) }, value: null }));
         }
       }
-      for (const o of d.outcomes) say(`${o.name}: ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`);
       for (const w of opts.watchers ?? []) await w.observe(viewList);
       if (d.done) return { code: d.code, state, busy: null };
       if (opts.signal?.aborted) return { code: 130, state, busy: null };
