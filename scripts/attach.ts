@@ -6,7 +6,7 @@ import { OperationError } from './lib/core/errors.mjs';
 import { attachCommand } from './lib/launch/attach.ts';
 
 await runCommand('attach', async (opts, { env }) => {
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   const c = await attachCommand(ctx, opts.name);
   // tmux takes the terminal: its own stdin, stdout and stderr.
   const r = spawnSync('tmux', c.args, { stdio: 'inherit', env: c.env });

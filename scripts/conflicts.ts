@@ -16,7 +16,7 @@ function baseCell(s: RadarSession): string {
 }
 
 await runCommand('conflicts', async (opts, { env, hint }) => {
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   const radarOpts = { mergeTree: parseMergeTreeMode(env.PARALLEL_MERGE_TREE, 'PARALLEL_MERGE_TREE') };
   const withRemote = opts.remote ? await remoteRadar(ctx, radarOpts) : null;
   const radar = withRemote ?? (await conflictRadar(ctx, undefined, radarOpts));

@@ -43,7 +43,7 @@ await runCommand('end-session', async (opts, { env, hint }) => {
   if (!opts.merged && !opts.name) throw new UsageError(`name= is required: ${USAGE}`);
   if (opts.merged && opts.force) throw new UsageError('merged=1 ends only sessions that lose nothing, so it takes no force=1; to throw one session away: make end-session name=NAME force=1');
   if (opts.dry && !opts.merged) throw new UsageError('dry=1 goes with merged=1: make end-session merged=1 dry=1');
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted, workspace: opts.workspace });
   catchInterrupts(() => process.stderr.write('end-session: interrupted; finishing the step under way...\n'));
   if (opts.merged) {
     const rep = await endMergedSessions(ctx, { dry: opts.dry });

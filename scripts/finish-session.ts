@@ -32,7 +32,7 @@ await runCommand('finish-session', async (opts, { env }) => {
   const pr = opts.pr;
   const merge = opts.merge;
   if (pr && merge) throw new UsageError('pr=1 and merge=1 do not go together: merge=1 merges the branch itself and ends the session; pick one');
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted, workspace: opts.workspace });
   catchInterrupts(() => process.stderr.write('finish-session: interrupted; finishing the step under way, then stopping...\n'));
   const rep = await finishSession(ctx, opts.name, { pr, merge, onStep: (t) => !json && process.stderr.write(`  ${t}...\n`) });
   if (json) printJson(rep);

@@ -42,7 +42,7 @@ function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
 const remoteCells = (b: RemoteBranchRow, hint: (t: string) => string) => [b.branch, formatAge(b.last_commit_age_s), b.author || '-', b.ahead === null ? '-' : `+${b.ahead}/-${b.behind ?? 0}`, b.conflicts.length ? paint('red', b.conflicts.join(',')) : '-', b.error ?? hint(`make adopt branch=${b.branch} component=C`)];
 
 await runCommand('list-sessions', async (opts, { env, hint }) => {
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   const listing = opts.remote ? await listWithRemote(ctx) : null;
   if (listing?.remote.warning) process.stderr.write(`list-sessions: warning: ${listing.remote.warning}\n`);
   const rows = listing ? listing.sessions : await listSessions(ctx);

@@ -17,7 +17,7 @@ import { ensureOrchestrator } from './lib/plans/start.ts';
 await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const json = opts.json;
   const shared = opts.shared;
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted, workspace: opts.workspace });
   if (opts.prompt !== undefined && !opts.launch) throw new UsageError('prompt= goes with launch=1 (or make launch name=NAME prompt=...)');
   if (opts.after !== undefined && !opts.launch) throw new UsageError('after= launches the session when those complete: add launch=1');
   if (opts.launch) await requireTmux(env);

@@ -8,7 +8,7 @@ import { stopSession } from './lib/launch/stop.ts';
 const HOW = { exited: 'had already exited', graceful: 'quit by itself', terminated: 'ended on SIGTERM', killed: 'was killed (SIGKILL)' } as const;
 
 await runCommand('stop', async (opts, { env }) => {
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   const r = await stopSession(ctx, opts.name, { timeoutS: opts.timeout });
   if (opts.json) return printJson(r);
   const pids = r.pids.length ? ` (pids ${r.pids.join(', ')}: none left)` : '';

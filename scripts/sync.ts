@@ -31,7 +31,7 @@ await runCommand('sync', async (opts, { env, hint }) => {
   if (!opts.name && !all) throw new UsageError('name= is required, e.g. make sync name=login-form (or make sync-all for every session)');
   if (opts.name && all) throw new UsageError(`all=1 (make sync-all) takes no name=; to sync one session: make sync name=${opts.name}`);
   const strategy = parseStrategy(opts.strategy);
-  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
+  const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted, workspace: opts.workspace });
   catchInterrupts(() => process.stderr.write('sync: interrupted; finishing the session under way and leaving the others as they are...\n'));
   const sum = await syncSessions(ctx, { name: opts.name, strategy, autostash: opts.autostash });
   if (opts.json) {

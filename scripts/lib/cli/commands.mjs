@@ -40,6 +40,7 @@ const JSON_OUT = /** @type {const} */ ({ name: 'json', kind: 'flag', help: 'prin
 const REPO = /** @type {const} */ ({ name: 'repo', kind: 'path', meta: 'PATH', help: 'the repository (default: the one make runs in)' });
 const DIR = /** @type {const} */ ({ name: 'dir', kind: 'path', meta: 'PATH', help: 'the state folder (default: PARALLEL_DIR, or <main checkout>/.parallel)' });
 const REMOTE = /** @type {const} */ ({ name: 'remote', kind: 'flag', help: "fetch the config's remote once and show its branches that match remote_sessions: (web sessions) too" });
+const WORKSPACE = /** @type {const} */ ({ name: 'workspace', kind: 'string', help: "the workspace (default: the config's workspace:); a plan's sessions are in the plan's" });
 const SESSION_NAME = /** @type {const} */ ({ name: 'name', kind: 'string', required: true, help: 'the session (make list-sessions shows them)' });
 const SHARE = /** @type {const} */ ({ name: 'share', kind: 'flag', help: "share on the config's remote (else origin) even without share: in the config" });
 const SYNC_OPTIONS = /** @type {const} */ ([
@@ -47,6 +48,7 @@ const SYNC_OPTIONS = /** @type {const} */ ([
   { name: 'autostash', kind: 'flag', help: 'stash uncommitted changes and put them back afterwards' },
   JSON_OUT,
   REPO,
+  WORKSPACE,
 ]);
 
 export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
@@ -85,6 +87,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'launch', kind: 'flag', help: 'then start its agent in its tmux window, as make launch does' },
         { name: 'prompt', kind: 'string', help: "with launch=1: the agent's first prompt" },
         { name: 'after', kind: 'string', meta: 'A,B', help: "sessions of the workspace this one waits for: the workspace's orchestrator starts it when they completed" },
+        WORKSPACE,
         JSON_OUT,
         REPO,
       ],
@@ -100,6 +103,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'prompt', kind: 'string', help: 'the first prompt, passed to the agent as an argument (a custom command: PARALLEL_PROMPT)' },
         JSON_OUT,
         REPO,
+        WORKSPACE,
       ],
     },
     {
@@ -107,21 +111,21 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       script: 'attach',
       help: "show a launched session's tmux window (switch-client inside tmux), or the workspace's tmux session",
       example: 'name=login-form',
-      options: [{ name: 'name', kind: 'string', meta: 'NAME', help: 'the session (default: the tmux session of the whole workspace)' }, REPO],
+      options: [{ name: 'name', kind: 'string', meta: 'NAME', help: 'the session (default: the tmux session of the whole workspace)' }, REPO, WORKSPACE],
     },
     {
       name: 'stop',
       script: 'stop',
       help: "end a launched session's agent: its own exit, then SIGTERM, then SIGKILL after the timeout; nothing of it left",
       example: 'name=login-form timeout=20',
-      options: [SESSION_NAME, { name: 'timeout', kind: 'int', min: 1, max: 3600, help: 'seconds before SIGKILL (default 10)' }, JSON_OUT, REPO],
+      options: [SESSION_NAME, { name: 'timeout', kind: 'int', min: 1, max: 3600, help: 'seconds before SIGKILL (default 10)' }, JSON_OUT, REPO, WORKSPACE],
     },
     {
       name: 'list-sessions',
       script: 'list-sessions',
       help: 'one row per session',
       example: 'json=1',
-      options: [JSON_OUT, REPO, { ...REMOTE, help: "fetch the config's remote once: its branches that match remote_sessions: (web sessions) and every machine's published sessions" }, SHARE],
+      options: [JSON_OUT, REPO, { ...REMOTE, help: "fetch the config's remote once: its branches that match remote_sessions: (web sessions) and every machine's published sessions" }, SHARE, WORKSPACE],
     },
     {
       name: 'ports',
@@ -142,6 +146,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'dry', kind: 'flag', help: 'with merged=1: say what it would end and skip, change nothing' },
         JSON_OUT,
         REPO,
+        WORKSPACE,
       ],
     },
     {
@@ -242,7 +247,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       script: 'conflicts',
       help: 'clashes between sessions, and with the base, before anyone merges',
       example: 'json=1',
-      options: [JSON_OUT, REPO, REMOTE],
+      options: [JSON_OUT, REPO, REMOTE, WORKSPACE],
     },
     {
       name: 'adopt',
@@ -271,6 +276,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'merge', kind: 'flag', help: 'fast-forward the base to the branch, push it, end the session' },
         JSON_OUT,
         REPO,
+        WORKSPACE,
       ],
     },
     {

@@ -4,6 +4,15 @@ import { resolve } from 'node:path';
 import { loadConfig, type Config } from './config.ts';
 import { locateRepo, type RepoLocation } from '../git/repo.ts';
 import { stateRoot } from '../store/paths.ts';
+import { describeName } from '../store/names.ts';
+import { RESERVED_WORKSPACES } from '../store/constants.ts';
+import { UsageError } from '../core/errors.mjs';
+
+function checkWorkspace(w: string): string {
+  const bad = describeName(w) ?? ((RESERVED_WORKSPACES as readonly string[]).includes(w) ? 'is reserved for the state folder' : null);
+  if (bad) throw new UsageError(`workspace=${JSON.stringify(w)} ${bad}`);
+  return w;
+}
 
 export interface Caller {
   /** The folder the command was called from; repo= is relative to it. */
@@ -12,6 +21,8 @@ export interface Caller {
   env: NodeJS.ProcessEnv;
   /** True once the user pressed Ctrl-C (or a SIGTERM came): stop at the next safe point. */
   interrupted?: () => boolean;
+  /** workspace= on the command line: that workspace's sessions (a plan's) instead of the config's. */
+  workspace?: string;
 }
 
 export interface Context {
@@ -28,7 +39,8 @@ export interface Context {
 /** Resolves repo= (default: the caller's folder) to its main checkout, config and state folder. */
 export async function loadContext(repo: string | undefined, caller: Caller): Promise<Context> {
   const loc = await locateRepo(repo ? resolve(caller.cwd, repo) : caller.cwd);
-  const config = await loadConfig(loc.main);
+  const loaded = await loadConfig(loc.main);
+  const config = caller.workspace === undefined ? loaded : { ...loaded, workspace: checkWorkspace(caller.workspace) };
   const root = stateRoot(loc.main, caller.env);
   return { loc, main: loc.main, config, root, cwd: caller.cwd, env: caller.env, interrupted: caller.interrupted ?? (() => false) };
 }
