@@ -22,6 +22,10 @@ export class Notifier {
     const o = this.opts;
     const looked = o.focused ? await o.focused(views) : new Set<string>();
     const verdicts = await observe(o.root, views, o.config, (o.now ?? Date.now)(), (v) => looked.has(keyOf(v)));
-    for (const v of verdicts) o.onVerdict?.(v, v.sent ? await sendNotification(v.event, o.config, o) : null);
+    for (const v of verdicts) {
+      // Sent whether or not anyone listens to the verdicts (`o.onVerdict?.(v, await ...)` would skip the send).
+      const backend = v.sent ? await sendNotification(v.event, o.config, o) : null;
+      o.onVerdict?.(v, backend);
+    }
   }
 }
