@@ -100,6 +100,11 @@ describe('web sessions on the remote', () => {
     const taken = make(repo, 'adopt', { branch: 'codex/ui-y', name: 'login', component: 'ui' });
     expect([taken.exit, taken.stderr.trim().split('\n').length]).toEqual([1, 1]);
     expect(taken.stderr).toContain("a session named 'login' already exists");
+    gitIn(repo, 'branch', 'codex/ui-y', 'main');
+    const local = make(repo, 'adopt', { branch: 'codex/ui-y', component: 'ui' });
+    expect([local.exit, local.stderr.trim().split('\n').length]).toEqual([1, 1]);
+    expect(local.stderr).toContain('a local branch codex/ui-y exists already');
+    gitIn(repo, 'branch', '-D', 'codex/ui-y');
     const other = make(repo, 'adopt', { branch: 'feature/not-web', component: 'ui' });
     expect(other.exit).toBe(2);
     expect(gitIn(repo, 'branch', '--list', 'codex/*', 'feature/not-web')).toBe('');

@@ -7,6 +7,7 @@ import { benchRadar50 } from './radar50.ts';
 import { benchListing } from './listing.ts';
 import { benchNewSession5k } from './new-session-5k.ts';
 import { benchSyncAll } from './sync-all.ts';
+import { benchRemoteFetch } from './remote-fetch.ts';
 
 export interface Measure {
   name: string;
@@ -19,6 +20,7 @@ export const MEASURES: readonly Measure[] = [
   { name: 'listing', run: benchListing },
   { name: 'new-session-5k', run: benchNewSession5k },
   { name: 'sync-all', run: benchSyncAll },
+  { name: 'list-sessions-remote', run: benchRemoteFetch },
 ];
 
 export { sampleRepo, GIT_ID, MAKEFILE, type BenchRun } from './sample.ts';
