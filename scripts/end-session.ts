@@ -45,16 +45,21 @@ await runCommand('end-session', async (opts, { env, hint }) => {
   if (opts.dry && !opts.merged) throw new UsageError('dry=1 goes with merged=1: make end-session merged=1 dry=1');
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted, workspace: opts.workspace });
   catchInterrupts(() => process.stderr.write('end-session: interrupted; finishing the step under way...\n'));
+  // An agent make launch started works in the copy: ending the session under it would pull its folder away.
+  const busy = async (name: string): Promise<string | null> => {
+    const running = await launchState(ctx.root, ctx.config.workspace, name, env);
+    if (!running || !((running.window && !running.window.dead) || running.pids.length)) return null;
+    return `its agent still runs${running.window ? ` in tmux window ${running.window.target}` : ` (pids ${running.pids.join(', ')})`}; make stop name=${name} first`;
+  };
   if (opts.merged) {
-    const rep = await endMergedSessions(ctx, { dry: opts.dry });
+    const rep = await endMergedSessions(ctx, { dry: opts.dry, busy });
     if (opts.json) return printJson(rep);
     process.stdout.write(`${hint(renderMerged(rep, `${ctx.main} (workspace ${ctx.config.workspace})`))}\n`);
     return;
   }
-  // An agent make launch started works in the copy: ending the session under it would pull its folder away.
-  const running = await launchState(ctx.root, ctx.config.workspace, opts.name as string, env);
-  if (running && ((running.window && !running.window.dead) || running.pids.length)) {
-    if (!opts.force) throw new OperationError(`session ${opts.name}'s agent still runs${running.window ? ` in tmux window ${running.window.target}` : ` (pids ${running.pids.join(', ')})`}; make stop name=${opts.name} first (force=1 stops it too)`);
+  const why = await busy(opts.name as string);
+  if (why) {
+    if (!opts.force) throw new OperationError(`session ${opts.name}'s ${why.replace(/^its /, '')} (force=1 stops it too)`);
     await stopSession(ctx, opts.name as string);
   }
   const rep = await endSession(ctx, opts.name as string, { force: opts.force });

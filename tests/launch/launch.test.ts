@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hasTmux, waitFor } from '../helpers/agents/run.ts';
 import { MAKEFILE } from '../helpers/make.ts';
-import { DEFAULT_CONFIG, makeRepo, tempDir } from '../helpers/repo.ts';
+import { DEFAULT_CONFIG, commitFiles, gitIn, makeRepo, tempDir } from '../helpers/repo.ts';
 import { ensureBuilt } from '../helpers/tracker.ts';
 
 const BOT = [
@@ -158,6 +158,13 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     const end = kitMake(w, 'end-session', { name: 'b2' });
     expect(end.exit).toBe(1);
     expect(end.stderr.trim()).toMatch(/^end-session: session b2's agent still runs in tmux window \S+:b2; .*stop name=b2 first \(force=1 stops it too\)$/);
+    expect(existsSync(n.path)).toBe(true);
+    // merged=1 too: b2's branch merged into main, but its agent still runs there: skipped, nothing removed.
+    commitFiles(n.path, { 'server/done.txt': 'done\n' }, 'b2 work');
+    gitIn(w.repo, 'merge', '-q', '--no-ff', '-m', 'merge b2', n.branch);
+    const merged = kitJson(w, 'end-session', { merged: 1 });
+    expect(merged.ended).toEqual([]);
+    expect(merged.skipped.filter((x: { name: string }) => x.name === 'b2')).toEqual([{ name: 'b2', why: expect.stringMatching(/^its agent still runs in tmux window \S+:b2; .*stop name=b2 first$/) }]);
     expect(existsSync(n.path)).toBe(true);
     expect(kitJson(w, 'stop', { name: 'b2', timeout: 2 }).state).toBe('ended');
   });

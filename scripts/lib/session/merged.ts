@@ -62,7 +62,8 @@ async function endIfMerged(ctx: Context, name: string, dry: boolean): Promise<Me
  * own rules (uncommitted files, commits not in the base or pushed, ignored files too big to keep, a
  * copy moved or unreadable); one at a time, since each removes a worktree. `dry` changes nothing.
  */
-export async function endMergedSessions(ctx: Context, opts: { dry: boolean }): Promise<MergedReport> {
+/** `busy`: why a session cannot be ended now though merged (an agent make launch started still runs in it), or null. */
+export async function endMergedSessions(ctx: Context, opts: { dry: boolean; busy?: (name: string) => Promise<string | null> }): Promise<MergedReport> {
   const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
   const report: MergedReport = { ended: [], skipped: corrupt.map((c) => ({ name: c.name, why: `corrupt record: ${c.error}` })), dry: opts.dry };
   for (const r of [...records].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -70,7 +71,7 @@ export async function endMergedSessions(ctx: Context, opts: { dry: boolean }): P
       report.skipped.push({ name: r.name, why: 'interrupted before its turn' });
       continue;
     }
-    const early = notNow(ctx, r);
+    const early = notNow(ctx, r) ?? (r.state === 'active' && opts.busy ? await opts.busy(r.name) : null);
     // A session being created holds its lock: say so instead of waiting for it.
     const out = early ? { skipped: early } : await withSessionLock(ctx.root, ctx.config.workspace, r.name, () => endIfMerged(ctx, r.name, opts.dry)).catch((err: unknown) => ({ skipped: errorMessage(err) }));
     if ('skipped' in out) report.skipped.push({ name: r.name, why: out.skipped });
