@@ -50,6 +50,22 @@ describe('the commit-time backstop (agent-setup agent=git)', () => {
     expect(existsSync(join(repo, '.git', 'parallel-kit'))).toBe(false);
   });
 
+  it('a clone session gets the backstop in its own hooks when the main checkout has it', () => {
+    const repo = makeRepo();
+    expect(make(repo, 'agent-setup', { agent: 'git', apply: 1 }).code).toBe(0);
+    const ui = newSession(repo, 'ui-clone', { component: 'ui', shared: 0, mode: 'clone' });
+    newSession(repo, 'server-work', { component: 'server', shared: 0 });
+    const copy = ui.path as string;
+    expect(readFileSync(join(copy, '.git', 'hooks', 'pre-commit'), 'utf8')).toContain('parallel-kit: the commit-time backstop');
+    const other = commit(copy, 'server/app.py');
+    expect(other.code, other.stderr).not.toBe(0);
+    expect(other.stderr).toContain('server/app.py is in component server, which session server-work claims');
+    expect(commit(copy, 'ui/app.js').code).toBe(0);
+    // Without the backstop in the main checkout, a clone gets none.
+    const plain = newSession(makeRepo(), 'c2', { component: 'ui', mode: 'clone' });
+    expect(existsSync(join(plain.path as string, '.git', 'hooks', 'pre-commit'))).toBe(false);
+  });
+
   it('a repository without a pre-commit of its own: removal deletes the hook again', () => {
     const repo = makeRepo();
     const hooks = join(repo, '.git', 'hooks');

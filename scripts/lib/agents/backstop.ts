@@ -58,6 +58,29 @@ async function hooksDirOf(repo: string, commonDir: string): Promise<string> {
   return set;
 }
 
+/** Whether the backstop is in `repo`'s hooks folder (make agent-setup agent=git apply=1 ran there). */
+export async function backstopInstalled(repo: string, commonDir: string): Promise<boolean> {
+  try {
+    const hook = join(await hooksDirOf(repo, commonDir), 'pre-commit');
+    return existsSync(hook) && readFileSync(hook, 'utf8').includes(MARK_LINE);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A clone session's copy has hooks of its own (a worktree shares the main checkout's): the backstop goes in
+ * there too when the main checkout has it, chaining whatever pre-commit the clone got (a template's). The
+ * clone is the session's, and goes with it.
+ */
+export async function backstopInClone(main: string, clone: string, kitDir: string): Promise<boolean> {
+  const common = await gitRaw(main, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
+  if (common.code !== 0 || !(await backstopInstalled(main, common.stdout.trim()))) return false;
+  const plan = await planBackstop(clone, join(clone, '.git'), kitDir, false);
+  plan.apply();
+  return true;
+}
+
 /** What installing (or, with remove, taking out) the backstop changes in `repo`'s hooks folder. */
 export async function planBackstop(repo: string, commonDir: string, kitDir: string, remove: boolean): Promise<BackstopPlan> {
   const hooksDir = await hooksDirOf(repo, commonDir);

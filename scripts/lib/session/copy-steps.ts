@@ -11,6 +11,8 @@ import type { Step } from '../core/steps.ts';
 import { addWorktree, ensureExcluded, excludeFile, makeClone, removeWorktree } from '../git/worktrees.ts';
 import { SESSION_ENV_FILE } from '../store/paths.ts';
 import { takePoolCopy } from '../warm/take.ts';
+import { backstopInClone } from '../agents/backstop.ts';
+import { KIT_DIR } from '../core/kit-dir.ts';
 import type { Plan } from './create.ts';
 import { copyInto, copyPatterns, resolveCopies } from './untracked-copies.ts';
 import { addSparseWorktree, removeSparseWorktree, sparseSpecFor } from './sparse.ts';
@@ -49,7 +51,10 @@ export function copySteps(ctx: Context, plan: Plan, path: string, branchSha: () 
     say(plan.mode === 'clone' ? `cloning into ${path}` : `checking out ${plan.branch} in ${path}`);
     try {
       // An adopted branch is in the main checkout already: the clone's branch tracks it there.
-      if (plan.mode === 'clone') await makeClone(main, path, plan.branch, plan.from ? plan.branch : plan.base);
+      if (plan.mode === 'clone') {
+        await makeClone(main, path, plan.branch, plan.from ? plan.branch : plan.base);
+        await backstopInClone(main, path, KIT_DIR);
+      }
       else if (plan.mode === 'sparse') await addSparseWorktree(ctx, path, plan.branch, await sparseSpecFor(ctx, plan.component, branchSha()));
       else if (!(await fromPool(ctx, plan, path, branchSha(), warnings))) await addWorktree(main, path, plan.branch);
       // A worktree's info/exclude is the main checkout's: no git call needed to find it.
