@@ -108,6 +108,17 @@ describe('make doctor', () => {
     rmSync(settings);
   });
 
+  it("a custom agents: command: its hook is PARALLEL_HOOK, and the synthetic waiting_input goes through it", () => {
+    const custom = makeRepo({ config: 'base: main\nworkspace: sessions\nworktree_root: ../{repo}-sessions\ncomponents:\n  ui: { paths: [ui/] }\nagents:\n  bot: { command: "sleep 1" }\n' });
+    expect(makeJson(custom, 'new-session', { name: 'b', component: 'ui', agent: 'bot' }).code).toBe(0);
+    const r = makeJson<DoctorSession[]>(custom, 'doctor', { name: 'b' }, env());
+    expect(r.exit, r.stderr).toBe(0);
+    const s = r.data[0] as DoctorSession;
+    expect(s).toMatchObject({ agent: 'bot', kind: 'custom', ok: true });
+    expect(check(s, 'hooks')?.detail).toContain('PARALLEL_HOOK');
+    expect(s.event).toMatchObject({ event: 'waiting_input', before: 'created', after: 'waiting_input', changed: true, error: null });
+  });
+
   it('name= one session; an unknown one is a usage error; the table', () => {
     expect(makeJson<DoctorSession[]>(repo, 'doctor', { name: 's-claude' }, env()).data.map((s) => s.name)).toEqual(['s-claude']);
     const bad = make(repo, 'doctor', { name: 'nope' }, env());

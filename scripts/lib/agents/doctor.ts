@@ -12,6 +12,7 @@ import { gitRaw } from '../git/repo.ts';
 import { readSessions } from '../store/sessions.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { CLAUDE_SETTINGS_FILE } from './claude.ts';
+import { customHook } from './custom.ts';
 import { CLAUDE_SETTINGS } from './install-claude.ts';
 import { commandLine, hookArgv } from './launch.ts';
 import { GEMINI_SETTINGS } from './gemini.ts';
@@ -79,6 +80,8 @@ const SYNTHETIC: Record<string, { event: string; payload: (cwd: string) => Recor
   gemini: { event: 'Notification', payload: (cwd) => ({ hook_event_name: 'Notification', notification_type: 'ToolPermission', message: 'make doctor: a synthetic event', cwd, session_id: 'doctor' }) },
   opencode: { event: 'permission.asked', payload: (cwd) => ({ type: 'permission.asked', properties: { title: 'make doctor: a synthetic event', sessionID: 'doctor' }, cwd }) },
   aider: { event: 'notification', payload: () => ({}) },
+  // A custom command reports through bin/parallel-hook, whose event is the state itself.
+  custom: { event: 'waiting_input', payload: () => ({ message: 'make doctor: a synthetic event' }) },
 };
 
 const stateOf = (dir: string): string | null => {
@@ -178,6 +181,8 @@ function hooksOf(kind: string, r: SessionRecord, stateDir: string, env: NodeJS.P
       const kit = files.find((f) => (readOr(join(dir, f)) ?? '').includes(hook));
       return kit ? { what, ok: true, detail: `${join(dir, kit)} forwards to ${hook}` } : { what, ok: false, detail: `no plugin in ${dir} runs ${hook}` };
     }
+    case 'custom':
+      return { what, ok: true, detail: `a custom command: it reports through PARALLEL_HOOK (${customHook(KIT_DIR)}), given in its launch command` };
     default:
       return { what, ok: true, detail: "aider: its --notifications-command in the launch command (it has no tool hooks)" };
   }
@@ -215,15 +220,17 @@ export async function doctor(ctx: Context, opts: { name?: string; env: NodeJS.Pr
     const checks: DoctorCheck[] = [hookBuilt];
     if (!r.agent) checks.push({ what: 'agent', ok: true, detail: 'none (new-session agent=none): nothing to check' });
     else if (!spec) checks.push({ what: 'agent', ok: false, detail: problem ?? `${r.agent}: not an agent the config knows` });
-    const binaryPath = spec ? onPath(spec.command, opts.env) : null;
+    // A custom agent's command is shell text that /bin/sh runs in the copy: the program to find is the shell.
+    const binary = spec ? (spec.kind === 'custom' ? '/bin/sh' : spec.command) : null;
+    const binaryPath = binary ? onPath(binary, opts.env) : null;
     if (spec) {
-      checks.push(binaryPath ? { what: 'binary', ok: true, detail: binaryPath } : { what: 'binary', ok: false, detail: `${spec.command} is not on PATH (${opts.env.PATH ?? ''}): the kit cannot see it, so it cannot start it` });
+      checks.push(binaryPath ? { what: 'binary', ok: true, detail: binaryPath } : { what: 'binary', ok: false, detail: `${binary} is not on PATH (${opts.env.PATH ?? ''}): the kit cannot see it, so it cannot start it` });
       checks.push(hooksOf(spec.kind, r, stateDir, opts.env));
     }
     checks.push(git);
     const event = spec && hookBuilt.ok && existsSync(stateDir) ? fireSynthetic(spec.kind, stateDir, ctx.config.workspace, r.name, r.path ?? ctx.main, opts.env) : null;
     if (event && !event.changed && !event.error) event.error = 'the state did not change';
-    out.push({ name: r.name, agent: r.agent ?? null, kind: spec?.kind ?? null, binary: spec?.command ?? null, binary_path: binaryPath, checks, event, ok: checks.every((c) => c.ok) && (!event || event.changed) });
+    out.push({ name: r.name, agent: r.agent ?? null, kind: spec?.kind ?? null, binary, binary_path: binaryPath, checks, event, ok: checks.every((c) => c.ok) && (!event || event.changed) });
   }
   return out;
 }
