@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyAgentEvent, recordAgentEvent, type AgentReport } from '../../scripts/lib/tracker/agent.ts';
-import { SessionTracker } from '../../scripts/lib/tracker/tracker.ts';
+import { SessionTracker, blockSessionStatus } from '../../scripts/lib/tracker/tracker.ts';
 import { tempDir } from '../helpers/repo.ts';
 import { readLog, readStatus, sleeper, writeStatus } from '../helpers/tracker.ts';
 import { hostname } from 'node:os';
@@ -47,6 +47,18 @@ describe('the tracker and the agent states', () => {
     recordAgentEvent(dir, 'w', 'a', report('running'), who(2));
     expect(readStatus(root, 'w', 'a').state).toBe('failed');
     expect(readLog(root, 'w', 'a').at(-1)).toMatchObject({ event: 'agent', ignored: 'failed' });
+  });
+
+  it("a plan's blocked session stays blocked: a heartbeat is refused, an agent's event ignored; event=start runs it anyway", () => {
+    const root = tempDir();
+    const dir = join(root, 'w', 'b');
+    writeStatus(root, 'w', 'b', { state: 'created' });
+    expect(blockSessionStatus(root, 'w', 'b', 'blocked: api failed')).toBe(true);
+    expect(() => new SessionTracker({ root, workspace: 'w', sessionId: 'b' }).heartbeat()).toThrow(/is blocked \(blocked: api failed\); send event=start/);
+    recordAgentEvent(dir, 'w', 'b', report('running'), who(1));
+    expect(readStatus(root, 'w', 'b').state).toBe('blocked');
+    expect(readLog(root, 'w', 'b').at(-1)).toMatchObject({ event: 'agent', ignored: 'blocked' });
+    expect(new SessionTracker({ root, workspace: 'w', sessionId: 'b' }).start('by hand').state).toBe('running');
   });
 
   it("the agent's failure and its session's end, in either order (Claude StopFailure, SessionEnd): failed", () => {

@@ -62,6 +62,8 @@ function ignored(s: Status, meta: HookMeta, r: AgentReport, who: AgentReporter):
   // hook started before the SessionEnd that got there first, and the end that follows keeps it failed.
   if (s.agent_event_at !== undefined && who.startedMs < s.agent_event_at && !lateFailure(s, r)) return 'out of order';
   if (s.state === 'completed') return 'completed';
+  // A plan's session whose dependency failed is never started: an agent someone ran there by hand does not unblock it.
+  if (s.state === 'blocked') return 'blocked';
   if (s.state === 'failed' && (!failedByAgent(s) || r.state === 'ended')) return 'failed';
   if (r.thread && meta.session && r.thread !== meta.session) return 'another thread';
   // Codex notify comes from a process of its own: one that lands after the session's end is that turn's, not a new one.

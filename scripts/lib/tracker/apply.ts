@@ -107,6 +107,7 @@ export function applyEvent(prev: StatusRead, workspace: string, sessionId: strin
   if (prev.kind === 'corrupt') throw new OperationError(`the status.json of session ${name} is corrupt (${prev.error}); send event=start to begin again`);
   let s = prev.status;
   if (s.state === 'completed' || (s.state === 'failed' && !failedByAgent(s))) throw new OperationError(`session ${name} has already ${s.state}; send event=start to run it again`);
+  if (s.state === 'blocked') throw new OperationError(`session ${name} is blocked (${s.message || 'what it waits for did not complete'}); send event=start to run it anyway`);
   // A worker that reports is at work: an agent's idle, waiting or ended state (or its own failure) gives way to running.
   if (s.state !== 'created' && s.state !== 'running') s = { ...s, state: 'running', completed_at: null };
   if (s.state === 'created') {
