@@ -2,7 +2,9 @@
 // (the main checkout's: Claude reads that one from a worktree too), so that `claude -w COMPONENT/NAME`
 // starts a full kit session and works in its copy. The file is kept out of git: info/exclude gets
 // the line between the kit's markers unless git ignores the file already.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/files.ts';
+import { errorMessage, OperationError } from '../core/errors.mjs';
 import { join } from 'node:path';
 import { git } from '../git/repo.ts';
 import { ensureExcluded, excludeFile } from '../git/worktrees.ts';
@@ -52,17 +54,23 @@ export async function writeCopySettings(copy: string, root: string, stateDir: st
   const ours = claudeSettings({ hook: (event?: string) => hookArgv(kitDir, 'claude', stateDir, event) } as AgentSetupInput).hooks;
   let current: { hooks?: Record<string, unknown[]> } & Record<string, unknown> = {};
   if (existsSync(file)) {
+    // Someone's own settings: merged into, never replaced (a file that is not a JSON object is left alone).
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) current = parsed as typeof current;
-    } catch {
-      /* not JSON: replaced by ours */
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new OperationError(`${file} is not JSON (${errorMessage(err)}): fix it, then start the session again`);
     }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new OperationError(`${file} is not a JSON object: fix it, then start the session again`);
+    current = parsed as typeof current;
   }
   const hooks: Record<string, unknown[]> = { ...(current.hooks && typeof current.hooks === 'object' ? current.hooks : {}) };
-  for (const [event, groups] of Object.entries(ours)) hooks[event] = [...(Array.isArray(hooks[event]) ? hooks[event]! : []), ...groups];
+  // The kit's groups once: any written before (for this or another session's folder) give way to these.
+  const kitHook = join(kitDir, 'dist', 'hook.mjs');
+  const notKit = (g: unknown) => !JSON.stringify(g).includes(JSON.stringify(kitHook).slice(1, -1));
+  for (const [event, groups] of Object.entries(ours)) hooks[event] = [...(Array.isArray(hooks[event]) ? hooks[event]!.filter(notKit) : []), ...groups];
   mkdirSync(join(copy, '.claude'), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ ...current, hooks }, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify({ ...current, hooks }, null, 2)}\n`);
   const ignored = await git(copy, ['check-ignore', '-q', CLAUDE_SETTINGS]).then(
     () => true,
     () => false,
