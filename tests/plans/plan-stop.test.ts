@@ -39,10 +39,14 @@ sessions:
   - { name: api, component: server, agent: slow, prompt: "the API" }
   - { name: ui, component: ui, agent: echoer, prompt: "the form", after: [api] }
 `);
-    const up = kitIn(repo, ['up', `plan=${plan}`, 'wait=1', 'timeout=120'], { ...process.env, NO_COLOR: '1' });
+    // Run from inside a launched agent's window: its launch marker must not reach what the plan starts,
+    // or make stop on that agent would end the plan's runners too.
+    const up = kitIn(repo, ['up', `plan=${plan}`, 'wait=1', 'timeout=120'], { ...process.env, NO_COLOR: '1', PARALLEL_LAUNCH_ID: 'the-callers-launch', PARALLEL_PROMPT: 'not mine' });
     const dir = join(repo, '.parallel', 'w', 'api');
     await waitFor('the run', () => existsSync(join(dir, 'plan-run.json')), 60_000);
     const runner = (JSON.parse(readFileSync(join(dir, 'plan-run.json'), 'utf8')) as { pid: number }).pid;
+    const environ = readFileSync(`/proc/${runner}/environ`, 'utf8').split('\0');
+    expect(environ.filter((v) => /^PARALLEL_(LAUNCH_ID|PROMPT)=/.test(v))).toEqual([]);
     const stop = await kitIn(repo, ['stop', 'name=api', 'workspace=w', 'timeout=5', 'json=1'], process.env);
     expect(stop.code, stop.stderr).toBe(0);
     expect(JSON.parse(stop.stdout)).toMatchObject({ session: 'api', stop: 'terminated', pids: [runner], state: 'failed' });

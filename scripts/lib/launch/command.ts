@@ -52,13 +52,24 @@ export const LAUNCH_ID_VAR = 'PARALLEL_LAUNCH_ID';
 export const PROMPT_VAR = 'PARALLEL_PROMPT';
 export const HOOK_VAR = 'PARALLEL_HOOK';
 
-/** The agent's environment: the caller's, the session's on top, then what the launch adds. */
-export function launchEnv(input: LaunchEnvInput): Record<string, string> {
+/**
+ * What of the caller's environment a process the kit starts for later gets (an agent's window, a plan's
+ * orchestrator or runner): not the caller's terminal, make run or tmux client, and not a launch's own
+ * variables. A caller that is itself a launched agent would otherwise hand its PARALLEL_LAUNCH_ID on, and
+ * make stop on that agent would end what it started too.
+ */
+export function passedEnv(caller: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.caller)) {
-    if (v === undefined || NOT_PASSED.has(k) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) continue;
+  for (const [k, v] of Object.entries(caller)) {
+    if (v === undefined || NOT_PASSED.has(k) || k === LAUNCH_ID_VAR || k === PROMPT_VAR || k === HOOK_VAR || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) continue;
     env[k] = v;
   }
+  return env;
+}
+
+/** The agent's environment: the caller's, the session's on top, then what the launch adds. */
+export function launchEnv(input: LaunchEnvInput): Record<string, string> {
+  const env = passedEnv(input.caller);
   Object.assign(env, input.session, { [LAUNCH_ID_VAR]: input.launchId, [PROMPT_VAR]: input.prompt ?? '', [HOOK_VAR]: input.hook });
   env.TERM ??= 'xterm-256color';
   return env;

@@ -10,6 +10,7 @@ import { errorMessage } from '../core/errors.mjs';
 import { writeJsonAtomic } from '../core/files.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { readRecord, sessionDir } from '../store/paths.ts';
+import { passedEnv } from '../launch/command.ts';
 import { SessionMonitor, type SessionView } from '../monitor/monitor.ts';
 import { blockSessionStatus } from '../tracker/tracker.ts';
 import { processAlive } from '../tracker/proc.ts';
@@ -69,7 +70,7 @@ export function spawnRunner(kitDir: string, env: NodeJS.ProcessEnv, root: string
   const dir = sessionDir(root, workspace, entry.name);
   const spec: RunSpec = { root, workspace, session: entry.name, argv, cwd: entry.cwd, env_file: entry.env_file, description: entry.description };
   writeJsonAtomic(join(dir, RUN_SPEC), spec);
-  const child = spawn(process.execPath, [join(kitDir, 'dist', 'plan-runner.mjs'), dir], { cwd: entry.cwd, env, stdio: 'ignore', detached: true });
+  const child = spawn(process.execPath, [join(kitDir, 'dist', 'plan-runner.mjs'), dir], { cwd: entry.cwd, env: passedEnv(env), stdio: 'ignore', detached: true });
   child.on('error', () => undefined);
   child.unref();
 }

@@ -9,7 +9,7 @@ import { readPlanState } from './state.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import type { Context } from '../config/context.ts';
 import { launchSession } from '../launch/launch.ts';
-import { envFlags } from '../launch/command.ts';
+import { envFlags, passedEnv } from '../launch/command.ts';
 import { tmux, tmuxOk, tmuxServer, tmuxSessionName, tmuxVersion } from '../launch/tmux.ts';
 import { spawnRunner, type Starter } from './orchestrate.ts';
 import { headlessCommand, inWorkspace } from './up.ts';
@@ -37,14 +37,13 @@ export function orchestratorArgv(main: string, workspace: string): string[] {
 
 /** The orchestrator's window in the workspace's tmux session (beside its sessions' windows); no session name starts with '+'. */
 export const PLAN_WINDOW = '+plan';
-const NOT_PASSED = new Set(['TMUX', 'TMUX_PANE', 'PWD', 'OLDPWD', 'SHLVL', '_', 'COLUMNS', 'LINES']);
 
 /** Starts the orchestrator in its own tmux window; null when tmux is not installed. */
 export async function startInTmux(ctx: Context, workspace: string): Promise<{ target: string } | null> {
   if (!(await tmuxVersion(ctx.env))) return null;
   const server = tmuxServer(ctx.env);
   const session = tmuxSessionName(ctx.main, workspace);
-  const env = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined && !NOT_PASSED.has(e[0]) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e[0])));
+  const env = passedEnv(ctx.env);
   const words = ['-n', PLAN_WINDOW, '-c', ctx.main, ...envFlags(env), '--', ...orchestratorArgv(ctx.main, workspace)];
   const made = (await tmux(server, ['has-session', '-t', `=${session}`])).code === 0 ? null : await tmux(server, ['new-session', '-d', '-s', session, '-x', '200', '-y', '50', ...words]);
   if (!made || made.code !== 0) await tmuxOk(server, ['new-window', '-d', '-t', `=${session}:`, ...words], `open the plan's window in ${session}`);
@@ -57,7 +56,7 @@ export function startInBackground(ctx: Context, workspace: string): { pid: numbe
   mkdirSync(join(ctx.root, 'plans'), { recursive: true });
   const fd = openSync(log, 'a');
   const [cmd, ...args] = orchestratorArgv(ctx.main, workspace);
-  const child = spawn(cmd as string, args, { cwd: ctx.main, env: ctx.env, stdio: ['ignore', fd, fd], detached: true });
+  const child = spawn(cmd as string, args, { cwd: ctx.main, env: passedEnv(ctx.env), stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   child.on('error', () => undefined);
   child.unref();
