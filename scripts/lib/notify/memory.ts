@@ -24,8 +24,10 @@ export function readMemory(root: string): Memory {
 /** Decides under the lock and records the decision; the caller sends the verdicts marked sent. */
 export function observe(root: string, views: readonly SessionView[], cfg: NotifyConfig, nowMs: number, focused: (v: SessionView) => boolean): Promise<Verdict[]> {
   return withStoreLock(root, 'notify', () => {
-    const { memory, verdicts } = decideNotifications(readMemory(root), views, cfg, nowMs, focused);
-    writeJsonAtomic(memoryFile(root), { version: 1, sessions: memory });
+    const before = readMemory(root);
+    const { memory, verdicts } = decideNotifications(before, views, cfg, nowMs, focused);
+    // Watchers poll every second or so: the file is rewritten only when the decision changed something.
+    if (JSON.stringify(memory) !== JSON.stringify(before)) writeJsonAtomic(memoryFile(root), { version: 1, sessions: memory });
     return verdicts;
   });
 }

@@ -136,7 +136,8 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
         starting.push(e);
       }
       const at = isoWithOffset();
-      const state = await updatePlanState(root, workspace, (s) => {
+      // Polled twice a second: the plan's file is rewritten only when an outcome or a start is to be recorded.
+      const state = !d.outcomes.length && !starting.length ? before : await updatePlanState(root, workspace, (s) => {
         const sessions = s.sessions.map((e) => {
           const out = d.outcomes.find((o) => o.name === e.name);
           if (out && !e.outcome) return { ...e, outcome: out.outcome, reason: out.reason };
