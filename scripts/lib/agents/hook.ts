@@ -276,9 +276,9 @@ const AFTER_EVENTS = new Set(['claude PostToolUse', 'claude Stop', 'codex PostTo
 
 async function refreshRadar(where: Where, input: HookInput): Promise<void> {
   try {
-    const own = readGuardFile(join(where.dir, GUARD_FILE));
-    if (!own?.main || !input.kitDir) return;
-    await kickRefresh({ root: where.root, workspace: where.workspace, main: own.main, kitDir: input.kitDir, env: input.env });
+    if (!input.kitDir) return;
+    const main = () => readGuardFile(join(where.dir, GUARD_FILE))?.main ?? null;
+    await kickRefresh({ root: where.root, workspace: where.workspace, main, kitDir: input.kitDir, env: input.env });
   } catch {
     /* advice only */
   }

@@ -124,7 +124,7 @@ export function overlapNote(cache: RadarCache, own: string, files: readonly stri
  * under way: the .refresh marker is made with O_EXCL, so two hooks at once start one. Returns whether
  * it started one; never throws, never waits.
  */
-export async function kickRefresh(o: { root: string; workspace: string; main: string; kitDir: string; env: Readonly<Record<string, string | undefined>>; everyS?: number; now?: number }): Promise<boolean> {
+export async function kickRefresh(o: { root: string; workspace: string; main: () => string | null; kitDir: string; env: Readonly<Record<string, string | undefined>>; everyS?: number; now?: number }): Promise<boolean> {
   const now = o.now ?? Date.now();
   const env = o.env.PARALLEL_RADAR_REFRESH_S;
   const everyS = o.everyS ?? (env !== undefined && /^\d+$/.test(env) ? Number(env) : REFRESH_S);
@@ -138,6 +138,9 @@ export async function kickRefresh(o: { root: string; workspace: string; main: st
   } catch {
     /* no refresh under way */
   }
+  // Asked only now: most calls end above, on a fresh cache, without reading anything more.
+  const main = o.main();
+  if (!main) return false;
   const script = join(o.kitDir, 'dist', 'cmd', 'conflicts.mjs');
   try {
     statSync(script);
@@ -150,7 +153,7 @@ export async function kickRefresh(o: { root: string; workspace: string; main: st
     const childEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.env)) if (v !== undefined && !k.startsWith('PARALLEL_') && !k.startsWith('MAKE') && k !== 'MFLAGS') childEnv[k] = v;
     childEnv.PARALLEL_DIR = o.root;
-    const child = spawn(process.execPath, [script, 'json=1', `repo=${o.main}`], { cwd: o.main, env: childEnv, detached: true, stdio: 'ignore' });
+    const child = spawn(process.execPath, [script, 'json=1', `repo=${main}`], { cwd: main, env: childEnv, detached: true, stdio: 'ignore' });
     child.on('error', () => rmSync(marker, { force: true }));
     child.unref();
     return true;
