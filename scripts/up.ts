@@ -43,7 +43,7 @@ await runCommand('up', async (opts, { env, hint }) => {
 
   const abort = new AbortController();
   catchInterrupts(() => abort.abort());
-  const notifier = watcherNotifier(ctx.root, ctx.config.notify, { platform: process.platform, env, terminal: writeNotice }, { onVerdict: (v, backend) => say(`notified: ${v.event.session} ${v.event.event}${backend ? ` (${backend})` : ` (not sent: ${v.sent ? '' : v.why})`}`) });
+  const notifier = watcherNotifier(ctx.root, ctx.config.notify, { platform: process.platform, env, terminal: writeNotice }, { onVerdict: (v, backend) => say(backend === 'none' ? `not notified: ${v.event.session} ${v.event.event} (no notify-send, no terminal; set notify.command)` : `notified: ${v.event.session} ${v.event.event}${backend ? ` (${backend})` : ` (not sent: ${v.sent ? '' : v.why})`}`) });
   const result = await orchestrate({
     root: ctx.root,
     workspace,

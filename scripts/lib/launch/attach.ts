@@ -1,6 +1,7 @@
 // make attach: which tmux command shows a session's window (or the workspace's tmux session) to the
 // person: switch-client inside tmux on the same server, attach-session otherwise. The command script
 // runs it with the terminal; here the window is chosen and selected.
+import { findSession } from '../store/sessions.ts';
 import type { Context } from '../config/context.ts';
 import { OperationError } from '../core/errors.mjs';
 import { listDirs, workspaceDir } from '../store/paths.ts';
@@ -34,6 +35,7 @@ function command(env: NodeJS.ProcessEnv, socket: string, target: string): Attach
 export async function attachCommand(ctx: Context, name?: string): Promise<AttachCommand> {
   const workspace = ctx.config.workspace;
   if (name) {
+    findSession(ctx.root, workspace, name); // an unknown name says so, as make launch and make stop do
     const w = windowOf(ctx.root, workspace, name, ctx.env);
     if (!w) throw new OperationError(`session ${name} has no tmux window (not launched, stopped, or its window was closed); make launch name=${name} starts it`);
     await tmuxOk(serverAt(w.socket, ctx.env), ['select-window', '-t', w.window_id], `select window ${w.target}`);

@@ -43,7 +43,11 @@ export async function stopHeadlessRun(ctx: Context, name: string, timeoutS: numb
   try {
     process.kill(-pid, 'SIGTERM');
   } catch {
-    process.kill(pid, 'SIGTERM');
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return { session: name, stop: 'exited', pids: [pid], window: null, state: inspectSession(ctx.root, ctx.config.workspace, name).tracker_state };
+    }
   }
   const end = Date.now() + timeoutS * 1000;
   while (Date.now() < end && groupAlive(pid)) await sleep(100);
