@@ -144,13 +144,17 @@ async function roundLocked(ctx: Context, sharing: Sharing, opts: RoundOptions): 
   return report;
 }
 
-/** What end-session leaves for the publisher: the session's ref and the claim it held, each with the commit this machine left there. */
+/**
+ * What end-session leaves for the publisher: the claim the session held, with the commit this machine left
+ * there. The session's own ref needs no entry: every round removes the published refs of sessions no longer
+ * shared, with the lease it reads under the publish lock (a lease taken here could lose to a round pushing
+ * the session's last state at the same moment).
+ */
 export async function queueRemovals(ctx: Context, machine: Machine, r: SessionRecord, share: SessionShare | null): Promise<string | null> {
   const ref = sessionRef(machine.key, r.workspace, r.name);
   return changeShareState(ctx.root, (st) => {
     const published = st.published[ref];
     const remote = share?.remote ?? published?.remote ?? null;
-    if (published) st.removals.push({ remote: published.remote, ref, lease: published.commit });
     if (share?.claim?.state === 'held') st.removals.push({ remote: share.remote, ref: share.claim.ref, lease: share.claim.commit });
     return remote;
   });

@@ -35,9 +35,17 @@ export function kickPublisher(ctx: Context): boolean {
   }
 }
 
-/** Whether a round has anything to do: shared sessions, or removals still to push. */
+/**
+ * Whether a round has anything to do: shared sessions, removals still to push, or a ref of this workspace
+ * still published for a session no longer shared (a removal that lost a race with a round's push: the next
+ * round derives it again).
+ */
 export function hasWork(ctx: Context): boolean {
-  return existsSync(ctx.root) && existsSync(ctx.main) && (sharedSessions(ctx).length > 0 || readShareState(ctx.root).removals.length > 0);
+  if (!existsSync(ctx.root) || !existsSync(ctx.main)) return false;
+  const shared = sharedSessions(ctx);
+  const state = readShareState(ctx.root);
+  if (shared.length || state.removals.length) return true;
+  return Object.keys(state.published).some((ref) => ref.split('/')[4] === ctx.config.workspace);
 }
 
 /** One round as the publisher runs it: fetch, push, note the claims. */
