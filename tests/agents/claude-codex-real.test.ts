@@ -1,6 +1,6 @@
 // The real Claude Code and Codex CLIs, offline, started with the command line the kit records
 // (`make new-session agent=<a> json=1` → agent_argv; Codex also `make agent-setup agent=codex apply=1` in
-// the test's own CODEX_HOME), calling the real dist/hook.mjs (no spy): what status.json and log.jsonl say
+// the test's own CODEX_HOME), calling the real dist/hook.cjs (no spy): what status.json and log.jsonl say
 // (running during the turn, idle after Stop, failed on a scripted HTTP error, ended on SessionEnd,
 // waiting_input on a permission question in the interactive interface), what the guard lets through (own
 // component, another live session's component, no one's, the main checkout, a shared component, a Codex
@@ -129,7 +129,7 @@ const copyOf = (repo: string, name: string) => join(dirname(repo), 'repo-session
 /**
  * AGENT_FIXTURES=1: the payloads the hook gets are also logged (hook-spy.ts's `node` first on PATH, which
  * hands each call to the real node unchanged) and saved afterwards as fixtures/<agent>/<Event>[-<tool>].real.json
- * for the events that have none yet. Without it the agents call dist/hook.mjs with no spy in between.
+ * for the events that have none yet. Without it the agents call dist/hook.cjs with no spy in between.
  */
 const SAVE = !!process.env.AGENT_FIXTURES;
 const spies: Partial<Record<CC, HookSpy>> = {};
@@ -195,7 +195,7 @@ const worlds: Partial<Record<CC, World>> = {};
 const worldOf = (agent: CC) => (worlds[agent] ??= world(agent));
 
 for (const agent of ['claude', 'codex'] as const) {
-  describe(`${agent}, real, offline, through the kit's launch command and dist/hook.mjs`, () => {
+  describe(`${agent}, real, offline, through the kit's launch command and dist/hook.cjs`, () => {
     test('headless: running in the turn, the guard (own, another session, no one, main checkout' + (agent === 'codex' ? ', a patch with one denied file' : '') + '), make track through its shell, idle, ended', async (ctx) => {
       skipWithout(ctx, agent);
       const w = worldOf(agent);

@@ -8,8 +8,8 @@
 // kit's shifts the positions the trust keys name (the kit's hook untrusted, the user's modified).
 //
 // The signal that a kit hook ran: hook-spy.ts's `node` first on PATH, that logs each call of
-// <kit>/dist/hook.mjs (argv, PARALLEL_* variables, the payload on stdin), then hands over to the real node. That works whether
-// or not dist/hook.mjs is built yet. Skipped (one line) when codex is not in .cache/agents.
+// <kit>/dist/hook.cjs (argv, PARALLEL_* variables, the payload on stdin), then hands over to the real node. That works whether
+// or not dist/hook.cjs is built yet. Skipped (one line) when codex is not in .cache/agents.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ function sessionEnv(copy: string): Record<string, string> {
 }
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : null);
-const kitHooks = (hooks: CodexHook[]) => hooks.filter((h) => h.command?.includes(`${KIT}/dist/hook.mjs`));
+const kitHooks = (hooks: CodexHook[]) => hooks.filter((h) => h.command?.includes(`${KIT}/dist/hook.cjs`));
 
 describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skipped: ${why})` : ''}`, () => {
   test('trusted by Codex; a headless run in a session copy fires the kit hooks; no session, no action; remove restores', async () => {
@@ -96,7 +96,7 @@ describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skip
     const hookRuns = ran.filter((c) => c.argv[1] === 'codex' && c.argv.length === 2);
     expect(hookRuns.map((c) => c.payload?.hook_event_name)).toEqual(RUN_EVENTS);
     for (const c of hookRuns) {
-      expect(c.argv[0]).toBe(`${KIT}/dist/hook.mjs`);
+      expect(c.argv[0]).toBe(`${KIT}/dist/hook.cjs`);
       expect(c.env.PARALLEL_SESSION).toBe(senv.PARALLEL_SESSION);
       expect(c.payload.cwd).toBe(copy);
     }

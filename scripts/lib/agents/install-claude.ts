@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { git } from '../git/repo.ts';
 import { ensureExcluded, excludeFile } from '../git/worktrees.ts';
 import { claudeSettings } from './claude.ts';
-import { hookArgv, type AgentSetupInput } from './launch.ts';
+import { hookArgv } from './launch.ts';
 import { singleQuote } from '../core/shell.ts';
 import { jsonHooksFile, MARK, type JsonHookGroup } from './install-common.ts';
 import type { ManagedFile, PartState } from './managed-file.ts';
@@ -49,7 +49,7 @@ export function claudeFiles(main: string, commonDir: string, kitDir: string, ign
  */
 export async function writeCopySettings(copy: string, root: string, stateDir: string, kitDir: string): Promise<string> {
   const file = join(copy, CLAUDE_SETTINGS);
-  const ours = claudeSettings({ hook: (event?: string) => hookArgv(kitDir, 'claude', stateDir, event) } as AgentSetupInput).hooks;
+  const ours = claudeSettings({ stateDir, hook: (event?: string) => hookArgv(kitDir, 'claude', stateDir, event) }).hooks;
   let current: { hooks?: Record<string, unknown[]> } & Record<string, unknown> = {};
   if (existsSync(file)) {
     try {

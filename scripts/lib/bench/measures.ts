@@ -4,6 +4,7 @@ import type { Comparison } from './timing.ts';
 import type { BenchRun } from './sample.ts';
 import { benchSessions } from './sessions.ts';
 import { benchRadar50 } from './radar50.ts';
+import { benchAgents } from './agents.ts';
 
 export interface Measure {
   name: string;
@@ -13,6 +14,7 @@ export interface Measure {
 export const MEASURES: readonly Measure[] = [
   { name: 'sessions', run: benchSessions },
   { name: 'radar-50', run: benchRadar50 },
+  { name: 'agents', run: benchAgents },
 ];
 
 export { sampleRepo, GIT_ID, MAKEFILE, type BenchRun } from './sample.ts';

@@ -1,7 +1,8 @@
 // One session's files: status.json (whole, atomic), log.jsonl (one write per line), markers. Built-ins only.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLine, writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
+import { randomToken } from '../core/token.mjs';
 import type { LogEvent, Status } from '../store/schemas.ts';
 import { LOG_FILE, MARKERS, STATUS_FILE, TRACKER_STATES } from '../store/constants.ts';
 
@@ -32,8 +33,32 @@ export function readStatusFile(dir: string): StatusRead {
   return { kind: 'ok', status: s as Status };
 }
 
+/**
+ * The state of status.json as one word, for the agents' hooks to read without starting node (a shell's
+ * `read` and `test -nt`, docs/agents.md "What a hook costs"). Its mtime is set FRESH_S ahead: while it
+ * is newer than the reader's own process, the word is recent enough to stand for a heartbeat.
+ */
+export const STATE_WORD_FILE = 'state';
+export const STATE_WORD_FRESH_S = 60;
+
+/**
+ * status.json, whole and atomically, and its state word beside it. The word goes first, then comes back:
+ * whatever fails midway, there is no word that says other than status.json (a missing one sends every
+ * hook to node, which is only slower).
+ */
 export function writeStatusFile(dir: string, status: Status): void {
+  const word = join(dir, STATE_WORD_FILE);
+  rmSync(word, { force: true });
   writeJsonAtomic(join(dir, STATUS_FILE), status);
+  try {
+    const tmp = `${word}.${process.pid}.${randomToken(8)}.tmp`;
+    writeFileSync(tmp, `${status.state}\n`);
+    const until = Date.now() / 1000 + STATE_WORD_FRESH_S;
+    utimesSync(tmp, until, until);
+    renameSync(tmp, word);
+  } catch {
+    /* no word: the hooks start node, as without it */
+  }
 }
 
 export function appendEvent(dir: string, event: LogEvent): void {
