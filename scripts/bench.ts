@@ -22,6 +22,6 @@ await runCommand('bench', async (opts) => {
   }
   if (opts.json) return printJson(results);
   const target = (r: Comparison) => (r.target === null ? '-' : `${r.target}x ${r.met ? 'met' : 'NOT met'}`);
-  const rows = results.map((r) => [r.name, `${r.subject_ms} ms`, `${r.baseline_ms} ms`, `${r.ratio}x`, target(r), r.subject, r.baseline]);
-  process.stdout.write(`${renderTable(['BENCH', 'MEDIAN', 'BASELINE', 'RATIO', 'TARGET', 'SUBJECT', 'BASELINE COMMAND'], rows)}\n(medians of ${runs} runs; track, hook and node of ${runs * 3})\n`);
+  const rows = results.map((r) => (r.skipped ? [r.name, '-', '-', '-', `${r.target ?? '-'}x skipped`, r.subject, r.skipped] : [r.name, `${r.subject_ms} ms`, `${r.baseline_ms} ms`, `${r.ratio}x`, target(r), r.subject, r.baseline]));
+  process.stdout.write(`${renderTable(['BENCH', 'MEDIAN', 'BASELINE', 'RATIO', 'TARGET', 'SUBJECT', 'BASELINE COMMAND'], rows)}\n(medians of ${runs} runs; track, hook and node of ${runs * 3}; real agents of at least 10)\n`);
 });

@@ -1,5 +1,8 @@
 // Builds the prebuilt bundles with esbuild, so that no command pays for tsx at run time:
-//   dist/<script>.mjs  a command the registry marks `alone` (the tracker), and the agents' hook: built by itself, Node built-ins only
+//   dist/<script>.mjs  a command the registry marks `alone` (the tracker): built by itself, Node built-ins only
+//   dist/hook.cjs      the agents' hook, alone and Node built-ins only, as CommonJS: an ES module entry costs node
+//                      a tenth more to start (its loader, and every getter of the built-ins it imports);
+//                      dist/hook.mjs loads it, for hook configurations written by an older kit
 //   dist/index.mjs     the package entry (dependencies left to node_modules)
 //   dist/cmd/*.mjs     every other command's script, dependencies bundled, shared code split into chunks
 // The commands are those of the registry, scripts/lib/cli/commands.mjs.
@@ -17,9 +20,11 @@ const stamp = join(dist, '.built');
 const lockFile = join(kit, '.build.lock');
 /** @type {readonly import('./lib/cli/commands.mjs').CommandSpec[]} */
 const commands = COMMANDS;
-/** Not user commands, so not in the registry: built alone as well (the agents' hook, docs/agents.md; a plan's headless runner). */
-const EXTRA_ALONE = ['hook', 'plan-runner'];
+/** Not user commands, so not in the registry: built alone as well (a plan's headless runner). */
+const EXTRA_ALONE = ['plan-runner'];
 const alone = [...new Set([...commands.filter((c) => c.alone).map((c) => c.script), ...EXTRA_ALONE])];
+/** Not a user command either: the agents' hook (docs/agents.md), CommonJS, and its ES module door. */
+const HOOK_SHIM = "// The agents' hook for configurations written by an older kit: the hook itself is hook.cjs.\nimport './hook.cjs';\n";
 const split = [...new Set(commands.filter((c) => !c.alone).map((c) => c.script))];
 const REQUIRE_SHIM = "import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);";
 
@@ -37,6 +42,8 @@ async function buildAll() {
   /** @type {import('esbuild').BuildOptions} */
   const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' };
   for (const s of alone) await build({ ...common, entryPoints: [join(kit, 'scripts', `${s}.ts`)], outfile: join(tmp, `${s}.mjs`) });
+  await build({ ...common, format: 'cjs', entryPoints: [join(kit, 'scripts', 'hook.ts')], outfile: join(tmp, 'hook.cjs') });
+  writeFileSync(join(tmp, 'hook.mjs'), HOOK_SHIM);
   await build({ ...common, entryPoints: [join(kit, 'scripts/lib/index.ts')], outfile: join(tmp, 'index.mjs'), packages: 'external' });
   await build({
     ...common,
@@ -51,6 +58,7 @@ async function buildAll() {
   // beside the old ones, then each entry file is replaced atomically; a command starting meanwhile
   // always finds a whole bundle. Chunks no entry refers to any more are removed last.
   for (const s of alone) renameSync(join(tmp, `${s}.mjs`), join(dist, `${s}.mjs`));
+  for (const f of ['hook.cjs', 'hook.mjs']) renameSync(join(tmp, f), join(dist, f));
   renameSync(join(tmp, 'index.mjs'), join(dist, 'index.mjs'));
   const chunks = join(dist, 'cmd', 'chunks');
   mkdirSync(chunks, { recursive: true });

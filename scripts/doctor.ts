@@ -77,7 +77,7 @@ await runCommand('doctor', async (opts, { env }) => {
     for (const c of s.checks) out.push(`  ${c.ok ? paint('green', 'ok ') : paint('red', 'NO ')} ${c.what}: ${c.detail}`);
     if (s.event) {
       const e = s.event;
-      const line = `synthetic ${e.event} through dist/hook.mjs (a throwaway copy of the state folder): ${e.before ?? '(no state)'} -> ${e.after ?? '(no state)'}${e.error ? ` (${e.error})` : ''}`;
+      const line = `synthetic ${e.event} through dist/hook.cjs (a throwaway copy of the state folder): ${e.before ?? '(no state)'} -> ${e.after ?? '(no state)'}${e.error ? ` (${e.error})` : ''}`;
       out.push(`  ${e.changed ? paint('green', 'ok ') : paint('red', 'NO ')} ${line}`);
     }
   }

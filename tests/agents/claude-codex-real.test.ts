@@ -1,6 +1,6 @@
 // The real Claude Code and Codex CLIs, offline, started with the command line the kit records
 // (`make new-session agent=<a> json=1` → agent_argv; Codex also `make agent-setup agent=codex apply=1` in
-// the test's own CODEX_HOME), calling the real dist/hook.mjs (no spy): what status.json and log.jsonl say
+// the test's own CODEX_HOME), calling the real dist/hook.cjs (no spy): what status.json and log.jsonl say
 // (running during the turn, idle after Stop, failed on a scripted HTTP error, ended on SessionEnd,
 // waiting_input on a permission question in the interactive interface), what the guard lets through (own
 // component, another live session's component, no one's, the main checkout, a shared component, a Codex
@@ -86,7 +86,7 @@ const copyOf = (repo: string, name: string) => join(dirname(repo), 'repo-session
 /**
  * AGENT_FIXTURES=1: the payloads the hook gets are also logged (hook-spy.ts's `node` first on PATH, which
  * hands each call to the real node unchanged) and saved afterwards as fixtures/<agent>/<Event>[-<tool>].real.json
- * for the events that have none yet. Without it the agents call dist/hook.mjs with no spy in between.
+ * for the events that have none yet. Without it the agents call dist/hook.cjs with no spy in between.
  */
 const SAVE = !!process.env.AGENT_FIXTURES;
 const spies: Partial<Record<CC, HookSpy>> = {};
@@ -152,7 +152,7 @@ const worlds: Partial<Record<CC, World>> = {};
 const worldOf = (agent: CC) => (worlds[agent] ??= world(agent));
 
 for (const agent of ['claude', 'codex'] as const) {
-  describe(`${agent}, real, offline, through the kit's launch command and dist/hook.mjs`, () => {
+  describe(`${agent}, real, offline, through the kit's launch command and dist/hook.cjs`, () => {
     test('headless: running in the turn, the guard (own, another session, no one, main checkout' + (agent === 'codex' ? ', a patch with one denied file' : '') + '), make track through its shell, idle, ended', async (ctx) => {
       skipWithout(ctx, agent);
       const w = worldOf(agent);
@@ -253,9 +253,10 @@ for (const agent of ['claude', 'codex'] as const) {
       expect(seq, diag).toEqual(['running', 'idle', 'ended']);
       expect(logOf(dir).some((e) => e.event === 'heartbeat')).toBe(true);
       if (agent === 'codex') {
-        // notify (agent-turn-complete) as the launch command passes it: read as idle, or dropped once the session ended (or a later hook got there first).
+        // notify (agent-turn-complete) as the launch command passes it: its shell ends before node once the
+        // Stop hook has said idle (fast-hook.test.ts); one that reaches the hook reads as idle, or is dropped
+        // once the session ended (or a later hook got there first).
         const notes = logOf(dir).filter((e) => e.hook_event === 'notify');
-        expect(notes.length).toBeGreaterThan(0);
         for (const n of notes) expect(n.state === 'idle' || n.ignored === 'ended' || n.ignored === 'out of order', JSON.stringify(n)).toBe(true);
       }
       expect(readJson(status)).toMatchObject({ state: 'ended' });
@@ -311,7 +312,8 @@ for (const agent of ['claude', 'codex'] as const) {
       t.start(argv[0]!, [...argv.slice(1), ...extra]);
       const status = () => (existsSync(join(dir, 'status.json')) ? readJson(join(dir, 'status.json')) : {});
       try {
-        await waitFor('the input box', () => (agent === 'claude' ? /[>❯]/ : /›|▌|Ask Codex|context left/i).test(t.screen()) && (agent === 'codex' || since().some((e) => e.hook_event === 'SessionStart')), 30_000);
+        // Claude: its input box and the shortcuts line under it (the kit hooks no SessionStart to wait for).
+        await waitFor('the input box', () => (agent === 'claude' ? /❯[\s\S]*for shortcuts/ : /›|▌|Ask Codex|context left/i).test(t.screen()), 30_000);
         await t.type('Write ui/asked.txt');
         await waitFor('waiting_input', () => status().state === 'waiting_input', 30_000);
         expect(status().message).toMatch(/^asks to use /);

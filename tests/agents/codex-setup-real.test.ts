@@ -8,8 +8,8 @@
 // kit's shifts the positions the trust keys name (the kit's hook untrusted, the user's modified).
 //
 // The signal that a kit hook ran: hook-spy.ts's `node` first on PATH, that logs each call of
-// <kit>/dist/hook.mjs (argv, PARALLEL_* variables, the payload on stdin), then hands over to the real node. That works whether
-// or not dist/hook.mjs is built yet. Skipped (one line) when codex is not in .cache/agents.
+// <kit>/dist/hook.cjs (argv, PARALLEL_* variables, the payload on stdin), then hands over to the real node. That works whether
+// or not dist/hook.cjs is built yet. Skipped (one line) when codex is not in .cache/agents.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,9 +23,12 @@ import { makeRepo } from '../helpers/repo.ts';
 import { newSession } from '../helpers/session.ts';
 
 const why = whyMissing('codex');
-const KIT_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'Stop', 'SessionEnd', 'SubagentStart', 'SubagentStop'];
-/** The events a headless run with one apply_patch gives, of those the kit hooks. */
-const RUN_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Stop', 'SessionEnd'];
+const KIT_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'Stop', 'SessionEnd'];
+/**
+ * The events of a headless run with one apply_patch that reach node: PostToolUse's shell ends first while
+ * the session's state word says running (fast-hook.ts), as it does after UserPromptSubmit.
+ */
+const RUN_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd'];
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -57,7 +60,7 @@ function sessionEnv(copy: string): Record<string, string> {
 }
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : null);
-const kitHooks = (hooks: CodexHook[]) => hooks.filter((h) => h.command?.includes(`${KIT}/dist/hook.mjs`));
+const kitHooks = (hooks: CodexHook[]) => hooks.filter((h) => h.command?.includes(`${KIT}/dist/hook.cjs`));
 
 describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skipped: ${why})` : ''}`, () => {
   test('trusted by Codex; a headless run in a session copy fires the kit hooks; no session, no action; remove restores', async () => {
@@ -78,7 +81,7 @@ describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skip
     expect(applied.code, applied.stderr).toBe(0);
     const config = readFileSync(files[0]!, 'utf8');
 
-    // Codex's own view: all nine kit hooks trusted, each hash the one the kit wrote.
+    // Codex's own view: all six kit hooks trusted, each hash the one the kit wrote.
     const listed = (await codexHooksList(h.env, [copy]))[0]!;
     const mine = kitHooks(listed.hooks);
     expect(mine.map((x) => x.key.split(':').at(-3)).sort()).toEqual(KIT_EVENTS.map((e) => e.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase()).sort());
@@ -96,13 +99,15 @@ describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skip
     const hookRuns = ran.filter((c) => c.argv[1] === 'codex' && c.argv.length === 2);
     expect(hookRuns.map((c) => c.payload?.hook_event_name)).toEqual(RUN_EVENTS);
     for (const c of hookRuns) {
-      expect(c.argv[0]).toBe(`${KIT}/dist/hook.mjs`);
+      expect(c.argv[0]).toBe(`${KIT}/dist/hook.cjs`);
       expect(c.env.PARALLEL_SESSION).toBe(senv.PARALLEL_SESSION);
       expect(c.payload.cwd).toBe(copy);
     }
-    // notify too: the JSON as the last argument
+    // notify too, the JSON as the last argument, unless its shell ended first: once Stop has said idle,
+    // the turn-complete says nothing new.
     const notified = ran.filter((c) => c.argv.length === 3);
-    expect(notified.map((c) => JSON.parse(c.argv[2]!).type)).toEqual(['agent-turn-complete']);
+    for (const c of notified) expect(JSON.parse(c.argv[2]!).type).toBe('agent-turn-complete');
+    expect(notified.length).toBeLessThanOrEqual(1);
 
     // The same run without the session's environment: the gate stops every kit command before node.
     spy.clear();

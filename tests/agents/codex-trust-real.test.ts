@@ -15,7 +15,7 @@ import { tempDir } from '../helpers/repo.ts';
 const HOOKS: CodexCommandHook[] = [
   { event: 'PreToolUse', command: 'echo plain' },
   { event: 'PreToolUse', matcher: 'apply_patch|Bash', command: 'echo matched', timeout: 30 },
-  { event: 'PostToolUse', matcher: '*', command: `[ -n "$X" ] || exit 0; exec node '/a b/dist/hook.mjs' codex # kit`, timeout: 30 },
+  { event: 'PostToolUse', matcher: '*', command: `[ -n "$X" ] || exit 0; exec node '/a b/dist/hook.cjs' codex # kit`, timeout: 30 },
   { event: 'PermissionRequest', matcher: '', command: 'echo empty-matcher', timeout: 1 },
   { event: 'SessionStart', matcher: 'startup', command: 'echo start', statusMessage: 'Starting…' },
   { event: 'UserPromptSubmit', matcher: 'ignored', command: 'echo prompt' },

@@ -21,7 +21,7 @@ describe("writeCopySettings (claude -w)", () => {
     expect(s.permissions).toEqual(mine.permissions);
     expect(s.hooks.Stop).toHaveLength(2);
     expect(s.hooks.Stop[0]).toEqual(mine.hooks.Stop[0]);
-    for (const groups of Object.values(s.hooks) as unknown[][]) expect(groups.filter((g) => JSON.stringify(g).includes('hook.mjs'))).toHaveLength(1);
+    for (const groups of Object.values(s.hooks) as unknown[][]) expect(groups.filter((g) => JSON.stringify(g).includes('hook.cjs'))).toHaveLength(1);
 
     const broken = '{ "permissions": { "allow": ["Bash(ls)"] }, // a comment\n';
     writeFileSync(file, broken);

@@ -1,6 +1,6 @@
 // Gemini CLI and OpenCode in their interactive interfaces under tmux (the pinned CLIs, offline, the scripted
 // model server), started with the command line `make new-session agent=<a> json=1` records, calling the
-// real dist/hook.mjs: the model asks to write a file, the interface asks the person (Gemini's Notification
+// real dist/hook.cjs: the model asks to write a file, the interface asks the person (Gemini's Notification
 // ToolPermission, OpenCode's permission.asked), so the session shows waiting_input; the test answers in the
 // window, the write happens, the session goes running then idle; the agent's quit ends it. Each agent
 // skips (one line) when it or tmux is missing.

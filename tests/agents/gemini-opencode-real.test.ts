@@ -1,6 +1,6 @@
 // Gemini CLI and OpenCode for real (the pinned CLIs, headless, offline against the scripted model server),
 // started with the command line `make new-session agent=<a> json=1` records (agent_argv), calling the real
-// dist/hook.mjs through the kit's own files (the copy's .gemini/settings.json; the plugin of the session's
+// dist/hook.cjs through the kit's own files (the copy's .gemini/settings.json; the plugin of the session's
 // state folder): the states they leave in status.json and log.jsonl, and the guard's four outcomes.
 //
 // Two runs per agent:
@@ -125,7 +125,7 @@ function saveFixture(agent: A, name: string, payload: unknown, paths: Record<str
   writeFileSync(join(FIXTURES, agent, `${name}.real.json`), `${JSON.stringify(scrub(payload, { ...paths, [KIT]: '<kit>', [CAPTURE]: '<capture.mjs>', [process.execPath]: '<node>', [server.url]: '<model-server>' }), null, 2)}\n`);
 }
 
-describe('gemini, started with its recorded agent_argv, through the real dist/hook.mjs', () => {
+describe('gemini, started with its recorded agent_argv, through the real dist/hook.cjs', () => {
   test('a good turn: running, idle at AfterAgent, ended at SessionEnd; the guard: own and unclaimed written, another session\'s and outside denied; no trust prompt; .gemini/settings.json not in git status', async (ctx) => {
     skipWithout(ctx, 'gemini');
     const w = world('gemini');
@@ -206,7 +206,7 @@ describe('gemini, started with its recorded agent_argv, through the real dist/ho
   });
 });
 
-describe('opencode, started with its recorded agent_argv, through the kit\'s plugin and the real dist/hook.mjs', () => {
+describe('opencode, started with its recorded agent_argv, through the kit\'s plugin and the real dist/hook.cjs', () => {
   test('a good turn: running, idle at session.idle, ended once the process is gone (the monitor: idle and gone is ended); the guard: the plugin throws on a deny, the model gets the reason and the run goes on', async (ctx) => {
     skipWithout(ctx, 'opencode');
     const w = world('opencode');

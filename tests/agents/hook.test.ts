@@ -1,4 +1,4 @@
-// The real hook (node dist/hook.mjs) against real sessions made by make new-session: the states it
+// The real hook (node dist/hook.cjs) against real sessions made by make new-session: the states it
 // records, what it leaves alone, and that nothing it meets makes it fail or print.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';

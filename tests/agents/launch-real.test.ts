@@ -6,7 +6,7 @@
 // kit keeps out of git; OpenCode installs nothing. Then `claude -w ui/fix-login` through the
 // WorktreeCreate hook of make agent-setup agent=claude: a full kit session, Claude working in its copy.
 //
-// The signal that the hook ran: the logging `node` of hook-spy.ts (works without dist/hook.mjs built).
+// The signal that the hook ran: the logging `node` of hook-spy.ts (works without dist/hook.cjs built).
 // Each agent skips (one line) when it is not in .cache/agents.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,7 @@ function headless(agent: Agent, prompt: string, cwd: string): string[] {
 /** What git sees in the copy that no commit has, untracked and ignored alike. */
 const extra = (copy: string) => gitIn(copy, 'status', '--porcelain', '--ignored', '--untracked-files=all').split('\n').filter(Boolean).sort();
 
-/** The hook's event for a call: argv's (node hook.mjs <agent> <event> dir=), else the payload's. */
+/** The hook's event for a call: argv's (node hook.cjs <agent> <event> dir=), else the payload's. */
 const eventOf = (c: HookCall) => (c.argv.length >= 3 && !c.argv[2]!.startsWith('dir=') ? c.argv[2]! : c.payload?.hook_event_name);
 
 /** The events each agent's run must reach the hook with (of those the kit registers). */

@@ -1,7 +1,7 @@
 // The radar in the agent's loop: an allowed edit of a file another live session has committed a change
 // to gets the radar's note as the agent's context (Claude/Codex additionalContext), from the cache
 // (<state folder>/.cache/radar-<workspace>.json) that make conflicts writes and the hook refreshes in the
-// background. Sessions through the real make; the real dist/hook.mjs.
+// background. Sessions through the real make; the real dist/hook.cjs.
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // The agents' radar cache follows the commands that move sessions: after new-session, sync and
 // end-session (real make targets) the cache the hook reads describes the sessions as they are now, and the
-// real dist/hook.mjs says so in the agent's context. Without a cache (no agent asked yet) none is made.
+// real dist/hook.cjs says so in the agent's context. Without a cache (no agent asked yet) none is made.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';

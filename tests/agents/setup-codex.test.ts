@@ -35,9 +35,12 @@ describe('agent-setup agent=codex', () => {
     expect(make(home, 'agent-setup', { agent: 'codex', apply: 1 }, env).code).toBe(0);
     const hooks = JSON.parse(readFileSync(join(home, 'hooks.json'), 'utf8'));
     expect(hooks.hooks.Stop[0].hooks[0].command).toBe('echo mine');
-    expect(Object.keys(hooks.hooks).sort()).toEqual(['PermissionRequest', 'PostToolUse', 'PreToolUse', 'SessionEnd', 'SessionStart', 'Stop', 'SubagentStart', 'SubagentStop', 'UserPromptSubmit']);
+    expect(Object.keys(hooks.hooks).sort()).toEqual(['PermissionRequest', 'PostToolUse', 'PreToolUse', 'SessionEnd', 'Stop', 'UserPromptSubmit']);
     const kitStop = hooks.hooks.Stop[1].hooks[0];
-    expect(kitStop.command).toMatch(/^\[ -n "\$PARALLEL_SESSION" \] \|\| exit 0; exec node '.*\/dist\/hook\.mjs' codex/);
+    expect(kitStop.command).toMatch(/^\[ -n "\$PARALLEL_SESSION" \] \|\| exit 0; exec node '.*\/dist\/hook\.cjs' codex/);
+    // the guard only on apply_patch, the tool that edits files; PostToolUse starts node only when the state would change
+    expect(hooks.hooks.PreToolUse[0].matcher).toBe('apply_patch');
+    expect(hooks.hooks.PostToolUse[0].hooks[0].command).toMatch(/-nt \/proc\/\$\$ .*&& exit 0; exec node /);
     const config = readFileSync(join(home, 'config.toml'), 'utf8');
     expect(config).toContain(USER_CONFIG);
     // the user's Stop hook is group 0, the kit's group 1; its trust entry has the hash Codex computes

@@ -11,7 +11,7 @@ import { notifyLine } from '../../scripts/lib/agents/install-codex.ts';
 
 type WithAgent = Created & { agent_kind: string | null; agent_argv: string[] | null; agent_files: string[]; guard_file: string; warnings: string[] };
 
-const HOOK = join(KIT_DIR, 'dist', 'hook.mjs');
+const HOOK = join(KIT_DIR, 'dist', 'hook.cjs');
 /** A CODEX_HOME with no config: the machine's own ~/.codex never decides a test. */
 const noCodex = () => ({ CODEX_HOME: tempDir('kit-codex-'), OPENCODE_CONFIG_DIR: '' });
 
@@ -161,7 +161,7 @@ describe('new-session agent=', () => {
     const repo = makeRepo();
     const s = create(repo, 'op', { agent: 'opencode' });
     const dir = join(stateDir(repo, 'op'), 'opencode');
-    // the same plugin, with a stand-in for dist/hook.mjs that records its input and denies writes to main/
+    // the same plugin, with a stand-in for dist/hook.cjs that records its input and denies writes to main/
     const work = tempDir('kit-plugin-');
     const fake = join(work, 'fake-hook.mjs');
     writeFileSync(fake, `import { appendFileSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The guard across machines, through the real dist/hook.mjs and a saved Claude payload: an edit in a
+// The guard across machines, through the real dist/hook.cjs and a saved Claude payload: an edit in a
 // component that a session on the other laptop holds is denied, naming that session and machine. The hook
 // reads the claims the last fetch saw (a local file); it never touches the network itself.
 import { join } from 'node:path';

@@ -129,7 +129,7 @@ describe('the tracker and the agent states', () => {
     expect(agentOf('node', ['node', '/usr/lib/node_modules/@google/gemini-cli/dist/index.js'])).toBe('gemini');
     expect(agentOf('node', ['node', '/usr/local/bin/gemini', '-p', 'x'])).toBe('gemini');
     expect(agentOf('MainThread', ['/usr/bin/codex', 'exec'])).toBe('codex');
-    expect(agentOf('node', ['node', '/work/kit/dist/hook.mjs', 'claude'])).toBeNull();
+    expect(agentOf('node', ['node', '/work/kit/dist/hook.cjs', 'claude'])).toBeNull();
     expect(agentOf('bash', ['bash', '-c', 'claude -p x'])).toBeNull();
   });
 });

@@ -59,7 +59,9 @@ describe('trackers in several processes and a monitor reading at the same time',
       const lines = readFileSync(join(root, 'load', id, 'log.jsonl'), 'utf8').split('\n').filter(Boolean);
       expect(lines).toHaveLength(1 + 2 * BEATS);
       for (const l of lines) expect(logEventSchema.safeParse(JSON.parse(l)).success).toBe(true);
-      expect(readdirSync(join(root, 'load', id)).sort()).toEqual(['log.jsonl', 'status.json']); // no temp files, no lock left
+      expect(readdirSync(join(root, 'load', id)).sort()).toEqual(['log.jsonl', 'state', 'status.json']); // no temp files, no lock left
+      // The state word the agents' shell hooks read says what status.json says, after every writer is done.
+      expect(readFileSync(join(root, 'load', id, 'state'), 'utf8')).toBe(`${JSON.parse(readFileSync(join(root, 'load', id, 'status.json'), 'utf8')).state}\n`);
     }
     expect(monitor.sessions().map((v) => v.state)).toEqual(['running', 'running']);
   });

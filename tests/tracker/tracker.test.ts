@@ -38,7 +38,7 @@ describe('SessionTracker', () => {
     expect(log.map((e) => e.event)).toEqual(['start', 'heartbeat', 'error', 'heartbeat', 'complete']);
     for (const e of log) expect(logEventSchema.safeParse(e).success).toBe(true);
     expect(log[1]).toMatchObject({ progress_pct: 40, message: 'compiling', pid: process.pid });
-    expect(filesUnder(root)).toEqual(['jobs/build/COMPLETED', 'jobs/build/log.jsonl', 'jobs/build/status.json']);
+    expect(filesUnder(root)).toEqual(['jobs/build/COMPLETED', 'jobs/build/log.jsonl', 'jobs/build/state', 'jobs/build/status.json']);
   });
 
   it('fail records the error and the FAILED marker; later events are refused until a new start, which resets', () => {

@@ -1,31 +1,40 @@
 // Claude Code: a settings file in the session's state folder, given on the command line (--settings), so
 // neither the user's ~/.claude nor the project's .claude/ is touched, and worktrees need no discovery.
 import { join } from 'node:path';
-import { commandLine, type AgentPlan, type AgentSetupInput } from './launch.ts';
+import { type AgentPlan, type AgentSetupInput } from './launch.ts';
+import { runningOrHook } from './fast-hook.ts';
 
 export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
 
-/** The events the hook reads (docs/agents.md "States"), with the matcher of the tool events. */
-const EVENTS: readonly { event: string; matcher?: string; timeout: number }[] = [
-  { event: 'SessionStart', timeout: 10 },
+/** Claude's tools that write a file: the guard's (docs/agents.md "The guard"). */
+export const CLAUDE_EDIT_MATCHER = 'Edit|Write|MultiEdit|NotebookEdit';
+
+/**
+ * The events the kit hooks, and only those (docs/agents.md "Which events are hooked"): each is a process
+ * Claude waits for. `fast`: a shell that starts node only when the state would change (or its word is a
+ * minute old), for the event of every tool call.
+ */
+const EVENTS: readonly { event: string; matcher?: string; timeout: number; fast?: true }[] = [
   { event: 'UserPromptSubmit', timeout: 10 },
-  // One group for every tool: the guard decides on edits (Edit, Write, MultiEdit, NotebookEdit) and Bash alike.
-  { event: 'PreToolUse', matcher: '*', timeout: 30 },
+  { event: 'PreToolUse', matcher: CLAUDE_EDIT_MATCHER, timeout: 30 },
   { event: 'PermissionRequest', matcher: '*', timeout: 10 },
-  { event: 'PostToolUse', matcher: '*', timeout: 10 },
+  { event: 'PostToolUse', matcher: '*', timeout: 10, fast: true },
   { event: 'Notification', timeout: 10 },
   { event: 'Stop', timeout: 10 },
   { event: 'StopFailure', timeout: 10 },
   { event: 'SessionEnd', timeout: 10 },
-  { event: 'SubagentStart', timeout: 10 },
-  { event: 'SubagentStop', timeout: 10 },
 ];
 
-/** The settings JSON: every hook is `node <kit>/dist/hook.mjs claude <Event> dir=<state folder>`, run by Claude's shell. */
-export function claudeSettings(input: AgentSetupInput): { hooks: Record<string, unknown[]> } {
+/**
+ * The settings JSON. Every hook in Claude's exec form (`command` and `args`: no shell in between):
+ * `node <kit>/dist/hook.cjs claude <Event> dir=<state folder>`, or for a fast one `/bin/sh -c <script>`
+ * with those words after the state folder.
+ */
+export function claudeSettings(input: Pick<AgentSetupInput, 'hook' | 'stateDir'>): { hooks: Record<string, unknown[]> } {
   const hooks: Record<string, unknown[]> = {};
   for (const e of EVENTS) {
-    hooks[e.event] = [{ ...(e.matcher ? { matcher: e.matcher } : {}), hooks: [{ type: 'command', command: commandLine(input.hook(e.event)), timeout: e.timeout }] }];
+    const words = e.fast ? runningOrHook(input.stateDir, input.hook(e.event)) : input.hook(e.event);
+    hooks[e.event] = [{ ...(e.matcher ? { matcher: e.matcher } : {}), hooks: [{ type: 'command', command: words[0], args: words.slice(1), timeout: e.timeout }] }];
   }
   return { hooks };
 }

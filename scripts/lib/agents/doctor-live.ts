@@ -12,9 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import { onPath } from './doctor.ts';
-import { codexFiles } from './install-codex.ts';
-import { planAdd, writeChanges, type ManagedFile } from './managed-file.ts';
-import { codexOfflineConfig, GEMINI_MODEL } from './offline.ts';
+import { codexKitHooks, offlineEnv } from './offline-env.ts';
 import { startModelServer, writeTurn, type ModelServer, type Turn } from './model-server.ts';
 
 export const LIVE_AGENTS = ['claude', 'codex', 'gemini', 'opencode'] as const;
@@ -47,8 +45,6 @@ export const LIVE_EVENTS: Record<LiveAgent, string[]> = {
   opencode: ['session.created', 'tool.execute.before', 'tool.execute.after', 'session.idle'],
 };
 
-const CLAUDE_KEY = 'sk-ant-api03-kit-doctor-offline-0123456789abcdefghij';
-
 const CONFIG = `base: main
 workspace: sessions
 worktree_root: ../{repo}-sessions
@@ -63,91 +59,6 @@ export function liveBinary(agent: LiveAgent, env: NodeJS.ProcessEnv): string | n
   const given = env[`PARALLEL_TEST_${agent.toUpperCase()}_BIN`];
   if (given) return onPath(given.includes('/') ? given : `./${given}`, env);
   return onPath(agent, env);
-}
-
-/** A private world for the agent: HOME and the rest under `dir`, pointed at the server only. */
-function agentEnv(agent: LiveAgent, dir: string, bin: string, copy: string, server: ModelServer): Record<string, string> {
-  const home = join(dir, 'home');
-  const tmp = join(dir, 'tmp');
-  for (const d of [home, tmp]) mkdirSync(d, { recursive: true });
-  const env: Record<string, string> = {
-    PATH: [dirname(bin), dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-    HOME: home,
-    USER: 'doctor',
-    LOGNAME: 'doctor',
-    SHELL: '/bin/sh',
-    LANG: 'C.UTF-8',
-    TMPDIR: tmp,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    GIT_AUTHOR_NAME: 'Kit Doctor',
-    GIT_AUTHOR_EMAIL: 'doctor@example.invalid',
-    GIT_COMMITTER_NAME: 'Kit Doctor',
-    GIT_COMMITTER_EMAIL: 'doctor@example.invalid',
-    GIT_CONFIG_NOSYSTEM: '1',
-    NO_PROXY: '127.0.0.1,localhost',
-  };
-  const url = server.url;
-  if (agent === 'claude') {
-    const conf = join(home, '.claude');
-    mkdirSync(conf, { recursive: true });
-    Object.assign(env, {
-      ANTHROPIC_BASE_URL: url,
-      ANTHROPIC_API_KEY: CLAUDE_KEY,
-      ANTHROPIC_MODEL: 'claude-sonnet-4-5',
-      ANTHROPIC_SMALL_FAST_MODEL: 'claude-sonnet-4-5',
-      CLAUDE_CONFIG_DIR: conf,
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_AUTOUPDATER: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_ERROR_REPORTING: '1',
-    });
-    writeFileSync(join(conf, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [CLAUDE_KEY.slice(-20)], rejected: [] }, projects: { [copy]: { hasTrustDialogAccepted: true } } }, null, 2));
-  } else if (agent === 'codex') {
-    const conf = join(home, '.codex');
-    mkdirSync(conf, { recursive: true });
-    Object.assign(env, { CODEX_HOME: conf, FAKE_API_KEY: 'kit-doctor-offline' });
-    writeFileSync(join(conf, 'config.toml'), codexOfflineConfig({ url, cwd: copy }));
-    // make agent-setup agent=codex apply=1, into this CODEX_HOME: the kit's hooks and their trust.
-    const hooksFile = join(conf, 'hooks.json');
-    let hooksAfter: string | null = existsSync(hooksFile) ? readFileSync(hooksFile, 'utf8') : null;
-    const [hooks, config] = codexFiles(conf, KIT_DIR, () => hooksAfter) as [ManagedFile, ManagedFile];
-    const first = planAdd(hooks);
-    hooksAfter = first.after;
-    writeChanges([first, planAdd(config)]);
-  } else if (agent === 'gemini') {
-    const conf = join(home, '.gemini');
-    mkdirSync(conf, { recursive: true });
-    Object.assign(env, { GEMINI_API_KEY: 'kit-doctor-offline', GOOGLE_GEMINI_BASE_URL: url, GEMINI_CLI_TRUST_WORKSPACE: 'true' });
-    writeFileSync(
-      join(conf, 'settings.json'),
-      JSON.stringify({
-        security: { auth: { selectedType: 'gemini-api-key' } },
-        privacy: { usageStatisticsEnabled: false },
-        telemetry: { enabled: false },
-        general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
-        model: { name: GEMINI_MODEL },
-      }),
-    );
-  } else {
-    const conf = join(env.XDG_CONFIG_HOME!, 'opencode');
-    mkdirSync(conf, { recursive: true });
-    Object.assign(env, { OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1', OPENCODE_DISABLE_SHARE: '1', npm_config_registry: `${url}/registry/`, BUN_CONFIG_REGISTRY: `${url}/registry/` });
-    writeFileSync(
-      join(conf, 'opencode.json'),
-      JSON.stringify({
-        provider: { fake: { npm: '@ai-sdk/openai-compatible', name: 'fake', options: { baseURL: `${url}/v1`, apiKey: 'x' }, models: { m: { name: 'm', tool_call: true } } } },
-        model: 'fake/m',
-        small_model: 'fake/m',
-        enabled_providers: ['fake'],
-        autoupdate: false,
-        share: 'disabled',
-      }),
-    );
-  }
-  return env;
 }
 
 function headless(agent: LiveAgent, prompt: string, cwd: string): string[] {
@@ -248,7 +159,8 @@ export async function doctorLive(agent: LiveAgent, callerEnv: NodeJS.ProcessEnv,
     const s = await deps.newSession(repo, kitEnv, { name: 'doctor-live', component: 'app', agent });
     const copy = s.copy!;
     if (!s.argv) throw new Error(`new-session agent=${agent} gave no launch command`);
-    const env = agentEnv(agent, scratch, bin, copy, server);
+    const env = offlineEnv(agent, { dir: scratch, bin, cwd: copy, url: server.url, node: process.execPath });
+    if (agent === 'codex') codexKitHooks(env.CODEX_HOME!, KIT_DIR);
 
     const v = spawnSync(bin, ['--version'], { env, encoding: 'utf8', timeout: 30_000, cwd: copy });
     result.version = `${v.stdout ?? ''}`.trim().split('\n')[0] || null;

@@ -1,6 +1,6 @@
 // make doctor: per session, which agent it runs, whether the kit's hooks are where that agent reads them,
 // what the kit cannot see (the agent's binary not on PATH), and one synthetic event through the very
-// command the agent runs (node <kit>/dist/hook.mjs <agent> <event> dir=...), against a throwaway copy
+// command the agent runs (node <kit>/dist/hook.cjs <agent> <event> dir=...), against a throwaway copy
 // of the session's state folder: the user's session never sees a fake state.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -48,7 +48,7 @@ export interface DoctorSession {
   ok: boolean;
 }
 
-const HOOK = () => join(KIT_DIR, 'dist', 'hook.mjs');
+const HOOK = () => join(KIT_DIR, 'dist', 'hook.cjs');
 
 const readOr = (file: string): string | null => {
   try {
@@ -92,7 +92,7 @@ const stateOf = (dir: string): string | null => {
   }
 };
 
-/** Fires the agent's synthetic event through dist/hook.mjs into a throwaway copy of the session's folder. */
+/** Fires the agent's synthetic event through dist/hook.cjs into a throwaway copy of the session's folder. */
 export function fireSynthetic(kind: string, sessionDir: string, workspace: string, name: string, cwd: string, callerEnv: NodeJS.ProcessEnv): SyntheticEvent {
   const spec = SYNTHETIC[kind] as (typeof SYNTHETIC)[string];
   const scratch = mkdtempSync(join(tmpdir(), 'kit-doctor-'));
@@ -206,7 +206,7 @@ export async function doctor(ctx: Context, opts: { name?: string; env: NodeJS.Pr
   const { records } = readSessions(ctx.root, ctx.config.workspace);
   const list = records.filter((r) => r.state !== 'ended' && (!opts.name || r.name === opts.name)).sort((a, b) => a.name.localeCompare(b.name));
   const git = await backstop(ctx);
-  const hookBuilt: DoctorCheck = existsSync(HOOK()) ? { what: 'dist/hook.mjs', ok: true, detail: HOOK() } : { what: 'dist/hook.mjs', ok: false, detail: `${HOOK()} is missing: run make build` };
+  const hookBuilt: DoctorCheck = existsSync(HOOK()) ? { what: 'dist/hook.cjs', ok: true, detail: HOOK() } : { what: 'dist/hook.cjs', ok: false, detail: `${HOOK()} is missing: run make build` };
   const out: DoctorSession[] = [];
   for (const r of list) {
     const stateDir = join(ctx.root, ctx.config.workspace, r.name);

@@ -1,6 +1,6 @@
 // The whole hook: read the agent's JSON, find the session, guard an edit, record the state, reply.
 // It never breaks or slows the agent: every problem ends in exit 0 with nothing on stdout, and a line in
-// the session's log.jsonl (or <state folder>/hooks.log). Built-ins only (bundled into dist/hook.mjs).
+// the session's log.jsonl (or <state folder>/hooks.log). Built-ins only (bundled into dist/hook.cjs).
 import { closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -33,7 +33,7 @@ export interface HookInput {
   startedMs: number;
   /** The hook's parent process, where the search for the agent begins. */
   ppid: number;
-  /** The kit's folder (dist/hook.mjs is in <kit>/dist): where the background radar refresh is. */
+  /** The kit's folder (dist/hook.cjs is in <kit>/dist): where the background radar refresh is. */
   kitDir?: string;
 }
 
@@ -227,7 +227,7 @@ export async function runHook(input: HookInput): Promise<Reply> {
     } catch (err) {
       logProblem(root, where, `${ev.agent} ${ev.event}: ${(err as Error).message}`);
     }
-    if (input.kitDir && AFTER_EVENTS.has(`${ev.agent} ${ev.event}`)) await refreshRadar(where, input);
+    if (input.kitDir && (AFTER_EVENTS.has(`${ev.agent} ${ev.event}`) || ev.editPaths?.length)) await refreshRadar(where, input);
     return reply;
   } catch (err) {
     logProblem(root, where, (err as Error).message);
@@ -271,7 +271,10 @@ function radarNote(where: Where, copy: string, files: readonly string[]): string
   return overlapNote(cache, where.session, [...rels], (s) => validName(s) && isDir(join(where.root, where.workspace, s)));
 }
 
-/** The events after which the hook refreshes the radar cache in the background (when it is old). */
+/**
+ * The events after which the hook refreshes the radar cache in the background (when it is old), and
+ * every edit the guard judged: the PostToolUse hooks start node only now and then (fast-hook.ts).
+ */
 const AFTER_EVENTS = new Set(['claude PostToolUse', 'claude Stop', 'codex PostToolUse', 'codex Stop', 'gemini AfterTool', 'gemini AfterAgent', 'opencode tool.execute.after', 'opencode session.idle']);
 
 async function refreshRadar(where: Where, input: HookInput): Promise<void> {

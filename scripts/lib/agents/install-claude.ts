@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { git } from '../git/repo.ts';
 import { ensureExcluded, excludeFile } from '../git/worktrees.ts';
 import { claudeSettings } from './claude.ts';
-import { hookArgv, type AgentSetupInput } from './launch.ts';
+import { hookArgv } from './launch.ts';
 import { singleQuote } from '../core/shell.ts';
 import { jsonHooksFile, MARK, type JsonHookGroup } from './install-common.ts';
 import type { ManagedFile, PartState } from './managed-file.ts';
@@ -51,7 +51,7 @@ export function claudeFiles(main: string, commonDir: string, kitDir: string, ign
  */
 export async function writeCopySettings(copy: string, root: string, stateDir: string, kitDir: string): Promise<string> {
   const file = join(copy, CLAUDE_SETTINGS);
-  const ours = claudeSettings({ hook: (event?: string) => hookArgv(kitDir, 'claude', stateDir, event) } as AgentSetupInput).hooks;
+  const ours = claudeSettings({ stateDir, hook: (event?: string) => hookArgv(kitDir, 'claude', stateDir, event) }).hooks;
   let current: { hooks?: Record<string, unknown[]> } & Record<string, unknown> = {};
   if (existsSync(file)) {
     // Someone's own settings: merged into, never replaced (a file that is not a JSON object is left alone).
@@ -65,8 +65,9 @@ export async function writeCopySettings(copy: string, root: string, stateDir: st
     current = parsed as typeof current;
   }
   const hooks: Record<string, unknown[]> = { ...(current.hooks && typeof current.hooks === 'object' ? current.hooks : {}) };
-  // The kit's groups once: any written before (for this or another session's folder) give way to these.
-  const kitHook = join(kitDir, 'dist', 'hook.mjs');
+  // The kit's groups once: any written before (for this or another session's folder, by this kit or an
+  // older one, whose hook was dist/hook.mjs) give way to these.
+  const kitHook = join(kitDir, 'dist', 'hook.');
   const notKit = (g: unknown) => !JSON.stringify(g).includes(JSON.stringify(kitHook).slice(1, -1));
   for (const [event, groups] of Object.entries(ours)) hooks[event] = [...(Array.isArray(hooks[event]) ? hooks[event]!.filter(notKit) : []), ...groups];
   mkdirSync(join(copy, '.claude'), { recursive: true });

@@ -6,10 +6,22 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.mjs';
 import { codexHookHash, codexHookKey } from './codex-trust.ts';
+import { gatedTest } from './fast-hook.ts';
 import { gatedHookCommand, jsonHooksFile, kitGroups, MARK, type JsonHookGroup } from './install-common.ts';
 import type { ManagedFile, PartState } from './managed-file.ts';
 
-export const CODEX_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'Stop', 'SessionEnd', 'SubagentStart', 'SubagentStop'] as const;
+/**
+ * The events the kit hooks, and only those (docs/agents.md "Which events are hooked"): the guard on
+ * apply_patch only, and PostToolUse a shell that starts node only when the state would change.
+ */
+export const CODEX_EVENTS: readonly { event: string; matcher?: string; fast?: true }[] = [
+  { event: 'UserPromptSubmit' },
+  { event: 'PreToolUse', matcher: 'apply_patch' },
+  { event: 'PermissionRequest' },
+  { event: 'PostToolUse', fast: true },
+  { event: 'Stop' },
+  { event: 'SessionEnd' },
+];
 
 /** Seconds; SessionEnd is clamped to 3 by Codex, so it is 3 here and the hash is the same either way. */
 const TIMEOUT: Record<string, number> = { SessionEnd: 3 };
@@ -28,13 +40,15 @@ export function codexHome(env: NodeJS.ProcessEnv): string {
 }
 
 export function codexGroups(kitDir: string): JsonHookGroup[] {
-  const command = gatedHookCommand(kitDir, 'codex');
-  return CODEX_EVENTS.map((event) => ({ event, group: { hooks: [{ type: 'command', command, timeout: TIMEOUT[event] ?? 30 }] } }));
+  return CODEX_EVENTS.map(({ event, matcher, fast }) => ({
+    event,
+    group: { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command: gatedHookCommand(kitDir, 'codex', fast ? gatedTest('running') : ''), timeout: TIMEOUT[event] ?? 30 }] },
+  }));
 }
 
-/** The legacy notify program: the JSON comes as the last argument, which the shell passes on as $1. */
+/** The legacy notify program: the JSON comes as the last argument, which the shell passes on as $1. Nothing once the turn is over. */
 export function notifyLine(kitDir: string): string {
-  const script = `[ -n "$PARALLEL_SESSION" ] || exit 0; exec node '${kitDir.replace(/'/g, `'\\''`)}/dist/hook.mjs' codex "$1"`;
+  const script = `[ -n "$PARALLEL_SESSION" ] || exit 0; ${gatedTest('over')} exec node '${kitDir.replace(/'/g, `'\\''`)}/dist/hook.cjs' codex "$1"`;
   return `notify = ${JSON.stringify(['sh', '-c', script, 'parallel-kit'])}`;
 }
 
@@ -89,7 +103,7 @@ export function trustEntries(hooksFile: string, hooksText: string, kitDir: strin
   return kitGroups(hooksText, hooksFile).flatMap((f) => {
     const g = groups.find((x) => x.event === f.event);
     const h = g?.group.hooks[0] as { command: string; timeout: number } | undefined;
-    return g && h ? [{ key: codexHookKey(hooksFile, f.event, f.index), hash: codexHookHash({ event: f.event, command: h.command, timeout: h.timeout }) }] : [];
+    return g && h ? [{ key: codexHookKey(hooksFile, f.event, f.index), hash: codexHookHash({ event: f.event, matcher: g.group.matcher, command: h.command, timeout: h.timeout }) }] : [];
   });
 }
 

@@ -25,7 +25,7 @@ export interface AgentSetupInput {
   kitDir: string;
   /** The caller's environment (HOME, CODEX_HOME, OPENCODE_CONFIG_DIR): read, never changed. */
   env: NodeJS.ProcessEnv;
-  /** The hook's command as words: node <kit>/dist/hook.mjs <kind> [<event>] dir=<stateDir>. */
+  /** The hook's command as words: node <kit>/dist/hook.cjs <kind> [<event>] dir=<stateDir>. */
   hook: (event?: string) => string[];
 }
 
@@ -51,7 +51,7 @@ export interface AgentPlan {
 
 /** The hook's command line as words (docs/agents.md). */
 export function hookArgv(kitDir: string, kind: LaunchKind, stateDir: string, event?: string): string[] {
-  return ['node', join(kitDir, 'dist', 'hook.mjs'), kind, ...(event ? [event] : []), `dir=${stateDir}`];
+  return ['node', join(kitDir, 'dist', 'hook.cjs'), kind, ...(event ? [event] : []), `dir=${stateDir}`];
 }
 
 /** Words as one command line for a POSIX shell: every word quoted where it needs it. */

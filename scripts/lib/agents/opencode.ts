@@ -13,9 +13,9 @@ const FORWARDED = ['session.created', 'session.status', 'session.idle', 'session
 
 export function opencodePlugin(input: AgentSetupInput): string {
   const [cmd, ...args] = input.hook();
-  const dirArg = args.pop()!; // the hook's words are node <hook.mjs> opencode dir=...: the event goes before dir=
+  const dirArg = args.pop()!; // the hook's words are node <hook.cjs> opencode dir=...: the event goes before dir=
   return `// Written by the parallel sessions kit for session ${JSON.stringify(input.session)}: forwards OpenCode's events
-// to the kit's hook (node <kit>/dist/hook.mjs opencode <event> dir=<session state folder>, the event's JSON on
+// to the kit's hook (node <kit>/dist/hook.cjs opencode <event> dir=<session state folder>, the event's JSON on
 // stdin), and blocks a tool the hook denies. Node built-ins only, so OpenCode installs nothing for it.
 import { spawn } from 'node:child_process';
 

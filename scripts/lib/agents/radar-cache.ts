@@ -3,7 +3,7 @@
 // list-sessions) and those that move sessions (new-session, sync, end-session, when the file exists), read by the hook in one small JSON read: the hook never runs git. When the file is
 // older than REFRESH_S, the hook starts `node <kit>/dist/cmd/conflicts.mjs json=1 repo=<main>` detached
 // (stdio ignored, never waited for), at most one at a time (the .refresh file, which every write removes).
-// Built-ins only: part of dist/hook.mjs (docs/agents.md "The radar in the agent's loop").
+// Built-ins only: part of dist/hook.cjs (docs/agents.md "The radar in the agent's loop").
 import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';

@@ -1,7 +1,7 @@
 // Components that sessions on other machines hold, as the last fetch of the shared remote saw them:
 // <state folder>/.share/claims-<workspace>.json, written by the commands that fetch (scripts/lib/share/),
 // read by the guard in the agent's hook in one small JSON read: the hook never touches the network.
-// Built-ins only (part of dist/hook.mjs).
+// Built-ins only (part of dist/hook.cjs).
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../core/files.ts';

@@ -8,6 +8,7 @@ import { benchListing } from './listing.ts';
 import { benchNewSession5k } from './new-session-5k.ts';
 import { benchSyncAll } from './sync-all.ts';
 import { benchRemoteFetch } from './remote-fetch.ts';
+import { benchAgents } from './agents.ts';
 
 export interface Measure {
   name: string;
@@ -21,6 +22,7 @@ export const MEASURES: readonly Measure[] = [
   { name: 'new-session-5k', run: benchNewSession5k },
   { name: 'sync-all', run: benchSyncAll },
   { name: 'list-sessions-remote', run: benchRemoteFetch },
+  { name: 'agents', run: benchAgents },
 ];
 
 export { sampleRepo, GIT_ID, MAKEFILE, type BenchRun } from './sample.ts';

@@ -53,6 +53,8 @@ export interface Comparison {
   /** The target ratio (subject / baseline at most this), when there is one. */
   target: number | null;
   met: boolean | null;
+  /** Why it was not measured (an agent CLI not installed); its figures are then meaningless. */
+  skipped?: string;
 }
 
 export function compare(name: string, subject: string, s: Timed, baseline: string, b: Timed, target: number | null = null): Comparison {

@@ -1,7 +1,7 @@
 // File writes that readers can never see half-done. Node built-ins only: the tracker bundle uses it.
 import { appendFileSync, closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import { randomToken } from './token.mjs';
 
 /** True when something is at `path`, a dangling symbolic link included. */
 export function lexists(path: string): boolean {
@@ -75,7 +75,7 @@ export function writeFileIfUnchanged(path: string, data: string, seen: FileStamp
 function replaceFile(path: string, data: string, stillSo: () => boolean, durable = true): boolean {
   const target = writeTarget(path);
   mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${target}.${process.pid}.${randomToken(8)}.tmp`;
   const mode = modeOf(target);
   const fd = openSync(tmp, 'wx', 0o644);
   try {

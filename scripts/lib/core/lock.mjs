@@ -3,8 +3,8 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { OperationError } from './errors.mjs';
+import { randomToken } from './token.mjs';
 
 /**
  * @typedef {object} LockOptions
@@ -115,7 +115,7 @@ function isStale(path, staleMs) {
  * @param {Owner | 'no-owner'} seen
  */
 function breakStale(path, seen) {
-  const aside = `${path}.stale.${randomBytes(4).toString('hex')}`;
+  const aside = `${path}.stale.${randomToken(8)}`;
   try {
     renameSync(path, aside);
   } catch {
@@ -175,7 +175,7 @@ function timeoutError(path) {
 
 /** @returns {Owner} */
 function newOwner() {
-  return { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex'), at: Date.now() };
+  return { pid: process.pid, host: HOST, token: randomToken(16), at: Date.now() };
 }
 
 /**

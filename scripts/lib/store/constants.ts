@@ -18,5 +18,12 @@ export const RESERVED_WORKSPACES = ['locks', 'archive', 'tmp', 'plans'] as const
 export const NAME_RE = /^(?![-.])(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._-]{1,64}$/;
 
 export const STATUS_FILE = 'status.json';
+/**
+ * The state of status.json as one word, beside it, for the agents' hooks to read without starting node
+ * (a shell's `read` and `test -nt`, docs/agents.md "What a hook costs"). Its writer sets its mtime
+ * STATE_WORD_FRESH_S ahead: while it is newer than the reader's own process, the word stands for a heartbeat.
+ */
+export const STATE_WORD_FILE = 'state';
+export const STATE_WORD_FRESH_S = 60;
 export const LOG_FILE = 'log.jsonl';
 export const MARKERS = { completed: 'COMPLETED', failed: 'FAILED' } as const;

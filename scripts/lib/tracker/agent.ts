@@ -1,5 +1,5 @@
 // What an agent's hook event does to its session's status: a pure function, and the locked write around it.
-// Built-ins only (bundled into dist/hook.mjs).
+// Built-ins only (bundled into dist/hook.cjs).
 import { existsSync } from 'node:fs';
 import { withLockSync } from '../core/lock.mjs';
 import { isoWithOffset } from '../core/time.ts';

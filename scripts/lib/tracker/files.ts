@@ -1,10 +1,11 @@
 // One session's files: status.json (whole, atomic), log.jsonl (one write per line), markers. Built-ins only.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLine, writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
 import { isoWithOffset } from '../core/time.ts';
+import { randomToken } from '../core/token.mjs';
 import type { LogEvent, Status } from '../store/schemas.ts';
-import { LOG_FILE, MARKERS, STATUS_FILE, TRACKER_STATES } from '../store/constants.ts';
+import { LOG_FILE, MARKERS, STATE_WORD_FILE, STATE_WORD_FRESH_S, STATUS_FILE, TRACKER_STATES } from '../store/constants.ts';
 
 export type StatusRead = { kind: 'ok'; status: Status } | { kind: 'missing' } | { kind: 'corrupt'; error: string };
 
@@ -36,13 +37,26 @@ export function readStatusFile(dir: string): StatusRead {
 /**
  * Writes status.json whole and returns what it wrote; `state_since` is when the state last changed: kept while the state stays,
  * `at` when it changes (the caller holds the session's lock, so the file read here is the one replaced).
+ * The state word beside it goes first, then comes back: whatever fails midway, there is no word that says
+ * other than status.json (a missing one sends every hook to node, which is only slower).
  */
 export function writeStatusFile(dir: string, status: Status, at: string = isoWithOffset()): Status {
   const prev = readStatusFile(dir);
   const same = prev.kind === 'ok' && prev.status.state === status.state;
   const since = same ? prev.status.state_since : at;
   const written = since === undefined ? status : { ...status, state_since: since };
+  const word = join(dir, STATE_WORD_FILE);
+  rmSync(word, { force: true });
   writeJsonAtomic(join(dir, STATUS_FILE), written);
+  try {
+    const tmp = `${word}.${process.pid}.${randomToken(8)}.tmp`;
+    writeFileSync(tmp, `${written.state}\n`);
+    const until = Date.now() / 1000 + STATE_WORD_FRESH_S;
+    utimesSync(tmp, until, until);
+    renameSync(tmp, word);
+  } catch {
+    /* no word: the hooks start node, as without it */
+  }
   return written;
 }
 

@@ -1,5 +1,5 @@
-// Seeing that a real agent calls the kit's hook, whether or not dist/hook.mjs is built yet: a `node` put
-// first on the agent's PATH that, for each call whose first argument is <kit>/dist/hook.mjs, appends one
+// Seeing that a real agent calls the kit's hook, whether or not dist/hook.cjs is built yet: a `node` put
+// first on the agent's PATH that, for each call whose first argument is <kit>/dist/hook.cjs, appends one
 // JSON line (the arguments, the stdin text and its JSON, the PARALLEL_* variables) to a log, then execs
 // the real node with the same arguments and the same stdin. Every other call goes straight to the real node.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { KIT } from './run.ts';
 
 /** The hook's path, as the kit's configurations name it. */
-export const HOOK = join(KIT, 'dist', 'hook.mjs');
+export const HOOK = join(KIT, 'dist', 'hook.cjs');
 
 export interface HookCall {
   /** The words after `node`: argv[0] is HOOK, then <agent> [<event>] [dir=...] (Codex notify: its JSON last). */

@@ -10,24 +10,20 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PINNED, pinnedFolder, pinnedVersion } from '../../../scripts/lib/agents/pinned.mjs';
 
-/** The pinned versions (Node 20). Keep in step with binary.ts and the README. */
-export const PINNED = {
-  claude: { pkg: '@anthropic-ai/claude-code', version: '2.1.197', bin: 'claude' },
-  codex: { pkg: '@openai/codex', version: '0.169.0', bin: 'codex' },
-  gemini: { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
-  opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' },
-};
+/** The pinned versions (Node 20): one table, scripts/lib/agents/pinned.mjs. */
+export { PINNED };
 
 const KIT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CACHE = process.env.PARALLEL_TEST_AGENT_CACHE || join(KIT, '.cache', 'agents');
 
 export function versionOf(agent) {
-  return process.env[`PARALLEL_TEST_${agent.toUpperCase()}_VERSION`] || PINNED[agent].version;
+  return pinnedVersion(agent, process.env);
 }
 
 export function folderOf(agent) {
-  return join(CACHE, `${PINNED[agent].pkg}@${versionOf(agent)}`);
+  return pinnedFolder(agent, KIT, process.env);
 }
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

@@ -9,25 +9,20 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelServer } from './model-server.ts';
+import { PINNED, pinnedBinary, pinnedVersion } from '../../../scripts/lib/agents/pinned.mjs';
 
 export type Agent = 'claude' | 'codex' | 'gemini' | 'opencode';
 export const AGENTS: Agent[] = ['claude', 'codex', 'gemini', 'opencode'];
 
-/** The pinned versions: the same table as install.mjs (keep them in step). */
-export const PINNED: Record<Agent, { pkg: string; version: string; bin: string }> = {
-  claude: { pkg: '@anthropic-ai/claude-code', version: '2.1.197', bin: 'claude' },
-  codex: { pkg: '@openai/codex', version: '0.169.0', bin: 'codex' },
-  gemini: { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
-  opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' },
-};
+/** The pinned versions: one table, scripts/lib/agents/pinned.mjs (install.mjs reads it too). */
+export { PINNED };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const KIT = resolve(HERE, '../../..');
 export const CAPTURE = join(HERE, 'capture.mjs');
-const CACHE = process.env.PARALLEL_TEST_AGENT_CACHE || join(KIT, '.cache', 'agents');
 
 export function agentVersion(agent: Agent): string {
-  return process.env[`PARALLEL_TEST_${agent.toUpperCase()}_VERSION`] || PINNED[agent].version;
+  return pinnedVersion(agent, process.env);
 }
 
 /**
@@ -35,11 +30,7 @@ export function agentVersion(agent: Agent): string {
  * that binary; PARALLEL_TEST_<AGENT>_VERSION=x.y.z a version installed by install.mjs with the same variable.
  */
 export function agentBinary(agent: Agent): string | null {
-  const given = process.env[`PARALLEL_TEST_${agent.toUpperCase()}_BIN`];
-  if (given) return existsSync(given) ? given : null;
-  const folder = join(CACHE, `${PINNED[agent].pkg}@${agentVersion(agent)}`);
-  const bin = join(folder, 'node_modules', '.bin', PINNED[agent].bin);
-  return existsSync(join(folder, '.complete')) && existsSync(bin) ? bin : null;
+  return pinnedBinary(agent, KIT, process.env);
 }
 
 /** Why the agent's tests skip (one line), or null when they can run. */

@@ -1,0 +1,34 @@
+// The agents' hook on its own (issue 15): a status event and a guarded edit, each against `node -e 0`
+// with the same stdin, alternately. The guarded edit is judged against `peers` other sessions' guard.json.
+import { join } from 'node:path';
+import { compare, timeInterleaved, type Comparison } from './timing.ts';
+import { KIT_DIR } from '../core/kit-dir.ts';
+
+const HOOK = join(KIT_DIR, 'dist', 'hook.cjs');
+
+export interface HookBench {
+  /** The session's state folder (its status.json, guard.json): the hook's dir=. */
+  stateDir: string;
+  /** The session's copy: the payload's cwd, and where the edit goes (in the session's own component). */
+  copy: string;
+  /** A path in the copy, in the session's own component, for the guarded edit. */
+  editPath: string;
+  /** How many other sessions' guard.json the guard reads. */
+  peers: number;
+  runs: number;
+  env: NodeJS.ProcessEnv;
+}
+
+export function benchHook(h: HookBench): Comparison[] {
+  const payload = (fields: Record<string, unknown>) => JSON.stringify({ session_id: 'bench', transcript_path: '/dev/null', cwd: h.copy, permission_mode: 'default', ...fields });
+  const args = [HOOK, 'claude', `dir=${h.stateDir}`];
+  const node = (input: string) => () => ({ cmd: process.execPath, args: ['-e', '0'], cwd: h.copy, input });
+  const status = payload({ hook_event_name: 'Stop', stop_hook_active: false, last_assistant_message: 'done' });
+  const hs = timeInterleaved(h.runs * 3, () => ({ cmd: process.execPath, args, cwd: h.copy, env: h.env, input: status }), node(status));
+  const edit = payload({ hook_event_name: 'PreToolUse', tool_name: 'Write', tool_use_id: 't', tool_input: { file_path: join(h.copy, h.editPath), content: 'x' } });
+  const hg = timeInterleaved(h.runs * 3, () => ({ cmd: process.execPath, args, cwd: h.copy, env: h.env, input: edit }), node(edit));
+  return [
+    compare('hook', 'node dist/hook.cjs claude (Stop: a status event)', hs.subject, 'node -e 0', hs.baseline, 1.2),
+    compare('hook-guard', `node dist/hook.cjs claude (PreToolUse Write: a guard decision, ${h.peers} other guard files)`, hg.subject, 'node -e 0', hg.baseline, 1.5),
+  ];
+}
