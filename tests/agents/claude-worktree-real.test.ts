@@ -44,7 +44,7 @@ test('claude -w ui/fix-login: the copy\'s .claude/settings.local.json hooks repo
   expect(JSON.parse(readFileSync(join(stateDir, 'session.json'), 'utf8'))).toMatchObject({ agent: 'claude', component: 'ui', path: copy, state: 'active' });
   expect(existsSync(join(stateDir, 'guard.json'))).toBe(true);
   const local = JSON.parse(readFileSync(join(copy, '.claude', 'settings.local.json'), 'utf8'));
-  expect(local.hooks.PreToolUse[0].hooks[0].command).toContain(`dir=${stateDir}`);
+  expect(local.hooks.PreToolUse[0].hooks[0].args).toContain(`dir=${stateDir}`);
 
   // The states it reported, in order, and where it ended.
   const lines = readFileSync(join(stateDir, 'log.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.agent === 'claude');

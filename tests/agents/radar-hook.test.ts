@@ -35,6 +35,10 @@ const context = (stdout: string): string | undefined => (stdout ? (JSON.parse(st
 function cache(sessions: RadarCache['sessions'], pairs: RadarCache['pairs'] = []): void {
   writeRadarCache(root, { version: 1, workspace: 'sessions', main: repo, computed_at: '2030-01-01T00:00:00+00:00', computed_ms: Date.now(), sessions, pairs });
 }
+/** Waits until no background refresh of the radar cache is under way (its marker gone). */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 200 && existsSync(refreshMarker(root, 'sessions')); i++) await new Promise((r) => setTimeout(r, 100));
+}
 const s = (name: string, changed: string[]) => ({ branch: `feature/${name}`, base: 'main', tip: 'a'.repeat(40), base_sha: 'b'.repeat(40), changed });
 
 beforeAll(() => {
@@ -62,13 +66,16 @@ describe('the hook with a prepared cache', () => {
     expect(context(edit(d1, 'docs/guide.md').stdout)).toContain('git predicts a CONFLICT with d2 in docs/guide.md');
   });
 
-  it('no other session changed the file, or the other session is gone, or no cache: nothing', () => {
+  it('no other session changed the file, or the other session is gone, or no cache: nothing', async () => {
     cache({ d1: s('d1', []), d2: s('d2', ['docs/guide.md']) });
     expect(edit(d1, 'docs/other.md').stdout).toBe('');
     cache({ d1: s('d1', []), gone: s('gone', ['docs/guide.md']) });
     expect(edit(d1, 'docs/guide.md').stdout).toBe('');
     rmSync(radarCacheFile(root, 'sessions'));
     expect(edit(d1, 'docs/guide.md').stdout).toBe('');
+    // That edit found no cache, so it started the background refresh: let it end before the next test
+    // writes a cache of its own by hand.
+    await settled();
   });
 
   it('a denied edit is denied, without the note', () => {

@@ -40,7 +40,7 @@ describe('agent-setup agent=codex', () => {
     expect(kitStop.command).toMatch(/^\[ -n "\$PARALLEL_SESSION" \] \|\| exit 0; exec node '.*\/dist\/hook\.cjs' codex/);
     // the guard only on apply_patch, the tool that edits files; PostToolUse starts node only when the state would change
     expect(hooks.hooks.PreToolUse[0].matcher).toBe('apply_patch');
-    expect(hooks.hooks.PostToolUse[0].hooks[0].command).toMatch(/-nt \/proc\/\$\$ .*&& exit 0; exec node /);
+    expect(hooks.hooks.PostToolUse[0].hooks[0].command).toMatch(/exit 0; exec '.*\/bin\/hook-unless' running "\$PARALLEL_DIR\/\$PARALLEL_WORKSPACE\/\$PARALLEL_SESSION" node '.*\/dist\/hook\.cjs' codex # parallel-kit$/);
     const config = readFileSync(join(home, 'config.toml'), 'utf8');
     expect(config).toContain(USER_CONFIG);
     // the user's Stop hook is group 0, the kit's group 1; its trust entry has the hash Codex computes

@@ -53,15 +53,20 @@ describe('new-session agent=', () => {
     expect(envText).toContain(`export PARALLEL_AGENT='claude'`);
     expect(envText).toContain(`export PARALLEL_AGENT_COMMAND='claude --settings ${settings}'`);
 
-    const hooks = JSON.parse(readFileSync(settings, 'utf8')).hooks as Record<string, { matcher?: string; hooks: { type: string; command: string }[] }[]>;
-    expect(Object.keys(hooks).sort()).toEqual(['Notification', 'PermissionRequest', 'PostToolUse', 'PreToolUse', 'SessionEnd', 'SessionStart', 'Stop', 'StopFailure', 'SubagentStart', 'SubagentStop', 'UserPromptSubmit'].sort());
+    const hooks = JSON.parse(readFileSync(settings, 'utf8')).hooks as Record<string, { matcher?: string; hooks: { type: string; command: string; args: string[] }[] }[]>;
+    // Only the events the kit needs, each in Claude's exec form (no shell between Claude and the hook).
+    expect(Object.keys(hooks).sort()).toEqual(['Notification', 'PermissionRequest', 'PostToolUse', 'PreToolUse', 'SessionEnd', 'Stop', 'StopFailure', 'UserPromptSubmit'].sort());
     for (const [event, groups] of Object.entries(hooks)) {
       for (const h of groups.flatMap((g) => g.hooks)) {
         expect(h.type).toBe('command');
-        expect(shellWords(h.command)).toEqual(['node', HOOK, 'claude', event, `dir=${dir}`]);
+        const words = [h.command, ...h.args];
+        // PostToolUse, on every tool call: a shell that ends at once while the state word says running.
+        if (event === 'PostToolUse') expect(words).toEqual([join(KIT_DIR, 'bin', 'hook-unless'), 'running', dir, 'node', HOOK, 'claude', event, `dir=${dir}`]);
+        else expect(words).toEqual(['node', HOOK, 'claude', event, `dir=${dir}`]);
       }
     }
-    expect(hooks.PreToolUse![0]!.matcher).toBe('*');
+    // The guard on the tools that write files; the others never start the hook before they run.
+    expect(hooks.PreToolUse![0]!.matcher).toBe('Edit|Write|MultiEdit|NotebookEdit');
     // nothing in the copy but the session's env file
     expect(extraFiles(s.path!)).toEqual(['!! .parallel-session.env']);
     expect(gitIn(repo, 'status', '--porcelain')).toBe('?? WORK_LOG.md'); // the kit's own, as for any session
@@ -90,7 +95,7 @@ describe('new-session agent=', () => {
     const repo = makeRepo();
     const s = create(repo, 'cx', { agent: 'codex' });
     const dir = stateDir(repo, 'cx');
-    const notify = JSON.stringify(['node', HOOK, 'codex', 'notify', `dir=${dir}`]);
+    const notify = JSON.stringify([join(KIT_DIR, 'bin', 'hook-unless'), 'over', dir, 'node', HOOK, 'codex', 'notify', `dir=${dir}`]);
     expect(s.agent_argv).toEqual(['env', `PARALLEL_DIR=${join(repo, '.parallel')}`, 'PARALLEL_WORKSPACE=sessions', 'PARALLEL_SESSION=cx', 'codex', '-c', `notify=${notify}`]);
     expect(shellWords(s.agent_command!)).toEqual(s.agent_argv);
     expect(s.agent_files).toEqual([]);
@@ -107,7 +112,7 @@ describe('new-session agent=', () => {
     // the notify make agent-setup agent=codex put between the kit's markers is the kit's: the per-run one (dir=) overrides it, no warning
     writeFileSync(join(codexHome, 'config.toml'), `model = "x"\n# >>> parallel-kit >>> notify for the kit's sessions only\n${notifyLine(KIT_DIR)}\n# <<< parallel-kit <<<\n`);
     const u = create(repo, 'cx4', { agent: 'codex' }, { CODEX_HOME: codexHome });
-    expect(u.agent_argv).toEqual(['env', `PARALLEL_DIR=${join(repo, '.parallel')}`, 'PARALLEL_WORKSPACE=sessions', 'PARALLEL_SESSION=cx4', 'codex', '-c', `notify=${JSON.stringify(['node', HOOK, 'codex', 'notify', `dir=${stateDir(repo, 'cx4')}`])}`]);
+    expect(u.agent_argv).toEqual(['env', `PARALLEL_DIR=${join(repo, '.parallel')}`, 'PARALLEL_WORKSPACE=sessions', 'PARALLEL_SESSION=cx4', 'codex', '-c', `notify=${JSON.stringify([join(KIT_DIR, 'bin', 'hook-unless'), 'over', stateDir(repo, 'cx4'), 'node', HOOK, 'codex', 'notify', `dir=${stateDir(repo, 'cx4')}`])}`]);
     expect(u.warnings).toEqual([]);
   });
 

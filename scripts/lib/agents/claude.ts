@@ -2,7 +2,7 @@
 // neither the user's ~/.claude nor the project's .claude/ is touched, and worktrees need no discovery.
 import { join } from 'node:path';
 import { type AgentPlan, type AgentSetupInput } from './launch.ts';
-import { runningOrHook } from './fast-hook.ts';
+import { hookUnlessArgv } from './fast-hook.ts';
 
 export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
 
@@ -27,13 +27,13 @@ const EVENTS: readonly { event: string; matcher?: string; timeout: number; fast?
 
 /**
  * The settings JSON. Every hook in Claude's exec form (`command` and `args`: no shell in between):
- * `node <kit>/dist/hook.cjs claude <Event> dir=<state folder>`, or for a fast one `/bin/sh -c <script>`
- * with those words after the state folder.
+ * `node <kit>/dist/hook.cjs claude <Event> dir=<state folder>`, or for a fast one
+ * `<kit>/bin/hook-unless running <state folder>` and those words.
  */
-export function claudeSettings(input: Pick<AgentSetupInput, 'hook' | 'stateDir'>): { hooks: Record<string, unknown[]> } {
+export function claudeSettings(input: Pick<AgentSetupInput, 'hook' | 'stateDir' | 'kitDir'>): { hooks: Record<string, unknown[]> } {
   const hooks: Record<string, unknown[]> = {};
   for (const e of EVENTS) {
-    const words = e.fast ? runningOrHook(input.stateDir, input.hook(e.event)) : input.hook(e.event);
+    const words = e.fast ? hookUnlessArgv(input.kitDir, 'running', input.stateDir, input.hook(e.event)) : input.hook(e.event);
     hooks[e.event] = [{ ...(e.matcher ? { matcher: e.matcher } : {}), hooks: [{ type: 'command', command: words[0], args: words.slice(1), timeout: e.timeout }] }];
   }
   return { hooks };

@@ -4,7 +4,7 @@
 // has none of their own (one slot only: never override theirs).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { overOrHook } from './fast-hook.ts';
+import { hookUnlessArgv } from './fast-hook.ts';
 import { userHasNotify } from './install-codex.ts';
 import { launchOnly, sessionVars, type AgentPlan, type AgentSetupInput } from './launch.ts';
 
@@ -33,7 +33,7 @@ export async function codexSetup(input: AgentSetupInput): Promise<AgentPlan> {
     theirs = true; // unreadable: leave notify to them
   }
   // -c takes a TOML value; a JSON array of strings is one. A shell first: nothing once the Stop hook has said idle.
-  const notify = theirs ? [] : ['-c', `notify=${JSON.stringify(overOrHook(input.stateDir, input.hook('notify')))}`];
+  const notify = theirs ? [] : ['-c', `notify=${JSON.stringify(hookUnlessArgv(input.kitDir, 'over', input.stateDir, input.hook('notify')))}`];
   const warnings = theirs ? [`${file} sets notify: the kit leaves it as it is; Codex reports through the hooks of make agent-setup`] : [];
   return launchOnly(['env', ...sessionVars(input), input.spec.command, ...notify, ...input.spec.args], warnings);
 }

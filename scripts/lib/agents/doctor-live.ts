@@ -37,10 +37,13 @@ export interface LiveResult {
   ok: boolean;
 }
 
-/** The events each agent must reach the kit's hook with, headless (of those the kit registers). */
+/**
+ * The events each agent must reach the kit's hook with, headless (of those the kit registers; Claude's and
+ * Codex's PostToolUse ends in its shell while the state says running, docs/agents.md "What a hook costs").
+ */
 export const LIVE_EVENTS: Record<LiveAgent, string[]> = {
-  claude: ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Stop', 'SessionEnd'],
-  codex: ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Stop', 'SessionEnd'],
+  claude: ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd'],
+  codex: ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd'],
   gemini: ['SessionStart', 'BeforeAgent', 'BeforeTool', 'AfterTool', 'AfterAgent', 'SessionEnd'],
   opencode: ['session.created', 'tool.execute.before', 'tool.execute.after', 'session.idle'],
 };

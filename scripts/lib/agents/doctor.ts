@@ -11,10 +11,10 @@ import { KIT_DIR } from '../core/kit-dir.ts';
 import { gitRaw } from '../git/repo.ts';
 import { readSessions } from '../store/sessions.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { CLAUDE_SETTINGS_FILE } from './claude.ts';
+import { CLAUDE_SETTINGS_FILE, claudeSettings } from './claude.ts';
 import { customHook } from './custom.ts';
 import { CLAUDE_SETTINGS } from './install-claude.ts';
-import { commandLine, hookArgv } from './launch.ts';
+import { hookArgv } from './launch.ts';
 import { GEMINI_SETTINGS } from './gemini.ts';
 import { codexFiles, codexHome } from './install-codex.ts';
 import { OPENCODE_DIR } from './opencode.ts';
@@ -190,7 +190,13 @@ function hooksOf(kind: string, r: SessionRecord, stateDir: string, env: NodeJS.P
 
 /** Whether a settings text runs the hook's Stop command for this session's folder, as the kit writes it. */
 function runsHookFor(text: string, stateDir: string): boolean {
-  return text.includes(JSON.stringify(commandLine(hookArgv(KIT_DIR, 'claude', stateDir, 'Stop'))));
+  const want = JSON.stringify(claudeSettings({ stateDir, kitDir: KIT_DIR, hook: (event) => hookArgv(KIT_DIR, 'claude', stateDir, event) }).hooks.Stop?.[0]);
+  try {
+    const stops = (JSON.parse(text) as { hooks?: { Stop?: unknown[] } }).hooks?.Stop;
+    return Array.isArray(stops) && stops.some((g) => JSON.stringify(g) === want);
+  } catch {
+    return false;
+  }
 }
 
 function safeInspect(f: () => string): string {

@@ -1,30 +1,25 @@
-// The hooks that skip node: a POSIX shell reads the session's state word (tracker/files.ts, written beside
-// status.json) and starts the kit's hook only when the event could change something. A shell's `read`
-// and `test` are built in: no process beyond the shell itself, about a hundredth of a node start-up.
-// Whatever goes wrong (no word, an old one, no /proc) starts node, which is only slower.
-import { STATE_WORD_FILE } from '../store/constants.ts';
+// The hooks that mostly skip node: bin/hook-unless, a POSIX shell script, reads the session's state word
+// (STATE_WORD_FILE, written beside status.json) and starts the kit's hook only when the event could change
+// something. A shell's `read` and `test` are built in: about a hundredth of a node start-up. Whatever goes
+// wrong (no word, an old one, no /proc) starts node, which is only slower.
+import { join } from 'node:path';
+import { singleQuote } from '../core/shell.ts';
+
+export type Unless = 'running' | 'over';
+
+/** <kit>/bin/hook-unless. */
+export const hookUnless = (kitDir: string) => join(kitDir, 'bin', 'hook-unless');
 
 /**
- * True when the word in "$f" says running and is fresh: its mtime (set a minute ahead by its writer) is
- * newer than this shell's /proc entry, which is made when first looked at, now. Without /proc: false.
+ * `running`: for an event that only says running (a tool is done): nothing while the session runs.
+ * `over`: for an event that only says idle (Codex notify's turn-complete): nothing once the turn is over.
+ * Else the hook's words.
  */
-const RUNNING = `[ "$f" -nt /proc/$$ ] && { read -r s < "$f"; } 2>/dev/null && [ "$s" = running ]`;
-/** True when the word in "$f" says the turn is over (idle) or the session ended; no freshness needed. */
-const OVER = `{ read -r s < "$f"; } 2>/dev/null && { [ "$s" = idle ] || [ "$s" = ended ]; }`;
-
-const sh = (test: string) => `f="$1/${STATE_WORD_FILE}"; shift; ${test} && exit 0; exec "$@"`;
-
-/** For an event that only says running (a tool is done): nothing while the session runs, else the hook's words. */
-export function runningOrHook(stateDir: string, hook: readonly string[]): string[] {
-  return ['/bin/sh', '-c', sh(RUNNING), 'parallel-kit', stateDir, ...hook];
+export function hookUnlessArgv(kitDir: string, unless: Unless, stateDir: string, hook: readonly string[]): string[] {
+  return [hookUnless(kitDir), unless, stateDir, ...hook];
 }
 
-/** For an event that only says idle (Codex notify's turn-complete): nothing once the turn is over, else the hook's words. */
-export function overOrHook(stateDir: string, hook: readonly string[]): string[] {
-  return ['/bin/sh', '-c', sh(OVER), 'parallel-kit', stateDir, ...hook];
-}
-
-/** The same tests for a hook command that finds its session in PARALLEL_* (Codex's user-level hooks): a line of shell. */
-export function gatedTest(kind: 'running' | 'over'): string {
-  return `f="$PARALLEL_DIR/$PARALLEL_WORKSPACE/$PARALLEL_SESSION/${STATE_WORD_FILE}"; ${kind === 'running' ? RUNNING : OVER} && exit 0;`;
+/** The same for a shell line whose session is in PARALLEL_* (Codex's user-level hooks): the words before the hook's. */
+export function gatedUnless(kitDir: string, unless: Unless): string {
+  return `${singleQuote(hookUnless(kitDir))} ${unless} "$PARALLEL_DIR/$PARALLEL_WORKSPACE/$PARALLEL_SESSION"`;
 }

@@ -51,7 +51,7 @@ export function claudeFiles(main: string, commonDir: string, kitDir: string, ign
  */
 export async function writeCopySettings(copy: string, root: string, stateDir: string, kitDir: string): Promise<string> {
   const file = join(copy, CLAUDE_SETTINGS);
-  const ours = claudeSettings({ stateDir, hook: (event?: string) => hookArgv(kitDir, 'claude', stateDir, event) }).hooks;
+  const ours = claudeSettings({ stateDir, kitDir, hook: (event?: string) => hookArgv(kitDir, 'claude', stateDir, event) }).hooks;
   let current: { hooks?: Record<string, unknown[]> } & Record<string, unknown> = {};
   if (existsSync(file)) {
     // Someone's own settings: merged into, never replaced (a file that is not a JSON object is left alone).

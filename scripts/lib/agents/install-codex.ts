@@ -5,8 +5,9 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.mjs';
+import { singleQuote } from '../core/shell.ts';
 import { codexHookHash, codexHookKey } from './codex-trust.ts';
-import { gatedTest } from './fast-hook.ts';
+import { gatedUnless } from './fast-hook.ts';
 import { gatedHookCommand, jsonHooksFile, kitGroups, MARK, type JsonHookGroup } from './install-common.ts';
 import type { ManagedFile, PartState } from './managed-file.ts';
 
@@ -42,13 +43,13 @@ export function codexHome(env: NodeJS.ProcessEnv): string {
 export function codexGroups(kitDir: string): JsonHookGroup[] {
   return CODEX_EVENTS.map(({ event, matcher, fast }) => ({
     event,
-    group: { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command: gatedHookCommand(kitDir, 'codex', fast ? gatedTest('running') : ''), timeout: TIMEOUT[event] ?? 30 }] },
+    group: { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command: gatedHookCommand(kitDir, 'codex', fast ? gatedUnless(kitDir, 'running') : ''), timeout: TIMEOUT[event] ?? 30 }] },
   }));
 }
 
 /** The legacy notify program: the JSON comes as the last argument, which the shell passes on as $1. Nothing once the turn is over. */
 export function notifyLine(kitDir: string): string {
-  const script = `[ -n "$PARALLEL_SESSION" ] || exit 0; ${gatedTest('over')} exec node '${kitDir.replace(/'/g, `'\\''`)}/dist/hook.cjs' codex "$1"`;
+  const script = `[ -n "$PARALLEL_SESSION" ] || exit 0; exec ${gatedUnless(kitDir, 'over')} node ${singleQuote(`${kitDir}/dist/hook.cjs`)} codex "$1"`;
   return `notify = ${JSON.stringify(['sh', '-c', script, 'parallel-kit'])}`;
 }
 

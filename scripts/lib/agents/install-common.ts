@@ -9,10 +9,10 @@ export const MARK = '# parallel-kit';
 
 /**
  * The hook command: content-stable (no per-session data), and nothing at all outside a kit session,
- * so that it can sit in a user-level settings file. `before`: shell that may end it first (fast-hook.ts).
+ * so that it can sit in a user-level settings file. `via`: words that run it only when needed (fast-hook.ts).
  */
-export function gatedHookCommand(kitDir: string, agent: string, before = ''): string {
-  return `[ -n "$PARALLEL_SESSION" ] || exit 0; ${before ? `${before} ` : ''}exec node ${singleQuote(`${kitDir}/dist/hook.cjs`)} ${agent} ${MARK}`;
+export function gatedHookCommand(kitDir: string, agent: string, via = ''): string {
+  return `[ -n "$PARALLEL_SESSION" ] || exit 0; exec ${via ? `${via} ` : ''}node ${singleQuote(`${kitDir}/dist/hook.cjs`)} ${agent} ${MARK}`;
 }
 
 export interface JsonHookGroup {

@@ -1,0 +1,106 @@
+// bin/hook-unless, the shell in front of the hook on the events of every tool call (Claude's PostToolUse,
+// Codex's PostToolUse and notify): it ends at once when the session's state word (written beside
+// status.json) already says what the event would, and runs the real dist/hook.cjs otherwise. Run here
+// exactly as the agent runs it: the words new-session wrote into the session's Claude settings and Codex
+// launch command, the saved payloads on stdin.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeRepo } from '../helpers/repo.ts';
+import { newSession, type Created } from '../helpers/session.ts';
+import { ensureBuilt } from '../helpers/tracker.ts';
+import { fixtureIn } from './hook-fixtures.ts';
+import { cleanEnv } from './hook-run.ts';
+
+beforeAll(() => ensureBuilt());
+
+let claude: Created;
+let codex: Created;
+const dirOf = (s: Created) => join(s.env.PARALLEL_DIR as string, s.workspace, s.name);
+const logLines = (s: Created) => (existsSync(join(dirOf(s), 'log.jsonl')) ? readFileSync(join(dirOf(s), 'log.jsonl'), 'utf8').split('\n').filter(Boolean).length : 0);
+const state = (s: Created) => JSON.parse(readFileSync(join(dirOf(s), 'status.json'), 'utf8')).state as string;
+const word = (s: Created) => readFileSync(join(dirOf(s), 'state'), 'utf8');
+
+/** Runs these words with this payload on stdin (or as the last argument), as the agent would. */
+function run(words: string[], payload: object, inArgv = false): void {
+  const [cmd, ...args] = words;
+  const r = spawnSync(cmd!, inArgv ? [...args, JSON.stringify(payload)] : args, { input: inArgv ? '' : JSON.stringify(payload), env: cleanEnv(), encoding: 'utf8', timeout: 20_000 });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toBe('');
+}
+
+/** The words of one of the session's Claude hooks, from the settings file new-session wrote. */
+function claudeWords(event: string): string[] {
+  const settings = JSON.parse(readFileSync(join(dirOf(claude), 'claude-settings.json'), 'utf8'));
+  const h = settings.hooks[event][0].hooks[0];
+  return [h.command, ...h.args];
+}
+
+beforeAll(() => {
+  const repo = makeRepo();
+  claude = newSession(repo, 'fast-claude', { component: 'server', agent: 'claude' });
+  codex = newSession(repo, 'fast-codex', { component: 'ui', agent: 'codex' });
+});
+
+describe("Claude's PostToolUse through bin/hook-unless", () => {
+  const post = () => fixtureIn('claude', 'PostToolUse-Write', claude.path as string);
+
+  it('ends before node while the state word says running and is fresh; runs the hook otherwise', () => {
+    expect(claudeWords('PostToolUse')[0]).toMatch(/\/bin\/hook-unless$/);
+    run(claudeWords('UserPromptSubmit'), fixtureIn('claude', 'UserPromptSubmit', claude.path as string));
+    expect(state(claude)).toBe('running');
+    expect(word(claude)).toBe('running\n');
+    // the word's mtime is set a minute ahead: fresh
+    expect(statSync(join(dirOf(claude), 'state')).mtimeMs).toBeGreaterThan(Date.now() + 30_000);
+    const before = logLines(claude);
+    run(claudeWords('PostToolUse'), post());
+    run(claudeWords('PostToolUse'), post());
+    expect(logLines(claude)).toBe(before);
+
+    // A word written over a minute ago stands for no heartbeat: the hook runs (and writes a fresh word).
+    const past = Date.now() / 1000 - 5;
+    utimesSync(join(dirOf(claude), 'state'), past, past);
+    run(claudeWords('PostToolUse'), post());
+    expect(logLines(claude)).toBe(before + 1);
+    expect(statSync(join(dirOf(claude), 'state')).mtimeMs).toBeGreaterThan(Date.now() + 30_000);
+
+    // No word at all: the hook runs.
+    rmSync(join(dirOf(claude), 'state'));
+    run(claudeWords('PostToolUse'), post());
+    expect(logLines(claude)).toBe(before + 2);
+    expect(word(claude)).toBe('running\n');
+  });
+
+  it('after a permission question the word says waiting_input: the tool done runs the hook, which says running', () => {
+    run(claudeWords('PermissionRequest'), fixtureIn('claude', 'PermissionRequest', claude.path as string));
+    expect(state(claude)).toBe('waiting_input');
+    expect(word(claude)).toBe('waiting_input\n');
+    const before = logLines(claude);
+    run(claudeWords('PostToolUse'), post());
+    expect(logLines(claude)).toBe(before + 1);
+    expect(state(claude)).toBe('running');
+    expect(word(claude)).toBe('running\n');
+  });
+});
+
+describe("Codex's notify through bin/hook-unless", () => {
+  const notifyWords = () => {
+    const argv = codex.agent_argv as string[];
+    const c = argv[argv.indexOf('-c') + 1]!;
+    expect(c.startsWith('notify=')).toBe(true);
+    return JSON.parse(c.slice('notify='.length)) as string[];
+  };
+  const turnComplete = () => fixtureIn('codex', 'notify-agent-turn-complete', codex.path as string);
+
+  it('runs the hook while the turn is open (it says idle), and ends before node once the turn is over', () => {
+    expect(notifyWords().slice(1, 3)).toEqual(['over', dirOf(codex)]);
+    // no word yet (no event so far): the hook runs and the turn-complete makes the session idle
+    run(notifyWords(), turnComplete(), true);
+    expect(state(codex)).toBe('idle');
+    expect(word(codex)).toBe('idle\n');
+    const before = logLines(codex);
+    run(notifyWords(), turnComplete(), true);
+    expect(logLines(codex)).toBe(before);
+  });
+});
