@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codexHookHash } from '../../scripts/lib/agents/codex-trust.ts';
-import { make } from '../helpers/make.ts';
+import { codexKitHooks } from '../../scripts/lib/agents/offline-env.ts';
+import { KIT_DIR, make } from '../helpers/make.ts';
 import { gitIn, makeRepo, tempDir } from '../helpers/repo.ts';
 
 const sha = (f: string) => (existsSync(f) && statSync(f).isDirectory() ? 'dir' : existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent');
@@ -89,6 +90,24 @@ describe('agent-setup agent=codex', () => {
     const ok = make(home, 'agent-setup', { agent: 'codex', apply: 1, remove: 1 }, env);
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(USER_CONFIG.replace('enabled = false', 'enabled = true'));
+  });
+
+  it("replaces an older kit's part that nobody changed since; remove=1 still puts the files back byte for byte", () => {
+    const home = codexHome({ 'config.toml': USER_CONFIG, 'hooks.json': USER_HOOKS });
+    const before = tree(home).filter((f) => !f.startsWith('parallel-kit'));
+    const env = { CODEX_HOME: home };
+    // What a kit in another folder (or an older kit, with other hook commands) wrote, with its records.
+    codexKitHooks(home, '/opt/older-kit');
+    expect(readFileSync(join(home, 'hooks.json'), 'utf8')).toContain('/opt/older-kit/dist/hook.cjs');
+    const r = make(home, 'agent-setup', { agent: 'codex', apply: 1 }, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("an older kit's part replaced");
+    const hooks = readFileSync(join(home, 'hooks.json'), 'utf8');
+    expect(hooks).not.toContain('/opt/older-kit');
+    expect(hooks).toContain(`${KIT_DIR}/dist/hook.cjs`);
+    expect(make(home, 'agent-setup', { agent: 'codex', apply: 1 }, env).stdout).toContain('already set up');
+    expect(make(home, 'agent-setup', { agent: 'codex', apply: 1, remove: 1 }, env).code).toBe(0);
+    expect(tree(home)).toEqual(before);
   });
 });
 
