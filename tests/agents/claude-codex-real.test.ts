@@ -248,9 +248,11 @@ for (const agent of ['claude', 'codex'] as const) {
       const mine = (JSON.parse(monitor).sessions as any[]).find((s) => s.session_id === 'a-run');
       expect(mine, monitor).toMatchObject({ state: 'running' });
 
-      // The turn: running from its first event, idle after Stop, ended on SessionEnd.
+      // The turn: running from its first event, idle after Stop. SessionEnd after the turn's end ends in
+      // bin/hook-unless (docs/agents.md "What a hook costs"): status.json stays idle, with the agent's pid,
+      // and the monitor reads an idle session whose agent is gone as ended.
       const seq = states(dir);
-      expect(seq, diag).toEqual(['running', 'idle', 'ended']);
+      expect(seq, diag).toEqual(['running', 'idle']);
       expect(logOf(dir).some((e) => e.event === 'heartbeat')).toBe(true);
       if (agent === 'codex') {
         // notify (agent-turn-complete) as the launch command passes it: its shell ends before node once the
@@ -259,7 +261,9 @@ for (const agent of ['claude', 'codex'] as const) {
         const notes = logOf(dir).filter((e) => e.hook_event === 'notify');
         for (const n of notes) expect(n.state === 'idle' || n.ignored === 'ended' || n.ignored === 'out of order', JSON.stringify(n)).toBe(true);
       }
-      expect(readJson(status)).toMatchObject({ state: 'ended' });
+      expect(readJson(status)).toMatchObject({ state: 'idle' });
+      const after = (JSON.parse(kitMake(w.repo, w.home.env, 'monitor', { json: 1 }).stdout).sessions as any[]).find((s) => s.session_id === 'a-run');
+      expect(after, diag).toMatchObject({ state: 'ended' });
     });
 
     test('headless: a shared component written, then a scripted HTTP error' + (agent === 'claude' ? ' (StopFailure: failed)' : ' (no failure event: the kit cannot tell)'), async (ctx) => {

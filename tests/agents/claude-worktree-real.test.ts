@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const extra = (dir: string) => gitIn(dir, 'status', '--porcelain', '--ignored', '--untracked-files=all').split('\n').filter(Boolean).sort();
 
-test('claude -w ui/fix-login: the copy\'s .claude/settings.local.json hooks report running, idle, ended and deny a write into another session\'s component', async (ctx) => {
+test('claude -w ui/fix-login: the copy\'s .claude/settings.local.json hooks report running and idle (the monitor: ended) and deny a write into another session\'s component', async (ctx) => {
   const why = whyMissing('claude');
   if (why) ctx.skip(why);
   const repo = makeRepo();
@@ -51,8 +51,12 @@ test('claude -w ui/fix-login: the copy\'s .claude/settings.local.json hooks repo
   const states = lines.map((l) => l.state).filter(Boolean);
   expect(states, JSON.stringify(lines)).toContain('running');
   expect(states.indexOf('idle')).toBeGreaterThan(states.indexOf('running'));
-  expect(states.at(-1)).toBe('ended');
-  expect(JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')).state).toBe('ended');
+  // SessionEnd after the turn's end goes no further than bin/hook-unless: idle, with the agent's pid, which
+  // the monitor reads as ended once the agent is gone.
+  expect(states.at(-1)).toBe('idle');
+  expect(JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')).state).toBe('idle');
+  const mon = kitMake(repo, home.env, 'monitor', { json: 1 });
+  expect((JSON.parse(mon.stdout).sessions as any[]).find((s) => s.session_id === 'fix-login'), mon.stdout).toMatchObject({ state: 'ended' });
 
   // The guard: the ui write landed, the docs write was denied naming the other session.
   expect(readFileSync(fixed, 'utf8')).toBe('fixed\n');

@@ -25,10 +25,10 @@ import { newSession } from '../helpers/session.ts';
 const why = whyMissing('codex');
 const KIT_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'Stop', 'SessionEnd'];
 /**
- * The events of a headless run with one apply_patch that reach node: PostToolUse's shell ends first while
- * the session's state word says running (fast-hook.ts), as it does after UserPromptSubmit.
+ * The events of a headless run with one apply_patch that reach node: bin/hook-unless ends PostToolUse
+ * while the session's state word says running, and SessionEnd after Stop said idle (fast-hook.ts).
  */
-const RUN_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd'];
+const RUN_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'Stop'];
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -138,16 +138,21 @@ describe.skipIf(why)(`agent-setup agent=codex with the real Codex${why ? ` (skip
 
     // The user's own Stop group put before the kit's: the trust entries name hooks by position, so the
     // kit's Stop hook is now untrusted (skipped) and the user's own hook `modified` (skipped too). The
-    // kit's preview does not pass it as set up (it says its part of config.toml was edited).
+    // kit's config.toml part is byte for byte its own: apply=1 rewrites it for the new positions, and the
+    // kit's hook is trusted again (the user's own is theirs to trust).
     const shifted = JSON.parse(hooksText);
     shifted.hooks.Stop.unshift({ hooks: [{ type: 'command', command: 'echo mine' }] });
     writeFileSync(hooksFile, JSON.stringify(shifted, null, 2));
     const stops = (await codexHooksList(h.env, [copy]))[0]!.hooks.filter((x) => x.eventName === 'stop');
     expect(stops.map((x) => [x.command === 'echo mine' ? 'mine' : 'kit', x.trustStatus])).toEqual([['mine', 'modified'], ['kit', 'untrusted']]);
     const preview2 = agentSetup(h, repo, {});
-    expect(preview2.code).not.toBe(0);
-    expect(preview2.stderr).toContain(files[0]!);
+    expect(preview2.code, preview2.stderr).toBe(0);
+    expect(preview2.stdout).toContain("the kit's part rewritten");
+    expect(agentSetup(h, repo, { apply: 1 }).code).toBe(0);
+    const stops2 = (await codexHooksList(h.env, [copy]))[0]!.hooks.filter((x) => x.eventName === 'stop');
+    expect(stops2.map((x) => [x.command === 'echo mine' ? 'mine' : 'kit', x.trustStatus])).toEqual([['mine', 'untrusted'], ['kit', 'trusted']]);
     writeFileSync(hooksFile, hooksText);
+    expect(agentSetup(h, repo, { apply: 1 }).code).toBe(0);
 
     // remove=1 apply=1: Codex's files as they were, byte for byte.
     const removed = agentSetup(h, repo, { apply: 1, remove: 1 });

@@ -66,11 +66,12 @@ describe('make doctor live=1', () => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const out = lines(r);
     expect(out.find((l) => l.trim().startsWith('version:'))).toMatch(agent === 'claude' ? /version: 2\.\d+\.\d+ \(Claude Code\)/ : /version: codex-cli \d+\.\d+\.\d+/);
-    for (const e of ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd']) expect(out.some((l) => l.trim().startsWith(`event: ${e}`)), e).toBe(true);
+    for (const e of ['UserPromptSubmit', 'PreToolUse', 'Stop']) expect(out.some((l) => l.trim().startsWith(`event: ${e}`)), e).toBe(true);
     const tool = agent === 'claude' ? 'Write' : 'apply_patch';
     expect(out).toContain(`  event: PreToolUse (${tool} guard: allow app/doctor-live.txt)`);
     expect(out).toContain(`  event: PreToolUse (${tool} guard: deny other/doctor-live.txt)`);
-    for (const s of ['created -> running', 'running -> idle', 'idle -> ended']) expect(out).toContain(`  state: ${s}`);
+    for (const s of ['created -> running', 'running -> idle']) expect(out).toContain(`  state: ${s}`);
+    expect(out).toContain('  state: idle -> ended (as the monitor reads it: the agent has exited)');
     expect(out).toContain('  allowed write app/doctor-live.txt: written');
     expect(out).toContain("  guarded write other/doctor-live.txt (doctor-other's component): denied, left unwritten");
     expect(r.stdout).toContain(`${agent}: ok `);

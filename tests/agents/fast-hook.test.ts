@@ -1,5 +1,5 @@
-// bin/hook-unless, the shell in front of the hook on the events of every tool call (Claude's PostToolUse,
-// Codex's PostToolUse and notify): it ends at once when the session's state word (written beside
+// bin/hook-unless, the shell in front of the hook on the events of every tool call (Claude's and Codex's
+// PostToolUse), on the session's end after the turn's (SessionEnd) and on Codex's notify: it ends at once when the session's state word (written beside
 // status.json) already says what the event would, and runs the real dist/hook.cjs otherwise. Run here
 // exactly as the agent runs it: the words new-session wrote into the session's Claude settings and Codex
 // launch command, the saved payloads on stdin.
@@ -81,6 +81,23 @@ describe("Claude's PostToolUse through bin/hook-unless", () => {
     expect(logLines(claude)).toBe(before + 1);
     expect(state(claude)).toBe('running');
     expect(word(claude)).toBe('running\n');
+  });
+});
+
+describe("Claude's SessionEnd through bin/hook-unless", () => {
+  it('ends before node after the turn ended (idle); runs the hook while a turn is open', () => {
+    const end = () => fixtureIn('claude', 'SessionEnd', claude.path as string);
+    expect(claudeWords('SessionEnd').slice(1, 3)).toEqual(['over', dirOf(claude)]);
+    run(claudeWords('Stop'), fixtureIn('claude', 'Stop', claude.path as string));
+    expect(state(claude)).toBe('idle');
+    const before = logLines(claude);
+    run(claudeWords('SessionEnd'), end());
+    expect(logLines(claude)).toBe(before);
+    expect(state(claude)).toBe('idle');
+    // A session that ends in the middle of a turn (no Stop): the hook records it.
+    run(claudeWords('UserPromptSubmit'), fixtureIn('claude', 'UserPromptSubmit', claude.path as string));
+    run(claudeWords('SessionEnd'), end());
+    expect(state(claude)).toBe('ended');
   });
 });
 

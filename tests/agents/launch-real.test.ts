@@ -52,11 +52,11 @@ const eventOf = (c: HookCall) => (c.argv.length >= 3 && !c.argv[2]!.startsWith('
 
 /**
  * The events each agent's run must reach the hook with (of those the kit registers). Claude's and Codex's
- * PostToolUse, and Codex's notify after Stop, end in their shell first (fast-hook.ts).
+ * PostToolUse, their SessionEnd and Codex's notify after Stop end in bin/hook-unless (fast-hook.ts).
  */
 const EXPECTED: Record<Agent, string[]> = {
-  claude: ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd'],
-  codex: ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd'],
+  claude: ['UserPromptSubmit', 'PreToolUse', 'Stop'],
+  codex: ['UserPromptSubmit', 'PreToolUse', 'Stop'],
   gemini: ['SessionStart', 'BeforeAgent', 'BeforeTool', 'AfterTool', 'AfterAgent', 'SessionEnd'],
   opencode: ['session.created', 'session.status', 'tool.execute.before', 'file.edited', 'tool.execute.after', 'session.idle'],
 };

@@ -101,7 +101,7 @@ describe('agent-setup agent=codex', () => {
     expect(readFileSync(join(home, 'hooks.json'), 'utf8')).toContain('/opt/older-kit/dist/hook.cjs');
     const r = make(home, 'agent-setup', { agent: 'codex', apply: 1 }, env);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("an older kit's part replaced");
+    expect(r.stdout).toContain("the kit's part rewritten");
     const hooks = readFileSync(join(home, 'hooks.json'), 'utf8');
     expect(hooks).not.toContain('/opt/older-kit');
     expect(hooks).toContain(`${KIT_DIR}/dist/hook.cjs`);

@@ -61,7 +61,8 @@ describe('new-session agent=', () => {
         expect(h.type).toBe('command');
         const words = [h.command, ...h.args];
         // PostToolUse, on every tool call: a shell that ends at once while the state word says running.
-        if (event === 'PostToolUse') expect(words).toEqual([join(KIT_DIR, 'bin', 'hook-unless'), 'running', dir, 'node', HOOK, 'claude', event, `dir=${dir}`]);
+        const unless = { PostToolUse: 'running', SessionEnd: 'over' }[event];
+        if (unless) expect(words).toEqual([join(KIT_DIR, 'bin', 'hook-unless'), unless, dir, 'node', HOOK, 'claude', event, `dir=${dir}`]);
         else expect(words).toEqual(['node', HOOK, 'claude', event, `dir=${dir}`]);
       }
     }

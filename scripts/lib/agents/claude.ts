@@ -2,7 +2,7 @@
 // neither the user's ~/.claude nor the project's .claude/ is touched, and worktrees need no discovery.
 import { join } from 'node:path';
 import { type AgentPlan, type AgentSetupInput } from './launch.ts';
-import { hookUnlessArgv } from './fast-hook.ts';
+import { hookUnlessArgv, type Unless } from './fast-hook.ts';
 
 export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
 
@@ -10,19 +10,23 @@ export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
 export const CLAUDE_EDIT_MATCHER = 'Edit|Write|MultiEdit|NotebookEdit';
 
 /**
- * The events the kit hooks, and only those (docs/agents.md "Which events are hooked"): each is a process
- * Claude waits for. `fast`: a shell that starts node only when the state would change (or its word is a
- * minute old), for the event of every tool call.
+ * The events the kit hooks, and only those (docs/agents.md "Which events are hooked"). Claude waits for
+ * the guard (PreToolUse on the tools that write files: its answer is a decision) and for the hooks of a
+ * turn's or a session's end (`wait`: an async hook still running when `claude -p` exits is killed, and
+ * its state lost); the others only record a state while the agent goes on, so they run in the
+ * background (`async`). `unless`: through bin/hook-unless, which starts node only when the state
+ * would change: the event of every tool call while the turn runs (`running`, or its word is a minute
+ * old), and the session's end after the turn's (`over`: an idle session whose agent is gone reads ended).
  */
-const EVENTS: readonly { event: string; matcher?: string; timeout: number; fast?: true }[] = [
+const EVENTS: readonly { event: string; matcher?: string; timeout: number; unless?: Unless; wait?: true }[] = [
   { event: 'UserPromptSubmit', timeout: 10 },
-  { event: 'PreToolUse', matcher: CLAUDE_EDIT_MATCHER, timeout: 30 },
+  { event: 'PreToolUse', matcher: CLAUDE_EDIT_MATCHER, timeout: 30, wait: true },
   { event: 'PermissionRequest', matcher: '*', timeout: 10 },
-  { event: 'PostToolUse', matcher: '*', timeout: 10, fast: true },
+  { event: 'PostToolUse', matcher: '*', timeout: 10, unless: 'running' },
   { event: 'Notification', timeout: 10 },
-  { event: 'Stop', timeout: 10 },
-  { event: 'StopFailure', timeout: 10 },
-  { event: 'SessionEnd', timeout: 10 },
+  { event: 'Stop', timeout: 10, wait: true },
+  { event: 'StopFailure', timeout: 10, wait: true },
+  { event: 'SessionEnd', timeout: 10, wait: true, unless: 'over' },
 ];
 
 /**
@@ -33,8 +37,8 @@ const EVENTS: readonly { event: string; matcher?: string; timeout: number; fast?
 export function claudeSettings(input: Pick<AgentSetupInput, 'hook' | 'stateDir' | 'kitDir'>): { hooks: Record<string, unknown[]> } {
   const hooks: Record<string, unknown[]> = {};
   for (const e of EVENTS) {
-    const words = e.fast ? hookUnlessArgv(input.kitDir, 'running', input.stateDir, input.hook(e.event)) : input.hook(e.event);
-    hooks[e.event] = [{ ...(e.matcher ? { matcher: e.matcher } : {}), hooks: [{ type: 'command', command: words[0], args: words.slice(1), timeout: e.timeout }] }];
+    const words = e.unless ? hookUnlessArgv(input.kitDir, e.unless, input.stateDir, input.hook(e.event)) : input.hook(e.event);
+    hooks[e.event] = [{ ...(e.matcher ? { matcher: e.matcher } : {}), hooks: [{ type: 'command', command: words[0], args: words.slice(1), timeout: e.timeout, ...(e.wait ? {} : { async: true }) }] }];
   }
   return { hooks };
 }

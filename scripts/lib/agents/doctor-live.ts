@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { KIT_DIR } from '../core/kit-dir.ts';
+import { processAlive } from '../tracker/proc.ts';
 import { onPath } from './doctor.ts';
 import { codexKitHooks, offlineEnv } from './offline-env.ts';
 import { startModelServer, writeTurn, type ModelServer, type Turn } from './model-server.ts';
@@ -39,11 +40,12 @@ export interface LiveResult {
 
 /**
  * The events each agent must reach the kit's hook with, headless (of those the kit registers; Claude's and
- * Codex's PostToolUse ends in its shell while the state says running, docs/agents.md "What a hook costs").
+ * Codex's PostToolUse while the state says running, and their SessionEnd after Stop, end in bin/hook-unless:
+ * docs/agents.md "What a hook costs").
  */
 export const LIVE_EVENTS: Record<LiveAgent, string[]> = {
-  claude: ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd'],
-  codex: ['UserPromptSubmit', 'PreToolUse', 'Stop', 'SessionEnd'],
+  claude: ['UserPromptSubmit', 'PreToolUse', 'Stop'],
+  codex: ['UserPromptSubmit', 'PreToolUse', 'Stop'],
   gemini: ['SessionStart', 'BeforeAgent', 'BeforeTool', 'AfterTool', 'AfterAgent', 'SessionEnd'],
   opencode: ['session.created', 'tool.execute.before', 'tool.execute.after', 'session.idle'],
 };
@@ -110,13 +112,14 @@ const readLines = (file: string): LogLine[] => {
   return out;
 };
 
-const stateOf = (dir: string): string | null => {
+const statusOf = (dir: string): { state?: string; pid?: number | null } | null => {
   try {
-    return (JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as { state?: string }).state ?? null;
+    return JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as { state?: string; pid?: number | null };
   } catch {
     return null;
   }
 };
+const stateOf = (dir: string): string | null => statusOf(dir)?.state ?? null;
 
 /** One live check of `agent`; `print` gets each line as it happens. Never throws. */
 export async function doctorLive(agent: LiveAgent, callerEnv: NodeJS.ProcessEnv, deps: LiveDeps, print: (line: string) => void): Promise<LiveResult> {
@@ -223,6 +226,13 @@ export async function doctorLive(agent: LiveAgent, callerEnv: NodeJS.ProcessEnv,
     killGroup(pid);
     look();
     print(`  ${agent} exited ${ran.code}`);
+    // The session's end after its turn's goes no further than bin/hook-unless: status.json stays idle with
+    // the agent's pid, and the monitor reads an idle session whose agent is gone as ended.
+    const last = statusOf(s.stateDir);
+    if (last?.state === 'idle' && typeof last.pid === 'number' && !processAlive(last.pid)) {
+      print('  state: idle -> ended (as the monitor reads it: the agent has exited)');
+      result.states.push('ended');
+    }
 
     const wrote = existsSync(allowed);
     const leaked = existsSync(forbidden);

@@ -7,21 +7,22 @@ import { join } from 'node:path';
 import { UsageError } from '../core/errors.mjs';
 import { singleQuote } from '../core/shell.ts';
 import { codexHookHash, codexHookKey } from './codex-trust.ts';
-import { gatedUnless } from './fast-hook.ts';
+import { gatedUnless, type Unless } from './fast-hook.ts';
 import { gatedHookCommand, jsonHooksFile, kitGroups, MARK, type JsonHookGroup } from './install-common.ts';
 import type { ManagedFile, PartState } from './managed-file.ts';
 
 /**
  * The events the kit hooks, and only those (docs/agents.md "Which events are hooked"): the guard on
- * apply_patch only, and PostToolUse a shell that starts node only when the state would change.
+ * apply_patch only; PostToolUse and SessionEnd through bin/hook-unless, which starts node only when the
+ * state would change (a tool done while the turn runs; the session's end after the turn's).
  */
-export const CODEX_EVENTS: readonly { event: string; matcher?: string; fast?: true }[] = [
+export const CODEX_EVENTS: readonly { event: string; matcher?: string; unless?: Unless }[] = [
   { event: 'UserPromptSubmit' },
   { event: 'PreToolUse', matcher: 'apply_patch' },
   { event: 'PermissionRequest' },
-  { event: 'PostToolUse', fast: true },
+  { event: 'PostToolUse', unless: 'running' },
   { event: 'Stop' },
-  { event: 'SessionEnd' },
+  { event: 'SessionEnd', unless: 'over' },
 ];
 
 /** Seconds; SessionEnd is clamped to 3 by Codex, so it is 3 here and the hash is the same either way. */
@@ -41,9 +42,9 @@ export function codexHome(env: NodeJS.ProcessEnv): string {
 }
 
 export function codexGroups(kitDir: string): JsonHookGroup[] {
-  return CODEX_EVENTS.map(({ event, matcher, fast }) => ({
+  return CODEX_EVENTS.map(({ event, matcher, unless }) => ({
     event,
-    group: { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command: gatedHookCommand(kitDir, 'codex', fast ? gatedUnless(kitDir, 'running') : ''), timeout: TIMEOUT[event] ?? 30 }] },
+    group: { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command: gatedHookCommand(kitDir, 'codex', unless ? gatedUnless(kitDir, unless) : ''), timeout: TIMEOUT[event] ?? 30 }] },
   }));
 }
 

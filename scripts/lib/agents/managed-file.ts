@@ -64,12 +64,13 @@ export function planAdd(m: ManagedFile): FileChange {
   if (current !== null) {
     const state = m.inspect(current);
     // Byte for byte what the kit wrote, yet not the part it would write now: another version of the kit
-    // (or the kit from another folder) wrote it. Nothing of anyone else's changed since: the part is
-    // replaced on the file as it was before, and the record keeps that first `before`.
+    // (or the kit from another folder) wrote it, or what it depends on moved (Codex's trust entries name
+    // hooks by position in hooks.json). Nothing of anyone else's changed in this file since: the part is
+    // rewritten on the file as it was before, and the record keeps that first `before`.
     if (state === 'edited' && rec && raw && sha(raw) === rec.written_sha256) {
       const before = rec.before === null ? null : Buffer.from(rec.before, 'base64').toString('utf8');
       const after = m.add(before);
-      return { file: m.file, action: 'change', before: current, after, note: "an older kit's part replaced", record: { path: m.record, value: { ...rec, written_sha256: sha(after) } } };
+      return { file: m.file, action: 'change', before: current, after, note: "the kit's part rewritten (it was the kit's own, for another kit version, kit folder or hook order)", record: { path: m.record, value: { ...rec, written_sha256: sha(after) } } };
     }
     if (state === 'edited') throw new OperationError(`the kit's part of ${m.file} was edited since the kit wrote it; ${m.byHand}, then run this again`);
     if (state === 'intact') return { file: m.file, action: 'unchanged', before: current, after: current, note: 'already set up', record: null };

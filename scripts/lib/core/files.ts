@@ -102,8 +102,9 @@ function replaceFile(path: string, data: string, stillSo: () => boolean, durable
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+/** `durable` false: no fsync (a live status, rewritten on every event: a crash may lose the last one, a reader never sees half of one). */
+export function writeJsonAtomic(path: string, value: unknown, durable = true): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, durable);
 }
 
 /** Appends one line with a single O_APPEND write, so concurrent writers never interleave inside a line. */

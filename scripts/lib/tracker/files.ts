@@ -47,7 +47,10 @@ export function writeStatusFile(dir: string, status: Status, at: string = isoWit
   const written = since === undefined ? status : { ...status, state_since: since };
   const word = join(dir, STATE_WORD_FILE);
   rmSync(word, { force: true });
-  writeJsonAtomic(join(dir, STATUS_FILE), written);
+  // Not fsynced: status.json is rewritten on every event of every agent, and an fsync costs the hook
+  // more than its own work (10 ms and more on a busy disk). A crash may lose the latest update; the
+  // rename still means no reader ever sees half of one.
+  writeJsonAtomic(join(dir, STATUS_FILE), written, false);
   try {
     const tmp = `${word}.${process.pid}.${randomToken(8)}.tmp`;
     writeFileSync(tmp, `${written.state}\n`);
