@@ -1,6 +1,10 @@
 // The agents' hook on its own (issue 15): a status event and a guarded edit, each against `node -e 0`
 // with the same stdin, alternately. The guarded edit is judged against `peers` other sessions' guard.json.
+// And the event of every tool call while the turn runs (PostToolUse through bin/hook-unless), which must
+// cost less than a node start-up (issue 17 item 8).
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { hookUnlessArgv } from '../agents/fast-hook.ts';
 import { compare, timeInterleaved, type Comparison } from './timing.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 
@@ -27,7 +31,13 @@ export function benchHook(h: HookBench): Comparison[] {
   const hs = timeInterleaved(h.runs * 3, () => ({ cmd: process.execPath, args, cwd: h.copy, env: h.env, input: status }), node(status));
   const edit = payload({ hook_event_name: 'PreToolUse', tool_name: 'Write', tool_use_id: 't', tool_input: { file_path: join(h.copy, h.editPath), content: 'x' } });
   const hg = timeInterleaved(h.runs * 3, () => ({ cmd: process.execPath, args, cwd: h.copy, env: h.env, input: edit }), node(edit));
+  // A turn under way (its state word fresh for a minute), then the tool-done event as Claude runs it.
+  spawnSync(process.execPath, [HOOK, 'claude', 'UserPromptSubmit', `dir=${h.stateDir}`], { cwd: h.copy, env: h.env, input: payload({ hook_event_name: 'UserPromptSubmit', prompt: 'bench' }) });
+  const [cmd, ...rest] = hookUnlessArgv(KIT_DIR, 'running', h.stateDir, [process.execPath, HOOK, 'claude', 'PostToolUse', `dir=${h.stateDir}`]);
+  const done = payload({ hook_event_name: 'PostToolUse', tool_name: 'Read', tool_use_id: 't2', tool_input: { file_path: join(h.copy, h.editPath) }, tool_response: {} });
+  const hp = timeInterleaved(h.runs * 3, () => ({ cmd: cmd!, args: rest, cwd: h.copy, env: h.env, input: done }), node(done));
   return [
+    compare('hook-tool-done', 'bin/hook-unless running ... (PostToolUse during a turn: no node)', hp.subject, 'node -e 0', hp.baseline, 1.0),
     compare('hook', 'node dist/hook.cjs claude (Stop: a status event)', hs.subject, 'node -e 0', hs.baseline, 1.2),
     compare('hook-guard', `node dist/hook.cjs claude (PreToolUse Write: a guard decision, ${h.peers} other guard files)`, hg.subject, 'node -e 0', hg.baseline, 1.5),
   ];
