@@ -75,9 +75,12 @@ sessions:
     expect(api.code, api.stderr).toBe(0);
     const ui = await run(repo, ['new-session', 'name=ui', 'component=ui', 'agent=finisher', 'after=api', 'launch=1']);
     expect(ui.code, ui.stderr).toBe(0);
-    expect(ui.stderr).toMatch(/ui starts when api completed; the orchestrator runs in tmux window .*:\+plan/);
+    expect(ui.stderr).toMatch(/ui starts when api completed; the orchestrator runs in tmux window .*:plan~ /);
     const windows = spawnSync('tmux', ['-S', socket, 'list-windows', '-a', '-F', '#{window_name}'], { encoding: 'utf8' }).stdout;
-    expect(windows.split('\n')).toContain('+plan');
+    expect(windows.split('\n')).toContain('plan~');
+    // The window it names is the orchestrator's when typed as a tmux target (a leading '+' meant "the next window").
+    const target = /tmux window (\S+) \(make attach/.exec(ui.stderr)?.[1] ?? '';
+    expect(spawnSync('tmux', ['-S', socket, 'display-message', '-p', '-t', target, '#{window_name}'], { encoding: 'utf8' }).stdout.trim()).toBe('plan~');
     await new Promise((r) => setTimeout(r, 1500));
     expect(existsSync(join(repo, '.parallel', 'sessions', 'ui', 'launch.json'))).toBe(false);
     expect(state(repo, 'ui').state).toBe('created');

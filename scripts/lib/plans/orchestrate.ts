@@ -183,7 +183,7 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
       const views = new Map(viewList.map((v) => [v.session_id, v]));
       const looks = lookAll(root, before, views, runners);
       const d = decide(before.sessions, looks);
-      for (const b of d.block) if (blockSessionStatus(root, workspace, b.name, `blocked: ${b.reason}`)) say(`${b.name}: blocked (${b.reason})`);
+      const blocked = d.block.filter((b) => blockSessionStatus(root, workspace, b.name, `blocked: ${b.reason}`)).map((b) => b.name);
       const starting: PlanEntry[] = [];
       for (const name of d.start) {
         const e = before.sessions.find((s) => s.name === name) as PlanEntry;
@@ -211,8 +211,10 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
         });
         return { state: { ...s, sessions }, value: { ...s, sessions } };
       });
-      // What ended is told before what it lets start.
-      for (const o of d.outcomes) say(`${o.name}: ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`);
+      // What ended is told before what it blocks or lets start; each once.
+      const told = [...d.outcomes].sort((x, y) => Number(x.outcome === 'blocked') - Number(y.outcome === 'blocked'));
+      for (const o of told) say(`${o.name}: ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`);
+      for (const b of d.block) if (blocked.includes(b.name) && !told.some((o) => o.name === b.name)) say(`${b.name}: blocked (${b.reason})`);
       for (const e of starting) {
         say(`${e.name}: starting${e.after.length ? ` (after ${e.after.join(', ')})` : ''}`);
         await start(e);

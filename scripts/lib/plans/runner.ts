@@ -108,7 +108,8 @@ export async function runHeadless(dir: string, spec: RunSpec, opts: { pid: numbe
   recordAnswer(spec.root, spec.workspace, spec.session, answer, exit.code);
   if (exit.code === 0 && !stoppedBy) tracker.complete({ message: lastLine(answer).slice(0, 200) || 'exit 0' });
   else {
-    const said = lastLine(tail(join(dir, RUN_STDERR), 4000)).slice(0, 200);
+    // What the agent said of it: its stderr's last line, else its answer's (claude -p prints an API error there).
+    const said = (lastLine(tail(join(dir, RUN_STDERR), 4000)) || lastLine(answer)).slice(0, 200);
     const why = stoppedBy ? `stopped (${stoppedBy})` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     try {
       tracker.fail(said ? `${why}: ${said}` : why);

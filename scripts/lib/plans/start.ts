@@ -34,8 +34,11 @@ export function orchestratorArgv(main: string, workspace: string): string[] {
   return [process.execPath, join(KIT_DIR, 'dist', 'cmd', 'up.mjs'), `workspace=${workspace}`, 'wait=1', `repo=${main}`];
 }
 
-/** The orchestrator's window in the workspace's tmux session (beside its sessions' windows); no session name starts with '+'. */
-export const PLAN_WINDOW = '+plan';
+/**
+ * The orchestrator's window in the workspace's tmux session (beside its sessions' windows): no session
+ * name holds a '~', and unlike a leading '+' (tmux's "next window") it means nothing in a tmux target.
+ */
+export const PLAN_WINDOW = 'plan~';
 
 /** Starts the orchestrator in its own tmux window; null when tmux is not installed. */
 export async function startInTmux(ctx: Context, workspace: string): Promise<{ target: string } | null> {

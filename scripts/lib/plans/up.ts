@@ -12,6 +12,7 @@ import { sessionRecordSchema, type SessionRecord } from '../store/schemas.ts';
 import { isInterrupted, recordPath } from '../store/sessions.ts';
 import { createSession, planSession, type NewSessionInput } from '../session/create.ts';
 import { parsePlan, type PlanSession } from './plan-file.ts';
+import { INSTALL_TMUX, tmuxVersion } from '../launch/tmux.ts';
 import { readPlanState, updatePlanState, type PlanEntry } from './state.ts';
 
 export interface UpResult {
@@ -61,6 +62,8 @@ export async function upPlan(base: Context, file: string, hooks: { onStep?: (t: 
     throw new UsageError(`plan=${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const { plan, at } = parsePlan(text, file, base.config);
+  const windowed = plan.sessions.findIndex((s) => s.interactive);
+  if (windowed >= 0 && !(await tmuxVersion(base.env))) throw new OperationError(`${at(['sessions', windowed, 'interactive'])}: session '${plan.sessions[windowed]!.name}' runs in a tmux window; ${INSTALL_TMUX}; nothing was created`);
   const ctx = inWorkspace(base, plan.workspace);
   const known = new Set(readPlanState(ctx.root, plan.workspace).sessions.map((e) => e.name));
   const missing: PlanSession[] = [];
