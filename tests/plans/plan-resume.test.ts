@@ -49,11 +49,14 @@ agents:
   echoer: { command: ${JSON.stringify('echo "built: $PARALLEL_PROMPT"')} }
 `;
 
-/** A PATH whose tmux kills its caller (kill -9) at the first `word` among its arguments, once; the real tmux otherwise. */
-function killingAt(word: string): NodeJS.ProcessEnv {
+/** A PATH whose tmux kills its caller (kill -9) at the `nth` call with `word` among its arguments, once; the real tmux otherwise. */
+function killingAt(word: string, nth = 1): NodeJS.ProcessEnv {
   const bin = tempDir('kit-kill-tmux-');
-  const once = join(bin, 'killed');
-  writeFileSync(join(bin, 'tmux'), `#!/bin/sh\nif [ ! -e ${once} ]; then for a in "$@"; do if [ "$a" = ${JSON.stringify(word)} ]; then : > ${once}; kill -9 $PPID; exit 1; fi; done; fi\nexec ${realTmux} "$@"\n`);
+  const seen = join(bin, 'seen');
+  writeFileSync(
+    join(bin, 'tmux'),
+    `#!/bin/sh\nfor a in "$@"; do if [ "$a" = ${JSON.stringify(word)} ]; then echo >> ${seen}; if [ "$(wc -l < ${seen})" -eq ${nth} ]; then kill -9 $PPID; exit 1; fi; fi; done\nexec ${realTmux} "$@"\n`,
+  );
   chmodSync(join(bin, 'tmux'), 0o755);
   return { ...baseEnv, PATH: `${bin}:${process.env.PATH}` };
 }
@@ -74,11 +77,11 @@ function planFile(body: string): string {
 
 const ONE_INTERACTIVE = (agent: string) => `  - { name: design, component: docs, agent: ${agent}, interactive: true }\n  - { name: build, component: server, agent: echoer, prompt: api, after: [design] }\n`;
 
-/** make up plan=FILE wait=1 killed by its tmux at `word`; then the state as that kill left it. */
-async function killedAt(word: string, agent: string) {
+/** make up plan=FILE wait=1 killed by its tmux at the `nth` `word`; then the state as that kill left it. */
+async function killedAt(word: string, agent: string, nth = 1) {
   const repo = makeRepo({ config: CONFIG });
   const plan = planFile(ONE_INTERACTIVE(agent));
-  const r = await kitIn(repo, ['up', `plan=${plan}`, 'wait=1', 'timeout=60'], killingAt(word));
+  const r = await kitIn(repo, ['up', `plan=${plan}`, 'wait=1', 'timeout=60'], killingAt(word, nth));
   expect(r.code, r.stderr).not.toBe(0);
   const entry = readPlanState(join(repo, '.parallel'), 'sessions').sessions.find((e) => e.name === 'design')!;
   expect(entry.started_at, 'its start was recorded').not.toBeNull();
@@ -88,7 +91,8 @@ async function killedAt(word: string, agent: string) {
 
 describe.skipIf(!hasTmux())('make up after the orchestrator was killed', () => {
   test('killed after recording an interactive start, before its launch: the rerun launches it and finishes the plan', async () => {
-    const { repo } = await killedAt('-V', 'finisher');
+    // The first tmux -V is make up's check (the plan has an interactive session), the second the launch's.
+    const { repo } = await killedAt('-V', 'finisher', 2);
     expect(existsSync(join(dirOf(repo, 'design'), 'launch.json'))).toBe(false);
     const r = await kitIn(repo, ['up', 'workspace=sessions', 'wait=1', 'timeout=60'], baseEnv);
     expect(r.code, r.stderr).toBe(0);
