@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { KIT_BIN, kitIn } from '../helpers/make.ts';
 import { inspectSession } from '../../scripts/lib/monitor/monitor.ts';
+import { loadContext } from '../../scripts/lib/config/context.ts';
+import { ensureOrchestrator } from '../../scripts/lib/plans/start.ts';
 import { makeRepo, tempDir } from '../helpers/repo.ts';
 import { ensureBuilt } from '../helpers/tracker.ts';
 import { hasTmux, waitFor } from '../helpers/agents/run.ts';
@@ -90,4 +92,10 @@ sessions:
     expect(firstAt(repo, 'ui', 'launch')).toBeGreaterThanOrEqual(firstAt(repo, 'api', 'complete'));
     await waitFor('the orchestrator to finish', () => JSON.parse(readFileSync(join(repo, '.parallel', 'plans', 'sessions.json'), 'utf8')).orchestrator === null, 20_000, 200);
   }, 120_000);
+
+  test("the orchestrator of another workspace than the config's: the hint names it", async () => {
+    const repo = makeRepo({ config: CONFIG });
+    const ctx = await loadContext(repo, { cwd: repo, env });
+    expect(await ensureOrchestrator(ctx, 'other')).toMatch(/^the orchestrator runs in tmux window \S+-other-\w+:plan~ \(make attach workspace=other shows the workspace's windows\)$/);
+  });
 });

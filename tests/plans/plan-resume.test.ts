@@ -166,6 +166,7 @@ describe('the files a killed orchestrator or make up leaves', () => {
     const result = await orchestrate({ root, workspace: 'sessions', starter: planStarter(ctx, 'sessions'), timeoutS: 30, pollMs: 100 });
     expect(result.code).toBe(1);
     expect(result.state.sessions.find((e) => e.name === 'a')!.reason).toMatch(/could not start: its runner could not be started in .* \(that folder is gone\)/);
+    expect(status(repo, 'a')).toMatchObject({ state: 'failed', message: expect.stringMatching(/^could not start: /) });
     expect(existsSync(join(dirOf(repo, 'b'), 'plan-run.json'))).toBe(false);
   }, 60_000);
 

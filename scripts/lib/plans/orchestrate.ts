@@ -15,7 +15,7 @@ import { passedEnv } from '../launch/command.ts';
 import { AlreadyRunning } from '../launch/launch.ts';
 import { launchedSince, readLaunch } from '../launch/windows.ts';
 import { SessionMonitor, type SessionView } from '../monitor/monitor.ts';
-import { blockSessionStatus } from '../tracker/tracker.ts';
+import { blockSessionStatus, SessionTracker } from '../tracker/tracker.ts';
 import { processAlive } from '../tracker/proc.ts';
 import { decide, lookHeadless, lookTracked, type Look, type RunFiles } from './decide.ts';
 import { RUN_CLAIM, RUN_EXIT, RUN_LOG, RUN_SPEC, type RunClaim, type RunExit, type RunSpec } from './runner.ts';
@@ -166,6 +166,12 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
       const reason = `could not start: ${errorMessage(err)}`;
       say(`${e.name}: ${reason}`);
       await updatePlanState(root, workspace, (s) => ({ state: { ...s, sessions: s.sessions.map((x) => (x.name === e.name ? { ...x, outcome: 'failed' as const, reason } : x)) }, value: null }));
+      // The dashboard says so too (not `created` for ever); a session that reported meanwhile keeps its word.
+      try {
+        new SessionTracker({ root, workspace, sessionId: e.name, pid }).fail(reason);
+      } catch {
+        /* completed or failed already */
+      }
     }
   };
   try {

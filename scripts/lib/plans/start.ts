@@ -70,7 +70,7 @@ export async function ensureOrchestrator(ctx: Context, workspace: string): Promi
   const o = readPlanState(ctx.root, workspace).orchestrator;
   if (o && stillRuns(o)) return `the plan's orchestrator already runs (pid ${o.pid}); it picks up the sessions`;
   const win = await startInTmux(ctx, workspace);
-  if (win) return `the orchestrator runs in tmux window ${win.target} (make attach shows the workspace's windows)`;
+  if (win) return `the orchestrator runs in tmux window ${win.target} (make attach${workspace === ctx.config.workspace ? '' : ` workspace=${workspace}`} shows the workspace's windows)`;
   const bg = startInBackground(ctx, workspace);
   return `the orchestrator runs in the background (pid ${bg.pid}; tmux is not installed); its log: ${bg.log}`;
 }
