@@ -97,6 +97,9 @@ describe.skipIf(!hasTmux())('make up after the orchestrator was killed', () => {
     const r = await kitIn(repo, ['up', 'workspace=sessions', 'wait=1', 'timeout=60'], baseEnv);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/design: finishing its launch \(cut short by a restart\)/);
+    // Two completions with nowhere to notify: said in full once, then in a word.
+    expect(r.stderr.match(/^up: not notified: /gm)).toHaveLength(2);
+    expect(r.stderr.match(/no notify-send, no terminal; set notify\.command/g)).toHaveLength(1);
     expect(status(repo, 'design').state).toBe('completed');
     expect(status(repo, 'build').state).toBe('completed');
     expect(starts(repo, 'design')).toBe(1);
