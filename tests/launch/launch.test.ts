@@ -231,6 +231,9 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     expect(stop.exit, stop.stderr).toBe(1);
     expect(stop.stderr.trim()).toMatch(/^stop: tmux is not installed/);
     expect(launchOf(w, 'plain').stopped_at).toBeNull();
-    expect(kitMake(w, 'stop', { name: 'plain', timeout: 2 }).exit).toBe(0);
+    const stopped = kitMake(w, 'stop', { name: 'plain', timeout: 2 });
+    expect(stopped.exit, stopped.stderr).toBe(0);
+    // The kit asked it to quit (SIGTERM for a custom command): not "by itself".
+    expect(stopped.stdout).toMatch(/^✓ session plain: its agent quit when asked \(pids [\d, ]+: none left\); window \S+:plain closed; state ended$/m);
   });
 });
