@@ -141,7 +141,7 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     const w = world();
     kitJson(w, 'new-session', { name: 'q', component: 'ui', agent: 'quits' });
     const l = kitJson(w, 'launch', { name: 'q' });
-    await waitFor('the agent to exit', () => tmuxAt(w, l.window.socket, 'display-message', '-p', '-t', l.window.pane_id, '#{pane_dead} #{pane_dead_status}').stdout.trim() === '1 3', 10_000);
+    await waitFor('the agent to exit', () => tmuxAt(w, l.window.socket, 'display-message', '-p', '-t', l.window.pane_id, '#{pane_dead} #{pane_dead_status}').stdout.trim() === '1 3', 30_000);
     expect(kitJson(w, 'list-sessions').find((r: any) => r.name === 'q').window).toMatchObject({ dead: true, exit_status: 3 });
     expect(kitMake(w, 'monitor').stdout).toContain(`${l.window.target} (exited 3)`);
     expect(kitJson(w, 'stop', { name: 'q' })).toMatchObject({ stop: 'exited', pids: [] });
