@@ -11,6 +11,7 @@ import { startFiller } from './lib/warm/spawn.ts';
 import { errorMessage, OperationError, UsageError } from './lib/core/errors.mjs';
 import { launchSession, requireTmux, type LaunchResult } from './lib/launch/launch.ts';
 import { launchedLines } from './lib/launch/render.ts';
+import { requireAgent } from './lib/launch/agent.ts';
 import { checkAfter, recordAfter } from './lib/plans/after.ts';
 import { ensureOrchestrator } from './lib/plans/start.ts';
 
@@ -20,7 +21,10 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted, workspace: opts.workspace });
   if (opts.prompt !== undefined && !opts.launch) throw new UsageError('prompt= goes with launch=1 (or make launch name=NAME prompt=...)');
   if (opts.after !== undefined && !opts.launch) throw new UsageError('after= launches the session when those complete: add launch=1');
-  if (opts.launch) await requireTmux(env);
+  if (opts.launch) {
+    await requireTmux(env);
+    requireAgent(ctx.config, opts.agent);
+  }
   const after = checkAfter(ctx, opts.name, opts.after);
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(

@@ -6,7 +6,7 @@ import { loadContext } from './lib/config/context.ts';
 import { stopSession } from './lib/launch/stop.ts';
 import { stopHeadlessRun } from './lib/plans/stop-run.ts';
 
-const HOW = { exited: 'had already exited', graceful: 'quit by itself', terminated: 'ended on SIGTERM', killed: 'was killed (SIGKILL)' } as const;
+const HOW = { exited: 'had already exited', graceful: 'quit when asked', terminated: 'ended on SIGTERM', killed: 'was killed (SIGKILL)' } as const;
 
 await runCommand('stop', async (opts, { env }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });

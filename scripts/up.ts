@@ -7,6 +7,8 @@ import { catchInterrupts } from './lib/cli/interrupt.ts';
 import { loadContext } from './lib/config/context.ts';
 import { OperationError, UsageError } from './lib/core/errors.mjs';
 import { watcherNotifier } from './lib/notify/watch.ts';
+import type { Verdict } from './lib/notify/decide.ts';
+import type { Backend } from './lib/notify/send.ts';
 import { orchestrate } from './lib/plans/orchestrate.ts';
 import { readPlanState, type PlanState } from './lib/plans/state.ts';
 import { ensureOrchestrator, planStarter } from './lib/plans/start.ts';
@@ -43,7 +45,15 @@ await runCommand('up', async (opts, { env, hint }) => {
 
   const abort = new AbortController();
   catchInterrupts(() => abort.abort());
-  const notifier = watcherNotifier(ctx.root, ctx.config.notify, { platform: process.platform, env, terminal: writeNotice }, { onVerdict: (v, backend) => say(backend === 'none' ? `not notified: ${v.event.session} ${v.event.event} (no notify-send, no terminal; set notify.command)` : `notified: ${v.event.session} ${v.event.event}${backend ? ` (${backend})` : ` (not sent: ${v.sent ? '' : v.why})`}`) });
+  // Nowhere to send is said in full once; then in a word per event.
+  let nowhere = false;
+  const told = (v: Verdict, backend: Backend | null) => {
+    if (backend !== 'none') return `notified: ${v.event.session} ${v.event.event}${backend ? ` (${backend})` : ` (not sent: ${v.sent ? '' : v.why})`}`;
+    const first = !nowhere;
+    nowhere = true;
+    return `not notified: ${v.event.session} ${v.event.event}${first ? ' (no notify-send, no terminal; set notify.command in parallel.config.yaml)' : ''}`;
+  };
+  const notifier = watcherNotifier(ctx.root, ctx.config.notify, { platform: process.platform, env, terminal: writeNotice }, { onVerdict: (v, backend) => say(told(v, backend)) });
   const result = await orchestrate({
     root: ctx.root,
     workspace,

@@ -3,7 +3,7 @@
 // kit's hook command (PARALLEL_HOOK), leaves a daemon outside its window's tree and process group that
 // make stop still finds by the launch's marker; an exited agent stays in its window with its exit status;
 // new-session launch=1; attach from a terminal; and the one-line refusals (unknown session, launching
-// twice, no agent, no tmux on PATH, stop or attach with nothing launched). Each test world has its own
+// twice, no agent, no tmux on PATH (launch, attach, stop), stop or attach with nothing launched). Each test world has its own
 // HOME and tmux server (TMUX_TMPDIR); PARALLEL_TMUX_SOCKET picks a named server.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -141,7 +141,7 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     const w = world();
     kitJson(w, 'new-session', { name: 'q', component: 'ui', agent: 'quits' });
     const l = kitJson(w, 'launch', { name: 'q' });
-    await waitFor('the agent to exit', () => tmuxAt(w, l.window.socket, 'display-message', '-p', '-t', l.window.pane_id, '#{pane_dead} #{pane_dead_status}').stdout.trim() === '1 3', 10_000);
+    await waitFor('the agent to exit', () => tmuxAt(w, l.window.socket, 'display-message', '-p', '-t', l.window.pane_id, '#{pane_dead} #{pane_dead_status}').stdout.trim() === '1 3', 30_000);
     expect(kitJson(w, 'list-sessions').find((r: any) => r.name === 'q').window).toMatchObject({ dead: true, exit_status: 3 });
     expect(kitMake(w, 'monitor').stdout).toContain(`${l.window.target} (exited 3)`);
     expect(kitJson(w, 'stop', { name: 'q' })).toMatchObject({ stop: 'exited', pids: [] });
@@ -209,6 +209,11 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     const noTmux = { ...w.env, PATH: bin };
     cases.push(['launch', { name: 'plain', agent: 'bot' }, 1, /^launch: tmux is not installed; install it \(apt-get install tmux, dnf install tmux, brew install tmux\) and try again$/, noTmux]);
     cases.push(['new-session', { name: 'p3', component: 'ui', agent: 'bot', launch: '1' }, 1, /^new-session: tmux is not installed/, noTmux]);
+    // Without tmux a window cannot be told from a gone one: attach says what is missing.
+    cases.push(['attach', { name: 'plain' }, 1, /^attach: tmux is not installed/, noTmux]);
+    cases.push(['attach', {}, 1, /^attach: tmux is not installed/, noTmux]);
+    // launch=1 with no agent is refused before the session is made (it was made, then its launch failed).
+    cases.push(['new-session', { name: 'p4', component: 'ui', agent: 'none', launch: '1' }, 2, /^new-session: launch=1 needs an agent: pass agent=claude/]);
     const results = await Promise.all(cases.map(([target, vars, , , env]) => kitMakeAsync(w, target, vars, env)));
     for (const [i, [target, vars, exit, message]] of cases.entries()) {
       const r = results[i]!;
@@ -219,5 +224,16 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     // Nothing made by the refused new-session launch=1, nothing launched by the refused launches.
     expect(existsSync(dirOf(w, 'p3'))).toBe(false);
     expect(existsSync(join(dirOf(w, 'plain'), 'launch.json'))).toBe(false);
+    expect(existsSync(dirOf(w, 'p4'))).toBe(false);
+    // make stop cannot reach a launched agent's window without tmux: it says so, and stops nothing.
+    expect(kitMake(w, 'launch', { name: 'plain', agent: 'bot' }).exit).toBe(0);
+    const stop = kitMake(w, 'stop', { name: 'plain', timeout: 1 }, noTmux);
+    expect(stop.exit, stop.stderr).toBe(1);
+    expect(stop.stderr.trim()).toMatch(/^stop: tmux is not installed/);
+    expect(launchOf(w, 'plain').stopped_at).toBeNull();
+    const stopped = kitMake(w, 'stop', { name: 'plain', timeout: 2 });
+    expect(stopped.exit, stopped.stderr).toBe(0);
+    // The kit asked it to quit (SIGTERM for a custom command): not "by itself".
+    expect(stopped.stdout).toMatch(/^✓ session plain: its agent quit when asked \(pids [\d, ]+: none left\); window \S+:plain closed; state ended$/m);
   });
 });

@@ -29,8 +29,9 @@ notify: { command: ${JSON.stringify(`cat >> '${events}'`)}, dwell: 2, cooldown: 
 `;
 const env = { ...process.env, PARALLEL_TMUX_SOCKET: socket, NO_COLOR: '1' };
 const watchers: ChildProcess[] = [];
-afterAll(() => {
-  for (const w of watchers) w.kill('SIGTERM');
+// The watchers are gone before the repositories are removed (one still writing notify.json made that fail).
+afterAll(async () => {
+  await Promise.all(watchers.map((w) => (w.exitCode !== null || w.signalCode !== null ? null : new Promise((r) => (w.once('close', r), w.kill('SIGTERM'))))));
   spawnSync('tmux', ['-S', socket, 'kill-server']);
 });
 

@@ -1,14 +1,16 @@
 // Bad plans are refused before anything is made, in one line naming the file, the line and the key
 // (exit 2): a cycle, bad YAML, an unknown component, a duplicate name, an unknown dependency, an unknown
-// key. Then make new-session after=: its checks. Real repositories, the real command (bin/kit).
+// key, an interactive session without tmux. Then make new-session after=: its checks (a dependency that
+// cannot complete among them). Real repositories, the real command (bin/kit).
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kit } from '../helpers/make.ts';
 import { loadContext } from '../../scripts/lib/config/context.ts';
-import { UsageError } from '../../scripts/lib/core/errors.mjs';
+import { OperationError, UsageError } from '../../scripts/lib/core/errors.mjs';
 import { upPlan } from '../../scripts/lib/plans/up.ts';
 import { gitIn, makeRepo, tempDir } from '../helpers/repo.ts';
+import { hasTmux } from '../helpers/agents/run.ts';
 
 const CONFIG = `base: main
 workspace: sessions
@@ -65,6 +67,16 @@ describe('make up refuses a bad plan before making anything', () => {
     nothingMade();
   });
 
+  it('an interactive session without tmux on PATH: refused before anything is made', async () => {
+    const file = join(dir, 'windowed.yaml');
+    writeFileSync(file, 'workspace: w\nsessions:\n  - { name: a, component: server, prompt: x }\n  - { name: b, component: ui, interactive: true, after: [a] }\n');
+    const ctx = await loadContext(repo, { cwd: repo, env: { PATH: join(dir, 'no-such-bin') } });
+    const err = await upPlan(ctx, file).then(() => null, (e: Error) => e);
+    expect(err).toBeInstanceOf(OperationError);
+    expect(err!.message).toBe(`${file}:4: sessions[1].interactive: session 'b' runs in a tmux window; tmux is not installed; install it (apt-get install tmux, dnf install tmux, brew install tmux) and try again; nothing was created`);
+    nothingMade();
+  });
+
   it('a missing plan file, and no plan=', () => {
     expect(kit(repo, 'up', { plan: join(dir, 'none.yaml') }).stderr).toMatch(/^up: plan=.*none\.yaml: cannot read it \(ENOENT\)$/m);
     expect(kit(repo, 'up').stderr).toMatch(/^up: plan=FILE is required/m);
@@ -79,5 +91,15 @@ describe('make new-session after=', () => {
     expect(r.exit).toBe(2);
     expect(r.stderr).toMatch(/^new-session: after=api: no session 'api' in workspace 'sessions'; /m);
     nothingMade();
+  });
+
+  it.skipIf(!hasTmux())('refuses a dependency that failed: what waits for it would be blocked at once', () => {
+    const other = makeRepo({ config: CONFIG });
+    expect(kit(other, 'new-session', { name: 'api', component: 'server' }).exit).toBe(0);
+    expect(kit(other, 'track', { event: 'fail', session: 'api', workspace: 'sessions', message: 'boom' }).exit).toBe(0);
+    const r = kit(other, 'new-session', { name: 'ui1', component: 'ui', after: 'api', launch: 1 });
+    expect(r.exit, r.stderr).toBe(1);
+    expect(r.stderr.trim()).toBe("new-session: after=api: session 'api' is failed (boom) and will not complete; ui1 would be blocked at once; nothing was created");
+    expect(gitIn(other, 'branch', '--list', 'feature/ui1')).toBe('');
   });
 });

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { KIT_BIN, kitIn } from '../helpers/make.ts';
 import { inspectSession } from '../../scripts/lib/monitor/monitor.ts';
+import { loadContext } from '../../scripts/lib/config/context.ts';
+import { ensureOrchestrator } from '../../scripts/lib/plans/start.ts';
 import { makeRepo, tempDir } from '../helpers/repo.ts';
 import { ensureBuilt } from '../helpers/tracker.ts';
 import { hasTmux, waitFor } from '../helpers/agents/run.ts';
@@ -75,9 +77,12 @@ sessions:
     expect(api.code, api.stderr).toBe(0);
     const ui = await run(repo, ['new-session', 'name=ui', 'component=ui', 'agent=finisher', 'after=api', 'launch=1']);
     expect(ui.code, ui.stderr).toBe(0);
-    expect(ui.stderr).toMatch(/ui starts when api completed; the orchestrator runs in tmux window .*:\+plan/);
+    expect(ui.stderr).toMatch(/ui starts when api completed; the orchestrator runs in tmux window .*:plan~ /);
     const windows = spawnSync('tmux', ['-S', socket, 'list-windows', '-a', '-F', '#{window_name}'], { encoding: 'utf8' }).stdout;
-    expect(windows.split('\n')).toContain('+plan');
+    expect(windows.split('\n')).toContain('plan~');
+    // The window it names is the orchestrator's when typed as a tmux target (a leading '+' meant "the next window").
+    const target = /tmux window (\S+) \(make attach/.exec(ui.stderr)?.[1] ?? '';
+    expect(spawnSync('tmux', ['-S', socket, 'display-message', '-p', '-t', target, '#{window_name}'], { encoding: 'utf8' }).stdout.trim()).toBe('plan~');
     await new Promise((r) => setTimeout(r, 1500));
     expect(existsSync(join(repo, '.parallel', 'sessions', 'ui', 'launch.json'))).toBe(false);
     expect(state(repo, 'ui').state).toBe('created');
@@ -87,4 +92,10 @@ sessions:
     expect(firstAt(repo, 'ui', 'launch')).toBeGreaterThanOrEqual(firstAt(repo, 'api', 'complete'));
     await waitFor('the orchestrator to finish', () => JSON.parse(readFileSync(join(repo, '.parallel', 'plans', 'sessions.json'), 'utf8')).orchestrator === null, 20_000, 200);
   }, 120_000);
+
+  test("the orchestrator of another workspace than the config's: the hint names it", async () => {
+    const repo = makeRepo({ config: CONFIG });
+    const ctx = await loadContext(repo, { cwd: repo, env });
+    expect(await ensureOrchestrator(ctx, 'other')).toMatch(/^the orchestrator runs in tmux window \S+-other-\w+:plan~ \(make attach workspace=other shows the workspace's windows\)$/);
+  });
 });

@@ -111,6 +111,9 @@ describe('make up: three headless Claude sessions', () => {
       expect(existsSync(join(w.state, 'auth', n, 'plan-run.json')), n).toBe(false);
     }
     expect(planState(w).sessions.map((s) => s.outcome)).toEqual(['failed', 'blocked', 'blocked']);
+    // The reason has the agent's own word (claude -p prints the API error on stdout), and each block is said once.
+    expect(status(w, 'api').message).toMatch(/^exit code 1: API Error: 400 .*scripted failure/);
+    expect(r.stderr.match(/^up: ui: blocked/gm)).toHaveLength(1);
     const listed = spawnSync(KIT_BIN, ['monitor', 'workspace=auth'], { cwd: w.repo, env: w.home.env, encoding: 'utf8' });
     expect(listed.stdout).toMatch(/blocked 2/);
   });

@@ -29,6 +29,11 @@ function recorded(ctx: Context, r: SessionRecord): LaunchAgent | null {
   return null;
 }
 
+/** Refuses (before anything is made) a launch=1 that would have no agent: neither agent= nor the config's agent:. */
+export function requireAgent(config: Context['config'], requested: string | undefined): void {
+  if (!resolveAgent(config, requested)) throw new UsageError(`launch=1 needs an agent: pass agent=claude (or codex, gemini, opencode, aider, a name under agents:), or set agent: in parallel.config.yaml`);
+}
+
 /** agent= (or the session's own) -> what to run; an agent the session was not set up for gets its hooks now. */
 export async function agentFor(ctx: Context, r: SessionRecord, requested: string | undefined): Promise<{ agent: LaunchAgent; warnings: string[] }> {
   const own = recorded(ctx, r);

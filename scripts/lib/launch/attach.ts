@@ -7,6 +7,7 @@ import { OperationError } from '../core/errors.mjs';
 import { listDirs, workspaceDir } from '../store/paths.ts';
 import { serverAt, tmux, tmuxOk, tmuxServer, tmuxSessionName } from './tmux.ts';
 import { readLaunch, windowOf } from './windows.ts';
+import { requireTmux } from './launch.ts';
 
 export interface AttachCommand {
   /** tmux's words (the server's -S first). */
@@ -34,8 +35,10 @@ function command(env: NodeJS.ProcessEnv, socket: string, target: string): Attach
 /** The command that shows session `name`'s window, or (no name) the workspace's tmux session. */
 export async function attachCommand(ctx: Context, name?: string): Promise<AttachCommand> {
   const workspace = ctx.config.workspace;
+  if (name) findSession(ctx.root, workspace, name); // an unknown name says so, as make launch and make stop do
+  // Without tmux every window looks gone: say what is missing instead.
+  await requireTmux(ctx.env);
   if (name) {
-    findSession(ctx.root, workspace, name); // an unknown name says so, as make launch and make stop do
     const w = windowOf(ctx.root, workspace, name, ctx.env);
     if (!w) throw new OperationError(`session ${name} has no tmux window (not launched, stopped, or its window was closed); make launch name=${name} starts it`);
     await tmuxOk(serverAt(w.socket, ctx.env), ['select-window', '-t', w.window_id], `select window ${w.target}`);

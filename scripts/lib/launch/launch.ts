@@ -1,6 +1,8 @@
 // make launch: the session's agent in its copy, in a tmux window of its own (one tmux session per
 // repository and workspace, one window per kit session, named after it, remain-on-exit), with the
-// session's environment and the kit's hooks; recorded in launch.json, status.json and log.jsonl.
+// session's environment and the kit's hooks; recorded in launch.json, status.json and log.jsonl. The
+// record is written (pending) before the agent is started, so a launch killed at any point is settled by
+// the next one (interrupted.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Context } from '../config/context.ts';
@@ -19,7 +21,8 @@ import { agentFor } from './agent.ts';
 import { firstRunQuestion } from './first-run.ts';
 import { envArgv, envFlags, launchEnv, setNames, windowArgv } from './command.ts';
 import { INSTALL_TMUX, parsePanes, PANE_FORMAT, tmux, tmuxOk, tmuxServer, tmuxSessionName, tmuxVersion, type Pane, type TmuxServer } from './tmux.ts';
-import { launchState, writeLaunch, type WindowView } from './windows.ts';
+import { launchedSince, launchState, readLaunch, writeLaunch, type WindowView } from './windows.ts';
+import { PLACEHOLDER, settleInterrupted } from './interrupted.ts';
 
 export interface LaunchInput {
   name: string;
@@ -32,7 +35,12 @@ export interface LaunchInput {
    * (the kit's hooks are in the agent's recorded words: start from LaunchPlan.argv to keep them).
    */
   argv?: string[];
+  /** Launch only if no launch that started the agent began at or after this time (ISO); AlreadyRunning if one did. */
+  unlessLaunchedSince?: string;
 }
+
+/** The session's agent already runs in its window (or, with unlessLaunchedSince, was launched since). */
+export class AlreadyRunning extends OperationError {}
 
 export interface LaunchResult {
   session: string;
@@ -55,7 +63,7 @@ export async function requireTmux(env: NodeJS.ProcessEnv): Promise<void> {
 /** A one-line refusal when the session's agent already runs: in its window, left behind by it, or started by hand. */
 async function refuseRunning(ctx: Context, workspace: string, name: string, server: TmuxServer): Promise<void> {
   const st = await launchState(ctx.root, workspace, name, ctx.env);
-  if (st?.window && !st.window.dead) throw new OperationError(`session ${name} already runs in tmux window ${st.window.target} (pid ${st.window.pid}); make attach name=${name} shows it, make stop name=${name} ends it`);
+  if (st?.window && !st.window.dead) throw new AlreadyRunning(`session ${name} already runs in tmux window ${st.window.target} (pid ${st.window.pid}); make attach name=${name} shows it, make stop name=${name} ends it`);
   if (st?.pids.length) throw new OperationError(`session ${name}'s last launch left processes running (pids ${st.pids.join(', ')}); make stop name=${name} ends them`);
   if (st?.window?.dead) await tmux(serverOf(st.record, server), ['kill-window', '-t', st.window.window_id]);
   const status = readRecord(`${sessionDir(ctx.root, workspace, name)}/status.json`, statusSchema);
@@ -74,7 +82,7 @@ function serverOf(rec: LaunchRecord, fallback: TmuxServer): TmuxServer {
 
 /** A window in the workspace's tmux session running a placeholder (so remain-on-exit is set before the agent starts). */
 async function openWindow(server: TmuxServer, tmuxSession: string, windowName: string, cwd: string): Promise<Pane> {
-  const placeholder = ['sleep', '2147483'];
+  const placeholder = PLACEHOLDER;
   const has = await tmux(server, ['has-session', '-t', `=${tmuxSession}`]);
   let out: string | null = null;
   if (has.code !== 0) {
@@ -97,18 +105,22 @@ export async function launchSession(ctx: Context, input: LaunchInput): Promise<L
   if (input.argv && !input.argv.length) throw new UsageError('argv: expected at least one word');
   await requireTmux(ctx.env);
   const server = tmuxServer(ctx.env);
+  const tmuxSession = tmuxSessionName(ctx.main, workspace);
   return withStoreLock(ctx.root, `launch-${workspace}-${input.name}`, async () => {
+    await settleInterrupted(ctx.root, workspace, input.name, server, tmuxSession, ctx.env);
+    const last = readLaunch(ctx.root, workspace, input.name);
+    if (input.unlessLaunchedSince && launchedSince(last, input.unlessLaunchedSince)) throw new AlreadyRunning(`session ${input.name} was launched at ${last?.started_at}; make monitor shows how it stands`);
     await refuseRunning(ctx, workspace, input.name, server);
     const { agent, warnings } = await agentFor(ctx, findSession(ctx.root, workspace, input.name), input.agent);
     const words = input.argv ?? windowArgv(agent.kind, agent.argv, input.prompt);
     const cwd = record.path ?? ctx.main;
     const launchId = randomBytes(8).toString('hex');
     const env = launchEnv({ caller: ctx.env, session: readEnvFile(record.env_file), launchId, prompt: input.prompt, hook: customHook(KIT_DIR) });
-    const tmuxSession = tmuxSessionName(ctx.main, workspace);
     const pane = await openWindow(server, tmuxSession, input.name, cwd);
     const at = server.args.length ? server : { args: ['-S', pane.socket], env: server.env };
     const target = pane.paneId;
     let recorded = false;
+    let pending: LaunchRecord | null = null;
     try {
       for (const [opt, value] of [['remain-on-exit', 'on'], ['automatic-rename', 'off'], ['allow-rename', 'off'], ['@parallel_launch', launchId]] as const) {
         await tmuxOk(at, ['set-option', '-w', '-t', target, opt, value], `set ${opt} on window ${input.name}`);
@@ -116,7 +128,28 @@ export async function launchSession(ctx: Context, input: LaunchInput): Promise<L
       // What the server would add to the window's environment beyond ours goes (env -u), so the agent gets exactly ours.
       const extra = [...setNames(await tmuxOk(at, ['show-environment', '-g'], 'read its environment')), ...setNames((await tmux(at, ['show-environment', '-t', `=${tmuxSession}`])).stdout)];
       const stateDir = sessionDir(ctx.root, workspace, input.name);
-      // The state first, then the agent: a hook that reports at once is never overwritten by the launch.
+      const record = (p: Pane, more: Partial<LaunchRecord>): LaunchRecord => ({
+        version: 1,
+        session: input.name,
+        workspace,
+        launch_id: launchId,
+        agent: agent.name,
+        kind: agent.kind,
+        argv: words,
+        cwd,
+        prompt: Boolean(input.prompt),
+        tmux: { socket: p.socket, session: tmuxSession, window_id: p.windowId, pane_id: p.paneId },
+        pid: p.pid,
+        host: hostname(),
+        started_at: isoWithOffset(),
+        stopped_at: null,
+        stop: null,
+        ...more,
+      });
+      // The record first (pending: a launch killed from here on is settled by the next), then the state,
+      // then the agent: a hook that reports at once is never overwritten by the launch.
+      pending = record(pane, { pending: true });
+      writeLaunch(ctx.root, pending);
       const question = firstRunQuestion(agent.kind, cwd, env);
       recordLaunch(stateDir, workspace, input.name, {
         state: question ? 'waiting_input' : input.prompt || agent.kind === 'custom' || input.argv ? 'running' : 'idle',
@@ -129,29 +162,14 @@ export async function launchSession(ctx: Context, input: LaunchInput): Promise<L
       await tmuxOk(at, ['respawn-pane', '-k', '-t', target, '-c', cwd, ...envFlags(env), '--', ...envArgv([...new Set(extra)], env, words)], `start ${agent.name} in window ${input.name}`);
       const started = parsePanes(await tmuxOk(at, ['display-message', '-p', '-t', target, PANE_FORMAT], `read window ${input.name}`))[0] ?? pane;
       recordLaunchPid(stateDir, pane.pid, started.pid);
-      const rec: LaunchRecord = {
-        version: 1,
-        session: input.name,
-        workspace,
-        launch_id: launchId,
-        agent: agent.name,
-        kind: agent.kind,
-        argv: words,
-        cwd,
-        prompt: Boolean(input.prompt),
-        tmux: { socket: started.socket, session: tmuxSession, window_id: started.windowId, pane_id: started.paneId },
-        pid: started.pid,
-        host: hostname(),
-        started_at: isoWithOffset(),
-        stopped_at: null,
-        stop: null,
-      };
+      const rec = record(started, { started_at: pending.started_at });
       writeLaunch(ctx.root, rec);
       const window: WindowView = { target: `${tmuxSession}:${input.name}`, tmux_session: tmuxSession, window_id: started.windowId, pane_id: started.paneId, socket: started.socket, pid: started.pid, dead: started.dead, exit_status: started.exitStatus, focused: started.windowActive && started.attached > 0 };
       return { session: input.name, workspace, agent: agent.name, kind: agent.kind, window, pid: started.pid, launch_id: launchId, cwd, argv: words, warnings };
     } catch (err) {
       // Nothing half-made: a window that did not get its agent goes, and the log says why.
       await tmux(at, ['kill-window', '-t', target]);
+      if (pending) writeLaunch(ctx.root, { ...pending, stopped_at: isoWithOffset(), stop: 'exited' });
       if (recorded) recordStop(sessionDir(ctx.root, workspace, input.name), workspace, input.name, { message: `launch failed: ${errorMessage(err)}` });
       throw err;
     }

@@ -12,6 +12,7 @@ import { recordStop } from '../tracker/launch.ts';
 import { ancestry, launchProcesses, processTable, signalAll, type Proc } from './procs.ts';
 import { serverAt, tmux } from './tmux.ts';
 import { readLaunch, windowOf, writeLaunch, type WindowView } from './windows.ts';
+import { requireTmux } from './launch.ts';
 
 export const STOP_TIMEOUT_S = 10;
 
@@ -64,6 +65,8 @@ export async function stopSession(ctx: Context, name: string, opts: StopOptions 
     const rec = readLaunch(ctx.root, workspace, name);
     if (!rec) throw new OperationError(`session ${name} was never launched; make launch name=${name} starts its agent`);
     if (rec.stopped_at) throw new OperationError(`session ${name} is not running (stopped at ${rec.stopped_at}); make launch name=${name} starts it again`);
+    // Its window (the agent's own way out, and closing it) is reached through tmux.
+    await requireTmux(ctx.env);
     const server = serverAt(rec.tmux.socket, ctx.env);
     const window: WindowView | null = windowOf(ctx.root, workspace, name, ctx.env);
     const spare = ancestry(await processTable(), process.pid);

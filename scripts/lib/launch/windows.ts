@@ -24,6 +24,11 @@ export function writeLaunch(root: string, record: LaunchRecord): void {
   writeJsonAtomic(launchFile(root, record.workspace, record.session), record);
 }
 
+/** Whether the record is of a launch that began at or after `iso` and started its agent (not one cut short before that). */
+export function launchedSince(rec: LaunchRecord | null, iso: string): boolean {
+  return rec !== null && !rec.pending && Date.parse(rec.started_at) >= Date.parse(iso);
+}
+
 /** A launched session's window, as the dashboard and the notifications see it. */
 export interface WindowView {
   /** `<tmux session>:<window name>`, what tmux attach -t and select-window -t take. */

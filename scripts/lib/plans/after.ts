@@ -3,7 +3,9 @@
 // orchestrator (the one make up runs; new-session starts one when none is alive) launches the session in
 // its window once every one of them completed, or marks it blocked.
 import { existsSync } from 'node:fs';
-import { UsageError } from '../core/errors.mjs';
+import { OperationError, UsageError } from '../core/errors.mjs';
+import { inspectSession } from '../monitor/monitor.ts';
+import { lookTracked } from './decide.ts';
 import type { Context } from '../config/context.ts';
 import { describeName } from '../store/names.ts';
 import { sessionDir } from '../store/paths.ts';
@@ -14,12 +16,19 @@ export function checkAfter(ctx: Context, name: string, value: string | undefined
   if (value === undefined || !value.trim()) return [];
   const names = [...new Set(value.split(/[\s,]+/).filter(Boolean))];
   const workspace = ctx.config.workspace;
-  const inPlan = new Set(readPlanState(ctx.root, workspace).sessions.map((e) => e.name));
+  const state = readPlanState(ctx.root, workspace);
+  const inPlan = new Set(state.sessions.map((e) => e.name));
   for (const n of names) {
     const bad = describeName(n);
     if (bad) throw new UsageError(`after=${JSON.stringify(n)} ${bad}`);
     if (n === name) throw new UsageError(`after=${n}: a session cannot wait for itself`);
     if (!inPlan.has(n) && !existsSync(sessionDir(ctx.root, workspace, n))) throw new UsageError(`after=${n}: no session '${n}' in workspace '${workspace}'; make list-sessions shows them`);
+    // One that already failed (or ended, or is blocked) can never complete: what waits for it would be blocked at once.
+    const entry = state.sessions.find((e) => e.name === n);
+    const view = existsSync(sessionDir(ctx.root, workspace, n)) ? inspectSession(ctx.root, workspace, n) : null;
+    const look = entry?.outcome ? { phase: entry.outcome, reason: entry.reason } : lookTracked(view, true);
+    const is = entry?.outcome ?? view?.state ?? look.phase;
+    if (look.phase === 'failed' || look.phase === 'blocked') throw new OperationError(`after=${n}: session '${n}' is ${is}${look.reason ? ` (${look.reason})` : ''} and will not complete; ${name} would be blocked at once; nothing was created`);
   }
   return names;
 }

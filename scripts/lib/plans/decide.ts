@@ -15,6 +15,8 @@ export interface RunFiles {
   claim: RunClaim | null;
   exit: RunExit | null;
   runnerAlive: boolean;
+  /** Why the claim file is there but cannot be read (null when it reads, or is not there). */
+  unreadable?: string | null;
 }
 
 const FAILED_STATES = ['failed', 'crashed', 'ended', 'timed_out', 'corrupt'];
@@ -39,6 +41,7 @@ export function lookHeadless(run: RunFiles, view: SessionView | null): Look {
     if (run.exit.code === 0) return { phase: 'completed', reason: null };
     return { phase: 'failed', reason: view?.message || (run.exit.signal ? `killed by ${run.exit.signal}` : `exit code ${run.exit.code}`) };
   }
+  if (!run.claim && run.unreadable) return { phase: 'failed', reason: `its run cannot be told: ${run.unreadable}` };
   if (!run.claim) return view?.state === 'blocked' ? { phase: 'blocked', reason: view.message || null } : { phase: 'waiting' };
   if (run.runnerAlive) return { phase: 'running' };
   const tracked = lookTracked(view, true);

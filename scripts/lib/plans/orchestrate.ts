@@ -1,33 +1,39 @@
 // The orchestrator: one process per workspace that watches its plan state and its sessions' files, starts
 // each session whose dependencies completed, blocks the dependents of one that did not, and notifies.
 // It keeps nothing in memory that the files do not say, so a second run after a kill -9 goes on where the
-// first stopped; a run that was claimed (plan-run.json) is never started again.
+// first stopped; a run that was claimed (plan-run.json) is never started again, and an interactive session
+// whose start was recorded but whose launch did not finish (no launch.json since, or one still pending)
+// is launched then (the launch clears what an interrupted one left in tmux, and keeps an agent it started).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage } from '../core/errors.mjs';
+import { errorMessage, OperationError } from '../core/errors.mjs';
 import { writeJsonAtomic } from '../core/files.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { readRecord, sessionDir } from '../store/paths.ts';
 import { passedEnv } from '../launch/command.ts';
+import { AlreadyRunning } from '../launch/launch.ts';
+import { launchedSince, readLaunch } from '../launch/windows.ts';
 import { SessionMonitor, type SessionView } from '../monitor/monitor.ts';
-import { blockSessionStatus } from '../tracker/tracker.ts';
+import { blockSessionStatus, SessionTracker } from '../tracker/tracker.ts';
 import { processAlive } from '../tracker/proc.ts';
 import { decide, lookHeadless, lookTracked, type Look, type RunFiles } from './decide.ts';
-import { RUN_CLAIM, RUN_EXIT, RUN_SPEC, type RunClaim, type RunExit, type RunSpec } from './runner.ts';
+import { RUN_CLAIM, RUN_EXIT, RUN_LOG, RUN_SPEC, type RunClaim, type RunExit, type RunSpec } from './runner.ts';
+import { HOST, markOf, stillRuns } from './owner.ts';
 import { readPlanState, updatePlanState, type PlanEntry, type PlanState } from './state.ts';
 import * as z from 'zod';
 
-const HOST = hostname();
 /** A runner spawned before a restart that has not claimed its run after this long is started again (the claim keeps it to one run). */
 const UNCLAIMED_MS = 10_000;
 
 export interface Starter {
-  /** Starts a headless run: the runner's spec is written, the runner spawned detached. */
-  headless: (entry: PlanEntry, dir: string) => Promise<void> | void;
-  /** Starts an interactive session in its tmux window. */
-  interactive: (entry: PlanEntry) => Promise<void> | void;
+  /** Starts a headless run: the runner's spec is written, the runner spawned detached; its pid. */
+  headless: (entry: PlanEntry, dir: string) => Promise<number | void> | number | void;
+  /**
+   * Starts an interactive session in its tmux window; with `since`, only when no launch that started its
+   * agent began since then (an AlreadyRunning error when one did, or when its agent runs).
+   */
+  interactive: (entry: PlanEntry, since?: string) => Promise<void> | void;
 }
 
 export interface Watcher {
@@ -55,24 +61,28 @@ export interface OrchestrateResult {
   busy: { pid: number; host: string } | null;
 }
 
-const runClaimSchema = z.object({ pid: z.number().int().positive(), host: z.string(), at: z.string() });
+const runClaimSchema = z.object({ pid: z.number().int().positive(), host: z.string(), start: z.number().nullable().optional(), at: z.string() });
 const runExitSchema = z.object({ code: z.number().int().nullable(), signal: z.string().nullable(), at: z.string() });
 
 export function runFiles(dir: string): RunFiles {
   const c = readRecord(join(dir, RUN_CLAIM), runClaimSchema);
   const x = readRecord(join(dir, RUN_EXIT), runExitSchema);
   const claim = c.ok ? (c.value as RunClaim) : null;
-  return { claim, exit: x.ok ? (x.value as RunExit) : null, runnerAlive: claim !== null && (claim.host !== HOST || processAlive(claim.pid)) };
+  return { claim, exit: x.ok ? (x.value as RunExit) : null, runnerAlive: claim !== null && stillRuns(claim), unreadable: !c.ok && !c.missing ? c.error : null };
 }
 
-/** Spawns dist/plan-runner.mjs detached (its own session and process group), after writing its spec. */
-export function spawnRunner(kitDir: string, env: NodeJS.ProcessEnv, root: string, workspace: string, entry: PlanEntry, argv: string[]): void {
+/** Spawns dist/plan-runner.mjs detached (its own session and process group), after writing its spec; its pid. */
+export function spawnRunner(kitDir: string, env: NodeJS.ProcessEnv, root: string, workspace: string, entry: PlanEntry, argv: string[]): number {
   const dir = sessionDir(root, workspace, entry.name);
   const spec: RunSpec = { root, workspace, session: entry.name, argv, cwd: entry.cwd, env_file: entry.env_file, description: entry.description };
   writeJsonAtomic(join(dir, RUN_SPEC), spec);
-  const child = spawn(process.execPath, [join(kitDir, 'dist', 'plan-runner.mjs'), dir], { cwd: entry.cwd, env: passedEnv(env), stdio: 'ignore', detached: true });
+  const log = openSync(join(dir, RUN_LOG), 'a');
+  const child = spawn(process.execPath, [join(kitDir, 'dist', 'plan-runner.mjs'), dir], { cwd: entry.cwd, env: passedEnv(env), stdio: ['ignore', log, log], detached: true });
+  closeSync(log);
   child.on('error', () => undefined);
+  if (!child.pid) throw new OperationError(`its runner could not be started in ${entry.cwd}${existsSync(entry.cwd) ? '' : ' (that folder is gone)'}`);
   child.unref();
+  return child.pid;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -85,8 +95,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 function claimOrchestrator(root: string, workspace: string, pid: number): Promise<{ pid: number; host: string } | null> {
   return updatePlanState(root, workspace, (s) => {
     const o = s.orchestrator;
-    if (o && o.pid !== pid && (o.host !== HOST || processAlive(o.pid))) return { state: s, value: { pid: o.pid, host: o.host } };
-    return { state: { ...s, orchestrator: { pid, host: HOST, started_at: isoWithOffset() } }, value: null };
+    if (o && o.pid !== pid && stillRuns(o)) return { state: s, value: { pid: o.pid, host: o.host } };
+    return { state: { ...s, orchestrator: { ...markOf(pid), started_at: isoWithOffset() } }, value: null };
   });
 }
 
@@ -97,12 +107,32 @@ function releaseOrchestrator(root: string, workspace: string, pid: number): Prom
   });
 }
 
+/** What a runner's own log says of why it could not start the agent: its last error line, else its last line. */
+function runnerSaid(dir: string): string {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(dir, RUN_LOG), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  } catch {
+    return '';
+  }
+  return ([...lines].reverse().find((l) => /^\w*Error\b/.test(l)) ?? lines.at(-1) ?? '').slice(0, 200);
+}
+
+/** A headless session's look; `runner` the pid of the runner this orchestrator spawned for it, if it did. */
+function lookRun(dir: string, view: SessionView | null, runner: number | undefined): Look {
+  const look = lookHeadless(runFiles(dir), view);
+  // A runner that ended without claiming its run never started the agent (and nothing else will).
+  if (look.phase !== 'waiting' || !runner || processAlive(runner) || existsSync(join(dir, RUN_CLAIM))) return look;
+  const said = runnerSaid(dir);
+  return { phase: 'failed', reason: `its runner (pid ${runner}) ended before starting the agent${said ? `: ${said}` : ''} (${join(dir, RUN_LOG)})` };
+}
+
 /** The looks of every entry, and of the sessions outside the plan that entries wait for. */
-function lookAll(root: string, state: PlanState, views: Map<string, SessionView>): Map<string, Look> {
+function lookAll(root: string, state: PlanState, views: Map<string, SessionView>, runners: ReadonlyMap<string, number>): Map<string, Look> {
   const looks = new Map<string, Look>();
   for (const e of state.sessions) {
     const view = views.get(e.name) ?? null;
-    looks.set(e.name, e.interactive ? lookTracked(view, e.started_at !== null) : lookHeadless(runFiles(sessionDir(root, state.workspace, e.name)), view));
+    looks.set(e.name, e.interactive ? lookTracked(view, e.started_at !== null) : lookRun(sessionDir(root, state.workspace, e.name), view, runners.get(e.name)));
   }
   for (const e of state.sessions) for (const a of e.after) if (!looks.has(a)) looks.set(a, lookTracked(views.get(a) ?? null, true));
   return looks;
@@ -117,18 +147,59 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
   const say = opts.onEvent ?? (() => undefined);
   const monitor = new SessionMonitor({ root, workspace });
   const spawned = new Set<string>();
+  /** The runners this process spawned, by session. */
+  const runners = new Map<string, number>();
+  /** Sessions said to be waiting for their creation (said once). */
+  const unmade = new Set<string>();
   const deadline = opts.timeoutS ? Date.now() + opts.timeoutS * 1000 : Infinity;
+  const start = async (e: PlanEntry, since?: string) => {
+    try {
+      if (e.interactive) await opts.starter.interactive(e, since);
+      else {
+        const runner = await opts.starter.headless(e, sessionDir(root, workspace, e.name));
+        if (runner) runners.set(e.name, runner);
+      }
+    } catch (err) {
+      // Its agent already runs in its window (launched by hand, or by the launch a restart cut short): watched.
+      if (err instanceof AlreadyRunning) return say(`${e.name}: ${err.message.split(';')[0]}; watching it`);
+      // It could not start (its window, its agent's command): failed, and what waits for it is blocked.
+      const reason = `could not start: ${errorMessage(err)}`;
+      say(`${e.name}: ${reason}`);
+      await updatePlanState(root, workspace, (s) => ({ state: { ...s, sessions: s.sessions.map((x) => (x.name === e.name ? { ...x, outcome: 'failed' as const, reason } : x)) }, value: null }));
+      // The dashboard says so too (not `created` for ever); a session that reported meanwhile keeps its word.
+      try {
+        new SessionTracker({ root, workspace, sessionId: e.name, pid }).fail(reason);
+      } catch {
+        /* completed or failed already */
+      }
+    }
+  };
   try {
+    // Interactive sessions whose start an earlier orchestrator recorded but whose launch it did not finish
+    // (killed in between): launched now, before anything is looked at (the launch also settles one cut
+    // short after its agent started: that agent is kept, and its record completed).
+    for (const e of readPlanState(root, workspace).sessions) {
+      if (!e.interactive || !e.started_at || e.outcome || launchedSince(readLaunch(root, workspace, e.name), e.started_at)) continue;
+      say(`${e.name}: finishing its launch (cut short by a restart)`);
+      await start(e, e.started_at);
+    }
     for (;;) {
       const before = readPlanState(root, workspace);
       const viewList = monitor.sessions();
       const views = new Map(viewList.map((v) => [v.session_id, v]));
-      const d = decide(before.sessions, lookAll(root, before, views));
-      for (const b of d.block) if (blockSessionStatus(root, workspace, b.name, `blocked: ${b.reason}`)) say(`${b.name}: blocked (${b.reason})`);
+      const looks = lookAll(root, before, views, runners);
+      const d = decide(before.sessions, looks);
+      const blocked = d.block.filter((b) => blockSessionStatus(root, workspace, b.name, `blocked: ${b.reason}`)).map((b) => b.name);
       const starting: PlanEntry[] = [];
       for (const name of d.start) {
         const e = before.sessions.find((s) => s.name === name) as PlanEntry;
         const dir = sessionDir(root, workspace, name);
+        // Its session is still being made by make up (or its making was cut short: make up again finishes it).
+        if (!e.env_file) {
+          if (!unmade.has(name)) say(`${name}: waiting for its session to be made (make up plan=FILE makes it)`);
+          unmade.add(name);
+          continue;
+        }
         // Started before a restart: the runner may still be on its way to its claim.
         const recent = e.started_at !== null && Date.now() - Date.parse(e.started_at) < UNCLAIMED_MS;
         if (spawned.has(name) || (e.interactive && e.started_at) || (!e.interactive && (recent || existsSync(join(dir, RUN_CLAIM))))) continue;
@@ -146,19 +217,13 @@ export async function orchestrate(opts: OrchestrateOptions): Promise<Orchestrate
         });
         return { state: { ...s, sessions }, value: { ...s, sessions } };
       });
-      // What ended is told before what it lets start.
-      for (const o of d.outcomes) say(`${o.name}: ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`);
+      // What ended is told before what it blocks or lets start; each once.
+      const told = [...d.outcomes].sort((x, y) => Number(x.outcome === 'blocked') - Number(y.outcome === 'blocked'));
+      for (const o of told) say(`${o.name}: ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`);
+      for (const b of d.block) if (blocked.includes(b.name) && !told.some((o) => o.name === b.name)) say(`${b.name}: blocked (${b.reason})`);
       for (const e of starting) {
         say(`${e.name}: starting${e.after.length ? ` (after ${e.after.join(', ')})` : ''}`);
-        try {
-          if (e.interactive) await opts.starter.interactive(e);
-          else await opts.starter.headless(e, sessionDir(root, workspace, e.name));
-        } catch (err) {
-          // It could not start (its window, its agent's command): failed, and what waits for it is blocked.
-          const reason = `could not start: ${errorMessage(err)}`;
-          say(`${e.name}: ${reason}`);
-          await updatePlanState(root, workspace, (s) => ({ state: { ...s, sessions: s.sessions.map((x) => (x.name === e.name ? { ...x, outcome: 'failed' as const, reason } : x)) }, value: null }));
-        }
+        await start(e);
       }
       for (const w of opts.watchers ?? []) await w.observe(viewList);
       if (d.done) return { code: d.code, state, busy: null };

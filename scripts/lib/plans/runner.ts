@@ -1,22 +1,25 @@
 // The headless run of one plan session, by a small process of its own (dist/plan-runner.mjs) that the
-// orchestrator starts detached: killing the orchestrator loses nothing. It claims the run (a file made
-// with O_EXCL, so a session never starts twice), runs the agent in the copy with the session's
+// orchestrator starts detached: killing the orchestrator loses nothing. It claims the run (a file that
+// appears whole or not at all, by link(2), so a session never starts twice and a kill never leaves a
+// claim nobody can read), runs the agent in the copy with the session's
 // environment, keeps its final answer (stdout), and records the exit status in the session's files:
 // tracker complete (COMPLETED) on exit 0, fail (FAILED) otherwise, then plan-exit.json.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEnvFile } from '../core/env-file.ts';
 import { writeJsonAtomic } from '../core/files.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { recordAnswer, SessionTracker } from '../tracker/tracker.ts';
+import { markOf } from './owner.ts';
 
 export const RUN_SPEC = 'plan-run-spec.json';
 export const RUN_CLAIM = 'plan-run.json';
 export const RUN_EXIT = 'plan-exit.json';
 export const RUN_OUTPUT = 'agent-output.txt';
 export const RUN_STDERR = 'agent-stderr.txt';
+/** The runner's own output (what it says when it cannot start the agent at all). */
+export const RUN_LOG = 'plan-runner.log';
 /** The most of the final answer kept in log.jsonl (the whole of it stays in agent-output.txt). */
 const ANSWER_MAX = 16_000;
 
@@ -33,6 +36,8 @@ export interface RunSpec {
 export interface RunClaim {
   pid: number;
   host: string;
+  /** The runner's start time (owner.ts): its pid, once it is gone, may be anyone's. */
+  start?: number | null;
   at: string;
 }
 
@@ -42,18 +47,19 @@ export interface RunExit {
   at: string;
 }
 
-/** Claims the run: true for the one process that made the claim file, false when it was there. */
+/** Claims the run: true for the one process whose claim file took, false when one was there. */
 function claim(dir: string, pid: number): boolean {
-  let fd: number;
+  const tmp = join(dir, `${RUN_CLAIM}.${pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify({ ...markOf(pid), at: isoWithOffset() } satisfies RunClaim)}\n`);
   try {
-    fd = openSync(join(dir, RUN_CLAIM), 'wx');
+    linkSync(tmp, join(dir, RUN_CLAIM));
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
+  } finally {
+    rmSync(tmp, { force: true });
   }
-  writeSync(fd, `${JSON.stringify({ pid, host: hostname(), at: isoWithOffset() } satisfies RunClaim)}\n`);
-  closeSync(fd);
-  return true;
 }
 
 function tail(path: string, max: number): string {
@@ -102,7 +108,8 @@ export async function runHeadless(dir: string, spec: RunSpec, opts: { pid: numbe
   recordAnswer(spec.root, spec.workspace, spec.session, answer, exit.code);
   if (exit.code === 0 && !stoppedBy) tracker.complete({ message: lastLine(answer).slice(0, 200) || 'exit 0' });
   else {
-    const said = lastLine(tail(join(dir, RUN_STDERR), 4000)).slice(0, 200);
+    // What the agent said of it: its stderr's last line, else its answer's (claude -p prints an API error there).
+    const said = (lastLine(tail(join(dir, RUN_STDERR), 4000)) || lastLine(answer)).slice(0, 200);
     const why = stoppedBy ? `stopped (${stoppedBy})` : exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     try {
       tracker.fail(said ? `${why}: ${said}` : why);

@@ -2,9 +2,8 @@
 // how `make up` without wait=1 puts the orchestrator itself in the background.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '../tracker/proc.ts';
+import { stillRuns } from './owner.ts';
 import { readPlanState } from './state.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import type { Context } from '../config/context.ts';
@@ -20,10 +19,10 @@ export function planStarter(base: Context, workspace: string): Starter {
   return {
     headless: async (entry) => {
       const { argv } = await headlessCommand(ctx, workspace, entry);
-      spawnRunner(KIT_DIR, ctx.env, ctx.root, workspace, entry, argv);
+      return spawnRunner(KIT_DIR, ctx.env, ctx.root, workspace, entry, argv);
     },
-    interactive: async (entry) => {
-      await launchSession(ctx, { name: entry.name, prompt: entry.prompt.trim() ? entry.prompt : undefined });
+    interactive: async (entry, since) => {
+      await launchSession(ctx, { name: entry.name, prompt: entry.prompt.trim() ? entry.prompt : undefined, unlessLaunchedSince: since });
     },
   };
 }
@@ -35,8 +34,11 @@ export function orchestratorArgv(main: string, workspace: string): string[] {
   return [process.execPath, join(KIT_DIR, 'dist', 'cmd', 'up.mjs'), `workspace=${workspace}`, 'wait=1', `repo=${main}`];
 }
 
-/** The orchestrator's window in the workspace's tmux session (beside its sessions' windows); no session name starts with '+'. */
-export const PLAN_WINDOW = '+plan';
+/**
+ * The orchestrator's window in the workspace's tmux session (beside its sessions' windows): no session
+ * name holds a '~', and unlike a leading '+' (tmux's "next window") it means nothing in a tmux target.
+ */
+export const PLAN_WINDOW = 'plan~';
 
 /** Starts the orchestrator in its own tmux window; null when tmux is not installed. */
 export async function startInTmux(ctx: Context, workspace: string): Promise<{ target: string } | null> {
@@ -66,9 +68,9 @@ export function startInBackground(ctx: Context, workspace: string): { pid: numbe
 /** Makes sure an orchestrator watches the workspace's plan: the live one, else a new one in tmux (or the background). */
 export async function ensureOrchestrator(ctx: Context, workspace: string): Promise<string> {
   const o = readPlanState(ctx.root, workspace).orchestrator;
-  if (o && (o.host !== hostname() || processAlive(o.pid))) return `the plan's orchestrator already runs (pid ${o.pid}); it picks up the sessions`;
+  if (o && stillRuns(o)) return `the plan's orchestrator already runs (pid ${o.pid}); it picks up the sessions`;
   const win = await startInTmux(ctx, workspace);
-  if (win) return `the orchestrator runs in tmux window ${win.target} (make attach shows the workspace's windows)`;
+  if (win) return `the orchestrator runs in tmux window ${win.target} (make attach${workspace === ctx.config.workspace ? '' : ` workspace=${workspace}`} shows the workspace's windows)`;
   const bg = startInBackground(ctx, workspace);
   return `the orchestrator runs in the background (pid ${bg.pid}; tmux is not installed); its log: ${bg.log}`;
 }

@@ -40,7 +40,7 @@ export const planStateSchema = z.object({
   plan_file: z.string().nullable(),
   sessions: z.array(planEntrySchema),
   /** The orchestrator process that watches this workspace's plan, while one does. */
-  orchestrator: z.object({ pid: z.number().int().positive(), host: z.string(), started_at: iso }).nullable(),
+  orchestrator: z.object({ pid: z.number().int().positive(), host: z.string(), start: z.number().nullable().optional(), started_at: iso }).nullable(),
   updated_at: iso,
 });
 export type PlanState = z.infer<typeof planStateSchema>;

@@ -9,9 +9,10 @@ import { headlessArgv } from '../agents/headless.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import { readRecord, sessionDir } from '../store/paths.ts';
 import { sessionRecordSchema, type SessionRecord } from '../store/schemas.ts';
-import { recordPath } from '../store/sessions.ts';
+import { isInterrupted, recordPath } from '../store/sessions.ts';
 import { createSession, planSession, type NewSessionInput } from '../session/create.ts';
 import { parsePlan, type PlanSession } from './plan-file.ts';
+import { INSTALL_TMUX, tmuxVersion } from '../launch/tmux.ts';
 import { readPlanState, updatePlanState, type PlanEntry } from './state.ts';
 
 export interface UpResult {
@@ -61,15 +62,22 @@ export async function upPlan(base: Context, file: string, hooks: { onStep?: (t: 
     throw new UsageError(`plan=${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const { plan, at } = parsePlan(text, file, base.config);
+  const windowed = plan.sessions.findIndex((s) => s.interactive);
+  if (windowed >= 0 && !(await tmuxVersion(base.env))) throw new OperationError(`${at(['sessions', windowed, 'interactive'])}: session '${plan.sessions[windowed]!.name}' runs in a tmux window; ${INSTALL_TMUX}; nothing was created`);
   const ctx = inWorkspace(base, plan.workspace);
   const known = new Set(readPlanState(ctx.root, plan.workspace).sessions.map((e) => e.name));
   const missing: PlanSession[] = [];
   const existing: string[] = [];
+  const records = new Map<string, SessionRecord>();
   for (const [i, s] of plan.sessions.entries()) {
     const record = readSession(ctx, plan.workspace, s.name);
     if (record && known.has(s.name)) {
-      if (record.state !== 'active') throw new OperationError(`${at(['sessions', i, 'name'])}: session '${s.name}' is ${record.state}; make list-sessions shows it`);
+      if (record.state !== 'active') {
+        const how = isInterrupted(record) ? `was cut short while being created; make end-session name=${s.name} workspace=${plan.workspace} cleans it up, then make up again` : record.state === 'creating' ? 'still being created (by another make up?)' : `${record.state}; make list-sessions shows it`;
+        throw new OperationError(`${at(['sessions', i, 'name'])}: session '${s.name}' ${how}`);
+      }
       existing.push(s.name);
+      records.set(s.name, record);
       continue;
     }
     try {
@@ -90,10 +98,14 @@ export async function upPlan(base: Context, file: string, hooks: { onStep?: (t: 
     created.push(s.name);
   }
   // Sessions already there keep their entries; a plan file edited since may add dependencies to waiting ones.
-  await updatePlanState(ctx.root, plan.workspace, (st) => ({
-    state: { ...st, plan_file: file, sessions: st.sessions.map((e) => { const s = plan.sessions.find((p) => p.name === e.name); return s && !e.started_at && !e.outcome ? { ...e, after: s.after, prompt: s.prompt, interactive: s.interactive } : e; }) },
-    value: null,
-  }));
+  // One a run killed after making its session and before recording where it is gets that now.
+  const refresh = (e: PlanEntry): PlanEntry => {
+    const s = plan.sessions.find((p) => p.name === e.name);
+    const record = records.get(e.name);
+    const where = !e.env_file && record ? { cwd: record.path ?? ctx.main, env_file: record.env_file } : {};
+    return s && !e.started_at && !e.outcome ? { ...e, after: s.after, prompt: s.prompt, interactive: s.interactive, ...where } : { ...e, ...where };
+  };
+  await updatePlanState(ctx.root, plan.workspace, (st) => ({ state: { ...st, plan_file: file, sessions: st.sessions.map(refresh) }, value: null }));
   return { workspace: plan.workspace, created, existing };
 }
 

@@ -114,6 +114,7 @@ export const launchRecordSchema = z
     started_at: iso,
     stopped_at: iso.nullable(),
     stop: z.enum(['exited', 'graceful', 'terminated', 'killed']).nullable().describe('How make stop ended it: exited (already gone), graceful (its own exit), terminated (SIGTERM), killed (SIGKILL)'),
+    pending: z.boolean().optional().describe('Written before the agent is started in the window (pid: the placeholder): a launch cut short here is settled by the next one'),
   })
   .describe('launch.json: the tmux window and processes of a launched agent');
 export type LaunchRecord = z.infer<typeof launchRecordSchema>;

@@ -6,6 +6,8 @@ interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** When it started, in clock ticks since boot: with the pid, names one process (a pid is reused, this pair is not). */
+  start: number;
 }
 
 /** /proc/<pid>/stat, or null where there is no /proc (or the process is gone). */
@@ -21,7 +23,7 @@ export function procStat(pid: number): ProcStat | null {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
   const rest = text.slice(close + 2).split(' ');
-  return { comm: text.slice(open + 1, close), state: rest[0] ?? '?', ppid: Number(rest[1]) };
+  return { comm: text.slice(open + 1, close), state: rest[0] ?? '?', ppid: Number(rest[1]), start: Number(rest[19]) };
 }
 
 const MAKES = new Set(['make', 'gmake']);
