@@ -4,7 +4,7 @@
 // the fetch's one warning (`fetchWarning`): the local rows are shown as always, with what the last fetch saw.
 import type { Context } from '../config/context.ts';
 import { noteRemoteClaims } from './claims.ts';
-import { commandFetch } from './fetch.ts';
+import { fetchForCommand } from '../remote/fetch.ts';
 import { thisMachine } from './machine.ts';
 import { publishRound } from './publish.ts';
 import { hasWork, kickPublisher } from './publisher.ts';
@@ -24,16 +24,18 @@ export async function remoteSessions(ctx: Context, share = false): Promise<Remot
   // A share: remote the repository lacks: the fetch's own warning says so.
   const { sharing } = await resolveSharing(ctx, share);
   const read = sharing ?? readRemote(ctx);
-  const fetched = await commandFetch(ctx, read.remote);
-  const fetchWarning = fetched.ok ? null : `could not fetch from ${read.remote} (${fetched.error}); showing what the last fetch saw`;
-  if (!fetched.ok && /^no remote /.test(fetched.error ?? '')) return { view: null, fetchWarning: fetched.error, warnings };
-  const machine = await thisMachine(ctx.main, Boolean(sharing));
-  if (fetched.ok) {
+  // Which machine this is does not wait for the fetch.
+  const machining = thisMachine(ctx, Boolean(sharing));
+  const fetched = await fetchForCommand(ctx, read.remote);
+  const fetchWarning = fetched.reached ? null : fetched.missing ? fetched.error : `could not fetch from ${read.remote} (${fetched.error}); showing what the last fetch saw`;
+  if (fetched.missing) return { view: null, fetchWarning, warnings };
+  const machine = await machining;
+  if (fetched.reached) {
     await noteRemoteClaims(ctx, read, machine);
     if (sharing && hasWork(ctx)) {
       warnings.push(...(await publishRound(ctx, sharing)).warnings);
       kickPublisher(ctx);
     }
   }
-  return { view: await sharedView(ctx, read, machine, fetched.ok), fetchWarning, warnings };
+  return { view: await sharedView(ctx, read, machine, fetched.reached), fetchWarning, warnings };
 }

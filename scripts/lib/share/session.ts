@@ -9,7 +9,7 @@ import { sessionDir } from '../store/paths.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { thisMachine, type Machine } from './machine.ts';
 import { holderText, makeClaimCommit, noteRemoteClaims, planClaim, pushClaim, unreachable, type ClaimPlan } from './claims.ts';
-import { commandFetch } from './fetch.ts';
+import { fetchForCommand } from '../remote/fetch.ts';
 import { publishRound, queueRemovals } from './publish.ts';
 import { kickPublisher } from './publisher.ts';
 import { pushRefs } from './push.ts';
@@ -44,13 +44,13 @@ export async function prepareShare(ctx: Context, want: { name: string; component
   const { sharing, warning } = await resolveSharing(ctx, want.share);
   if (warning) warnings.push(warning);
   if (!sharing) return null;
-  const machine = await thisMachine(ctx.main);
+  const machine = await thisMachine(ctx);
   if (want.shared || want.offline) {
     if (want.takeover) throw new UsageError('takeover=1 needs the remote: run it without offline=1');
     return { sharing, machine, claim: null, offline: Boolean(want.offline) };
   }
-  const fetched = await commandFetch(ctx, sharing.remote);
-  if (!fetched.ok) throw new OperationError(unreachable(sharing, want.component, fetched.error));
+  const fetched = await fetchForCommand(ctx, sharing.remote);
+  if (!fetched.reached) throw new OperationError(unreachable(sharing, want.component, fetched.error));
   await noteRemoteClaims(ctx, sharing, machine);
   const claim = await planClaim(ctx, sharing, machine, { component: want.component, session: want.name, branch: want.branch, takeover: Boolean(want.takeover) });
   return { sharing, machine, claim, offline: false };
@@ -73,7 +73,7 @@ export function claimStep(ctx: Context, start: ShareStart, r: { name: string; co
       // Only if it is still the claim pushed here (a taken-over claim is not given back to a silent machine).
       const res = await pushRefs(ctx.main, start.sharing.remote, [{ ref: claim.ref, commit: null, lease: claim.commit }]);
       if (res.refs.get(claim.ref) !== 'ok') throw new OperationError(`the claim ${claim.ref} on ${start.sharing.remote} could not be removed (${res.error ?? 'refused'}); remove it with git push ${start.sharing.remote} :${claim.ref}`);
-      await setTracked(ctx.main, start.sharing.remote, claim.ref, null);
+      await setTracked(ctx, start.sharing.remote, [{ ref: claim.ref, commit: null }]);
     },
   };
 }
@@ -92,7 +92,7 @@ export async function afterEnd(ctx: Context, r: SessionRecord, archivedTo: strin
   const published = Object.keys(readShareState(ctx.root).published).some((ref) => ref.endsWith(`/${r.workspace}/${r.name}`));
   if (!share && !published) return [];
   try {
-    const machine = await thisMachine(ctx.main);
+    const machine = await thisMachine(ctx);
     const remote = await queueRemovals(ctx, machine, r, share);
     if (!remote) return [];
     const sharing = { ...(askedSharing(ctx, true) as Sharing), remote };

@@ -3,8 +3,9 @@ import type { Context } from '../config/context.ts';
 import { pool } from '../core/pool.ts';
 import { secondsSince } from '../core/time.ts';
 import { aheadBehind } from '../git/repo.ts';
-import { resolveTarget, type SyncTarget } from '../git/base.ts';
-import { fetchedBranches, type FetchedBranch } from '../remote/refs.ts';
+import { resolveTargetsFrom, type SyncTarget } from '../git/base.ts';
+import { CommitCache } from '../conflicts/commit-cache.ts';
+import { fetchedBranches, fetchedRefs, type FetchedBranch } from '../remote/refs.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { readSessions } from '../store/sessions.ts';
 
@@ -35,35 +36,42 @@ export function ownedBranches(records: readonly SessionRecord[]): Set<string> {
   return new Set(records.filter((r) => r.state !== 'ended').map((r) => r.branch));
 }
 
-/** The fetched branches matching remote_sessions: that no local session owns. */
+/** The fetched branches matching remote_sessions: that no local session owns (the command's snapshot of the fetch). */
 export async function unownedBranches(ctx: Context, records = readSessions(ctx.root, ctx.config.workspace).records): Promise<FetchedBranch[]> {
   const owned = ownedBranches(records);
-  return (await fetchedBranches(ctx.main, ctx.config.remote, ctx.config.remoteSessions)).filter((b) => !owned.has(b.branch));
+  return (await fetchedBranches(ctx, ctx.config.remoteSessions)).filter((b) => !owned.has(b.branch));
 }
 
-/** A row per branch, with ahead/behind against the base (one git process per branch, pooled). */
+/**
+ * A row per branch, with ahead/behind against the base: the base from the command's snapshot of the refs,
+ * the counts from the commit cache (they depend only on the two commits), git only for a pair it has not
+ * seen (one process per such branch, pooled).
+ */
 export async function branchRows(ctx: Context, branches: readonly FetchedBranch[]): Promise<RemoteBranchRow[]> {
   const { remote, base } = ctx.config;
   let target: SyncTarget | null = null;
   let targetError: string | null = null;
   if (branches.length) {
-    try {
-      target = await resolveTarget(ctx.main, base);
-    } catch (err) {
-      targetError = (err as Error).message;
-    }
+    const refs = new Map([...(await fetchedRefs(ctx)).values()].map((r) => [r.ref, r.tip]));
+    const t = (await resolveTargetsFrom(ctx.main, [base], refs)).get(base);
+    if (t instanceof Error || !t) targetError = t?.message ?? `unknown base ${base}`;
+    else target = t;
   }
-  return pool(branches, async (b): Promise<RemoteBranchRow> => {
+  const cache = new CommitCache(ctx.root);
+  const rows = await pool(branches, async (b): Promise<RemoteBranchRow> => {
     const row: RemoteBranchRow = { name: `${remote}/${b.branch}`, remote, branch: b.branch, tip: b.tip, last_commit: b.committed, last_commit_age_s: roundAge(b.committed), author: b.author, base, base_ref: target?.ref ?? null, ahead: null, behind: null, conflicts: [], error: targetError };
-    if (target) {
-      try {
-        Object.assign(row, await aheadBehind(ctx.main, target.sha, b.tip));
-      } catch (err) {
-        row.error = (err as Error).message;
-      }
+    if (!target) return row;
+    try {
+      let counts = cache.counts(target.sha, b.tip);
+      if (!counts) cache.setCounts(target.sha, b.tip, (counts = await aheadBehind(ctx.main, target.sha, b.tip)));
+      Object.assign(row, counts);
+    } catch (err) {
+      row.error = (err as Error).message;
     }
     return row;
   });
+  await cache.save();
+  return rows;
 }
 
 function roundAge(iso: string): number | null {
