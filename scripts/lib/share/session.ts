@@ -10,7 +10,7 @@ import type { SessionRecord } from '../store/schemas.ts';
 import { thisMachine, type Machine } from './machine.ts';
 import { holderText, makeClaimCommit, noteRemoteClaims, planClaim, pushClaim, unreachable, type ClaimPlan } from './claims.ts';
 import { fetchForCommand } from '../remote/fetch.ts';
-import { publishRound, queueRemovals } from './publish.ts';
+import { publishRound, queueRemovals, sharedSessions } from './publish.ts';
 import { kickPublisher } from './publisher.ts';
 import { pushRefs } from './push.ts';
 import { setTracked } from './refs.ts';
@@ -85,25 +85,50 @@ export async function afterCreate(ctx: Context, start: ShareStart, name: string)
   return round.warnings;
 }
 
-/** What ended a session on the remote too: its published ref and its claim, removed with leases. */
-export async function afterEnd(ctx: Context, r: SessionRecord, archivedTo: string): Promise<string[]> {
+/**
+ * Inside end-session's session lock: what ending the session leaves for the remote (its claim, with the
+ * commit this machine left there), written to this machine's share state only. The push is publishEnds',
+ * after the lock is released: a slow or unreachable remote never holds a session's lock.
+ */
+export async function queueEnd(ctx: Context, r: SessionRecord, archivedTo: string): Promise<string[]> {
   const share = readSessionShare(archivedTo);
   // A session never shared (no share.json, nothing published): nothing to do, not even a lock.
   const published = Object.keys(readShareState(ctx.root).published).some((ref) => ref.endsWith(`/${r.workspace}/${r.name}`));
   if (!share && !published) return [];
   try {
-    const machine = await thisMachine(ctx);
-    const remote = await queueRemovals(ctx, machine, r, share);
-    if (!remote) return [];
-    const sharing = { ...(askedSharing(ctx, true) as Sharing), remote };
-    const round = await publishRound(ctx, sharing, { wait: true });
-    return round.warnings.map((w) => w.replace(/trying again later$/, `the session's ref and claim are removed there once it answers (any make list-sessions remote=1 or the background publisher)`));
+    await queueRemovals(ctx, await thisMachine(ctx), r, share);
+    return [];
   } catch (err) {
-    return [`could not remove the session from the shared remote: ${errorMessage(err)}`];
+    return [`could not note the session's removal from the shared remote: ${errorMessage(err)}`];
   }
 }
 
-/** After finish-session: its new state published (a state change). */
+/**
+ * After one or more sessions ended (end-session, end-session merged=1, finish-session merge=1), outside
+ * their locks: ONE publish round removes every ended session's ref and claim on the remote, with leases.
+ * Nothing to do (no sharing ever), no round; an unreachable remote is one warning, and the background
+ * publisher tries again.
+ */
+export async function publishEnds(ctx: Context): Promise<string[]> {
+  if (!pendingRemovals(ctx)) return [];
+  try {
+    const round = await publishRound(ctx, askedSharing(ctx, true) as Sharing, { wait: true });
+    if (round.warnings.length) kickPublisher(ctx);
+    return round.warnings.map((w) => w.replace(/trying again later$/, `the ended sessions' refs and claims are removed there once it answers (any make list-sessions remote=1 or the background publisher)`));
+  } catch (err) {
+    return [`could not remove the ended sessions from the shared remote: ${errorMessage(err)}`];
+  }
+}
+
+/** Removals queued, or refs of this workspace published for sessions no longer shared. */
+function pendingRemovals(ctx: Context): boolean {
+  const st = readShareState(ctx.root);
+  if (st.removals.length) return true;
+  const shared = new Set(sharedSessions(ctx).map((s) => s.record.name));
+  return Object.keys(st.published).some((ref) => ref.split('/')[4] === ctx.config.workspace && !shared.has(ref.split('/').slice(5).join('/')));
+}
+
+/** After finish-session, outside its session lock: its new state published (a state change). */
 export async function afterFinish(ctx: Context, name: string): Promise<string[]> {
   const share = readSessionShare(sessionDir(ctx.root, ctx.config.workspace, name));
   const sharing = askedSharing(ctx, Boolean(share));
