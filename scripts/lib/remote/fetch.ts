@@ -90,9 +90,10 @@ const REF_RACE = /cannot lock ref|Unable to create '[^']*\.lock'|packed-refs\.lo
 
 /** Whether every complaint of a failed fetch is about ref locks another fetch held at that moment. */
 export function lostRefRace(r: Pick<RunResult, 'code' | 'stderr'>): boolean {
-  const lines = r.stderr.split('\n').filter((l) => l.trim());
-  // git's own follow-up lines are indented (" 'git remote prune origin' to ...", " ! a..b  x -> y") or hints.
-  return r.code !== 0 && lines.some((l) => REF_RACE.test(l)) && lines.every((l) => REF_RACE.test(l) || /^(\s|hint:)/.test(l));
+  // git explains a held lock in prose ("Another git process seems to be running..."): only its error and
+  // fatal lines count, and every one of them must be about a ref lock.
+  const complaints = r.stderr.split('\n').filter((l) => /^(error|fatal|warning):/i.test(l));
+  return r.code !== 0 && complaints.length > 0 && complaints.every((l) => REF_RACE.test(l));
 }
 
 const RACE_RETRIES = 4;
