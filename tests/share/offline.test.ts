@@ -72,6 +72,21 @@ describe('a remote that cannot be reached', () => {
   });
 });
 
+describe('offline=1 with a remote that answers', () => {
+  it("is asked as always: a component the other machine holds is refused, a free one is claimed there at once", () => {
+    const m = laptops();
+    start(m.a, 'holder', 'ui');
+    const r = kit(m.b, 'new-session', { name: 'late', component: 'ui', offline: 1 });
+    expect(r.exit).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^new-session: component 'ui' is claimed by session 'holder' on machine 'laptop-a' \(on origin\)/);
+    expect(existsSync(join(m.b, '.parallel', 'sessions', 'late'))).toBe(false);
+    const { r: ok, data } = kitJson<{ share: { claim: { state: string } | null } }>(m.b, 'new-session', { name: 'free', component: 'docs', offline: 1 });
+    expect(ok.exit, ok.stderr).toBe(0);
+    expect(data.share.claim?.state).toBe('held');
+    expect(remoteBlob(m.bare, 'refs/parallel/claims/sessions/docs', 'claim.json')).toMatchObject({ session: 'free', machine: 'laptop-b' });
+  });
+});
+
 describe('sharing off', () => {
   it('nothing is pushed: the remote is the same after every command', () => {
     const m = laptops(DEFAULT_CONFIG);

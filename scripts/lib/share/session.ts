@@ -45,11 +45,11 @@ export async function prepareShare(ctx: Context, want: { name: string; component
   if (warning) warnings.push(warning);
   if (!sharing) return null;
   const machine = await thisMachine(ctx);
-  if (want.shared || want.offline) {
-    if (want.takeover) throw new UsageError('takeover=1 needs the remote: run it without offline=1');
-    return { sharing, machine, claim: null, offline: Boolean(want.offline) };
-  }
+  if (want.takeover && want.offline) throw new UsageError('takeover=1 needs the remote: run it without offline=1');
+  if (want.shared) return { sharing, machine, claim: null, offline: Boolean(want.offline) };
+  // offline=1 is for a remote that cannot be asked: one that answers is asked, and its claims hold as always.
   const fetched = await fetchForCommand(ctx, sharing.remote);
+  if (!fetched.reached && want.offline) return { sharing, machine, claim: null, offline: true };
   if (!fetched.reached) throw new OperationError(unreachable(sharing, want.component, fetched.error));
   await noteRemoteClaims(ctx, sharing, machine);
   const claim = await planClaim(ctx, sharing, machine, { component: want.component, session: want.name, branch: want.branch, takeover: Boolean(want.takeover) });
