@@ -138,3 +138,7 @@ export async function afterFinish(ctx: Context, name: string): Promise<string[]>
 
 /** The words new-session says of a claim taken over. */
 export const tookOverText = (c: SessionClaim | null, component: string) => (c?.took_over ? `took over component '${component}' from ${holderText({ ...c.took_over, machine_id: '', branch: null, claimed_at: null })}, whose machine had gone silent` : null);
+
+/** The words after a session's component in new-session's and adopt's report: where it is claimed. */
+export const claimWords = (share: { remote: string; claim: SessionClaim | null } | null): string =>
+  share?.claim ? `, claimed on ${share.remote}${share.claim.state === 'pending' ? ' once it can be reached (offline=1)' : ''}` : '';
