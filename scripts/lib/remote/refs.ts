@@ -2,6 +2,7 @@
 // branches under refs/remotes/<remote>/, its refs/parallel/* under refs/parallel-remote/<remote>/) and the
 // local base, in ONE for-each-ref, shared by every part of the command (web sessions, sharing, the base).
 import { run } from '../core/exec.ts';
+import { byText } from '../core/order.ts';
 import { gitEnv } from '../git/repo.ts';
 import { PUBLISHED_PREFIX } from './fetch.ts';
 import { matchesBranch } from './patterns.ts';
@@ -32,8 +33,6 @@ export interface FetchedBranch {
 
 const SEP = '\u001f';
 
-/** Ref and branch names in code-unit order: the first localeCompare of a process costs tens of ms (ICU's collator). */
-export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 // The body comes last and each ref ends with a NUL (a commit message holds none): a body may hold any other byte.
 const FORMAT = `${['%(objectname)', '%(committerdate:unix)', '%(committerdate:iso-strict)', '%(refname)', '%(authorname)', '%(contents:body)'].join(SEP)}%00`;
 

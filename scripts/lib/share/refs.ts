@@ -2,7 +2,8 @@
 // command makes (scripts/lib/remote/), under refs/parallel-remote/<remote>/. Each ref is a commit whose
 // tree holds one JSON blob. Plumbing only (hash-object, mktree, commit-tree): no work tree is touched.
 import { git, gitRaw } from '../git/repo.ts';
-import { byText, fetchedRefs, forgetFetchedRefs, type FetchedRef, type RefsContext } from '../remote/refs.ts';
+import { byText } from '../core/order.ts';
+import { fetchedRefs, forgetFetchedRefs, type FetchedRef, type RefsContext } from '../remote/refs.ts';
 
 export const SESSION_BLOB = 'session.json';
 export const CLAIM_BLOB = 'claim.json';

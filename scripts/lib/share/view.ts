@@ -5,7 +5,7 @@ import { isoWithOffset } from '../core/time.ts';
 import type { Machine } from './machine.ts';
 import { lastSeen, ownedBy, readClaims, type Holder } from './claims.ts';
 import { readPublished, type PublishedSession } from './record.ts';
-import { byText } from '../remote/refs.ts';
+import { byText } from '../core/order.ts';
 import { trackedRefs } from './refs.ts';
 import type { Sharing } from './settings.ts';
 
