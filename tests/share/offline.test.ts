@@ -101,4 +101,13 @@ describe('sharing off', () => {
     expect(all()).toBe(before);
     expect(kit(m.a, 'publish').stderr).toContain('sharing is off');
   });
+
+  it("a component another machine claimed (as the last fetch saw it) is made here with one warning: the guard keeps to that claim", () => {
+    const m = laptops(DEFAULT_CONFIG);
+    start(m.b, 'theirs', 'ui', { share: 1 });
+    expect(kit(m.a, 'list-sessions', { remote: 1 }).exit).toBe(0);
+    const r = start(m.a, 'mine', 'ui');
+    expect(warnings(r)).toEqual([expect.stringMatching(/^new-session: warning: component 'ui' is claimed on origin by session 'theirs' on machine 'laptop-b' \(as the last fetch saw it\), and the agents' guard keeps to that claim; this session's claim is on this machine only \(sharing is off\)$/)]);
+    expect(warnings(start(m.a, 'other', 'docs'))).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@
 import type { Context } from '../config/context.ts';
 import { errorMessage, OperationError, UsageError } from '../core/errors.mjs';
 import type { Step } from '../core/steps.ts';
+import { readRemoteClaims } from '../agents/remote-claims.ts';
 import { sessionDir } from '../store/paths.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { thisMachine, type Machine } from './machine.ts';
@@ -43,7 +44,12 @@ export async function prepareShare(ctx: Context, want: { name: string; component
   if (want.takeover && want.shared) throw new UsageError('takeover=1 takes over a claim; shared=1 makes none: use one of them');
   const { sharing, warning } = await resolveSharing(ctx, want.share);
   if (warning) warnings.push(warning);
-  if (!sharing) return null;
+  if (!sharing) {
+    // Not shared, so not asked; but the guard will hold the agent to the claims the last fetch saw: say so now.
+    const other = want.shared ? null : readRemoteClaims(ctx.root, ctx.config.workspace).find((c) => c.component === want.component);
+    if (other) warnings.push(`component '${want.component}' is claimed on ${askedSharing(ctx, true)?.remote ?? 'the remote'} by session '${other.session}' on machine '${other.machine}' (as the last fetch saw it), and the agents' guard keeps to that claim; this session's claim is on this machine only (sharing is off)`);
+    return null;
+  }
   const machine = await thisMachine(ctx);
   if (want.takeover && want.offline) throw new UsageError('takeover=1 needs the remote: run it without offline=1');
   if (want.shared) return { sharing, machine, claim: null, offline: Boolean(want.offline) };
