@@ -1,4 +1,4 @@
-// make adopt branch=claude/fix-x component=C [name= mode= agent= shared=1 json=1 repo=PATH]
+// make adopt branch=claude/fix-x component=C [name= mode= agent= shared=1 share=1 takeover=1 offline=1 json=1 repo=PATH]
 import { runCommand } from './lib/cli/run.ts';
 import { paint } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
@@ -6,6 +6,7 @@ import { loadContext } from './lib/config/context.ts';
 import { shellQuote } from './lib/core/shell.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { adoptBranch } from './lib/web/adopt.ts';
+import { claimWords } from './lib/share/session.ts';
 
 await runCommand('adopt', async (opts, { env, hint }) => {
   const json = opts.json;
@@ -28,7 +29,7 @@ await runCommand('adopt', async (opts, { env, hint }) => {
     `  branch     ${r.branch} (tracks ${result.adopted_from}; base ${r.base})`,
     `  ${r.mode === 'clone' ? 'clone   ' : r.mode === 'branch' ? 'mode    ' : 'worktree'}   ${r.path ?? '(branch only, no copy)'}`,
     `  port       ${r.port}`,
-    `  component  ${r.component}${r.shared ? ' (shared)' : ''}`,
+    `  component  ${r.component}${r.shared ? ' (shared)' : ''}${claimWords(result.share)}`,
     `  env file   ${result.envFile}`,
     '',
     `Load its environment:  ${load}`,

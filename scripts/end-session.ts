@@ -54,6 +54,7 @@ await runCommand('end-session', async (opts, { env, hint }) => {
   if (opts.merged) {
     const rep = await endMergedSessions(ctx, { dry: opts.dry, busy });
     if (opts.json) return printJson(rep);
+    for (const w of rep.warnings) process.stderr.write(`end-session: warning: ${w}\n`);
     process.stdout.write(`${hint(renderMerged(rep, `${ctx.main} (workspace ${ctx.config.workspace})`))}\n`);
     return;
   }

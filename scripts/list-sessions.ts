@@ -39,17 +39,17 @@ function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
   ];
 }
 
-const remoteCells = (b: RemoteBranchRow, hint: (t: string) => string) => [b.branch, formatAge(b.last_commit_age_s), b.author || '-', b.ahead === null ? '-' : `+${b.ahead}/-${b.behind ?? 0}`, b.conflicts.length ? paint('red', b.conflicts.join(',')) : '-', b.error ?? hint(`make adopt branch=${b.branch} component=C`)];
+const remoteCells = (b: RemoteBranchRow, hint: (t: string) => string) => [b.branch, formatAge(b.last_commit_age_s), b.author || '-', b.ahead === null ? '-' : `+${b.ahead}/-${b.behind ?? 0}`, b.conflicts.length ? paint('red', b.conflicts.join(',')) : '-', b.error ?? (b.owner ? `session ${b.owner.session} on ${b.owner.machine} works on it` : hint(`make adopt branch=${b.branch} component=${b.component_hint ?? 'C'}`))];
 
 await runCommand('list-sessions', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
-  const listing = opts.remote ? await listWithRemote(ctx) : null;
+  // remote=1: the local rows, the remote's branches and every machine's published sessions, all after the
+  // same one fetch (memoized per command) and read at the same time; then a push of what changed here.
+  const [listing, shared] = opts.remote ? await Promise.all([listWithRemote(ctx), remoteSessions(ctx, opts.share)]) : [null, null];
   if (listing?.remote.warning) process.stderr.write(`list-sessions: warning: ${listing.remote.warning}\n`);
   const rows = listing ? listing.sessions : await listSessions(ctx);
   const windows = windowsOf(ctx.root, rows.map((r) => ({ workspace: ctx.config.workspace, session: r.name })), env);
   for (const r of rows) r.window = windows.get(`${ctx.config.workspace}/${r.name}`) ?? null;
-  // The published sessions of every machine: the same one fetch (memoized per command), then a push of what changed here.
-  const shared = listing ? await remoteSessions(ctx, opts.share) : null;
   for (const w of shared?.warnings ?? []) process.stderr.write(`list-sessions: warning: ${w}\n`);
   if (opts.json) return printJson(listing ? { ...listing, shared: shared?.view ?? null, shared_warnings: shared?.warnings ?? [] } : rows);
   const out: string[] = [];

@@ -6,6 +6,7 @@ import { loadContext } from './lib/config/context.ts';
 import { KIT_DIR } from './lib/core/kit-dir.ts';
 import { shellQuote } from './lib/core/shell.ts';
 import { createSession } from './lib/session/create.ts';
+import { claimWords } from './lib/share/session.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { startFiller } from './lib/warm/spawn.ts';
 import { errorMessage, OperationError, UsageError } from './lib/core/errors.mjs';
@@ -60,7 +61,7 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
     `  branch     ${r.branch} (from ${r.base})`,
     `  ${r.mode === 'clone' ? 'clone   ' : r.mode === 'branch' ? 'mode    ' : 'worktree'}   ${where}`,
     `  port       ${r.port} (${Object.keys(result.env).filter((k) => result.env[k] === String(r.port)).join(', ')})`,
-    `  component  ${r.component}${r.shared ? ' (shared)' : ''}${result.share?.claim ? `, claimed on ${result.share.remote}${result.share.claim.state === 'pending' ? ' once it can be reached (offline=1)' : ''}` : ''}`,
+    `  component  ${r.component}${r.shared ? ' (shared)' : ''}${claimWords(result.share)}`,
     ...(result.copied.length ? [`  copied     ${result.copied.join(', ')}`] : []),
     `  env file   ${result.envFile}`,
     '',

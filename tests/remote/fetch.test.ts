@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fetchArgs, fetchOnce, fetchRemote, publishedRef } from '../../scripts/lib/remote/fetch.ts';
 import { fetchedBranches } from '../../scripts/lib/remote/refs.ts';
+
+/** A fresh command's view of the refs (remote/refs.ts memoizes per Context). */
+const refsCtx = (main: string) => ({ main, config: { remote: 'origin', base: 'main' } });
 import { matchesBranch, validBranchPattern } from '../../scripts/lib/remote/patterns.ts';
 import { gitIn, makeRepo, originOf } from '../helpers/repo.ts';
 import { allRefs, closedPort, webClone } from './web.ts';
@@ -33,7 +36,7 @@ describe('fetchRemote', () => {
     publish(bare, 'claims/sessions/server');
     const bareBefore = allRefs(bare);
     const r = await fetchRemote(repo, req);
-    expect(r).toEqual({ remote: 'origin', reached: true, warning: null });
+    expect(r).toEqual({ remote: 'origin', reached: true, warning: null, error: null, missing: false });
     expect(gitIn(repo, 'rev-parse', 'refs/remotes/origin/claude/fix-x')).toBe(fix);
     expect(gitIn(repo, 'rev-parse', 'refs/remotes/origin/codex/a/b')).toBe(deep);
     expect(hasRef(repo, 'refs/remotes/origin/feature/other')).toBe(false);
@@ -41,7 +44,7 @@ describe('fetchRemote', () => {
     expect(hasRef(repo, 'refs/parallel-remote/origin/claims/sessions/server')).toBe(true);
     expect(existsSync(join(repo, '.git/FETCH_HEAD'))).toBe(false);
     expect(allRefs(bare)).toBe(bareBefore);
-    const listed = await fetchedBranches(repo, 'origin', PATTERNS);
+    const listed = await fetchedBranches(refsCtx(repo), PATTERNS);
     expect(listed.map((b) => [b.branch, b.tip, b.author])).toEqual([['claude/fix-x', fix, 'Web Agent'], ['codex/a/b', deep, 'Web Agent']]);
     expect(listed[0]?.committed).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
   });
@@ -60,7 +63,7 @@ describe('fetchRemote', () => {
     expect((await fetchRemote(repo, req)).reached).toBe(true);
     expect(hasRef(repo, 'refs/remotes/origin/claude/gone')).toBe(false);
     expect(hasRef(repo, 'refs/parallel-remote/origin/sessions/m/sessions/old')).toBe(false);
-    expect((await fetchedBranches(repo, 'origin', PATTERNS)).map((b) => b.branch)).toEqual(['claude/stays']);
+    expect((await fetchedBranches(refsCtx(repo), PATTERNS)).map((b) => b.branch)).toEqual(['claude/stays']);
   });
 
   it('fetchOnce: one fetch per owner (the command), however many parts ask', async () => {

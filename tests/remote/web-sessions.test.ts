@@ -40,7 +40,7 @@ describe('web sessions on the remote', () => {
     const r = makeJson<RemoteListing>(repo, 'list-sessions', { remote: 1 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.data.remote).toEqual({ remote: 'origin', reached: true, warning: null });
+    expect(r.data.remote).toEqual({ remote: 'origin', reached: true, warning: null, error: null, missing: false });
     expect(names(r.data)).toEqual(['claude/fix-x', 'codex/ui-y']);
     const fix = r.data.remote_branches[0]!;
     expect(fix).toMatchObject({ name: 'origin/claude/fix-x', remote: 'origin', branch: 'claude/fix-x', tip: fixTip, author: 'Web Agent', base: 'main', base_ref: 'origin/main', ahead: 1, behind: 1, conflicts: ['login'], error: null });

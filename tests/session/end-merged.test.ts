@@ -81,6 +81,7 @@ describe('make end-session merged=1', () => {
         { name: 'making', why: 'still being created' },
         { name: 'wip', why: expect.stringMatching(/^not merged into main: 1 commit of its own \([0-9a-f]{7,} wip work\)$/) },
       ],
+      warnings: [],
     });
     const dryText = make(repo, 'end-session', { merged: 1, dry: 1 });
     expect(dryText.code, dryText.stderr).toBe(0);

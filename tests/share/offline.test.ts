@@ -72,6 +72,21 @@ describe('a remote that cannot be reached', () => {
   });
 });
 
+describe('offline=1 with a remote that answers', () => {
+  it("is asked as always: a component the other machine holds is refused, a free one is claimed there at once", () => {
+    const m = laptops();
+    start(m.a, 'holder', 'ui');
+    const r = kit(m.b, 'new-session', { name: 'late', component: 'ui', offline: 1 });
+    expect(r.exit).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^new-session: component 'ui' is claimed by session 'holder' on machine 'laptop-a' \(on origin\)/);
+    expect(existsSync(join(m.b, '.parallel', 'sessions', 'late'))).toBe(false);
+    const { r: ok, data } = kitJson<{ share: { claim: { state: string } | null } }>(m.b, 'new-session', { name: 'free', component: 'docs', offline: 1 });
+    expect(ok.exit, ok.stderr).toBe(0);
+    expect(data.share.claim?.state).toBe('held');
+    expect(remoteBlob(m.bare, 'refs/parallel/claims/sessions/docs', 'claim.json')).toMatchObject({ session: 'free', machine: 'laptop-b' });
+  });
+});
+
 describe('sharing off', () => {
   it('nothing is pushed: the remote is the same after every command', () => {
     const m = laptops(DEFAULT_CONFIG);
@@ -85,5 +100,14 @@ describe('sharing off', () => {
     }
     expect(all()).toBe(before);
     expect(kit(m.a, 'publish').stderr).toContain('sharing is off');
+  });
+
+  it("a component another machine claimed (as the last fetch saw it) is made here with one warning: the guard keeps to that claim", () => {
+    const m = laptops(DEFAULT_CONFIG);
+    start(m.b, 'theirs', 'ui', { share: 1 });
+    expect(kit(m.a, 'list-sessions', { remote: 1 }).exit).toBe(0);
+    const r = start(m.a, 'mine', 'ui');
+    expect(warnings(r)).toEqual([expect.stringMatching(/^new-session: warning: component 'ui' is claimed on origin by session 'theirs' on machine 'laptop-b' \(as the last fetch saw it\), and the agents' guard keeps to that claim; this session's claim is on this machine only \(sharing is off\)$/)]);
+    expect(warnings(start(m.a, 'other', 'docs'))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISHED_FIELDS } from '../../scripts/lib/share/record.ts';
 import type { SharedView } from '../../scripts/lib/share/view.ts';
 import { kit } from '../helpers/make.ts';
+import { gitIn } from '../helpers/repo.ts';
 import { ensureBuilt, track } from '../helpers/tracker.ts';
 import { kitJson, laptops, remoteBlob, remoteRefs, start, type Laptops } from './machines.ts';
 
@@ -64,6 +65,10 @@ describe('publish and list across machines', () => {
     for (const ref of sessionRefs(m.bare)) {
       const doc = remoteBlob(m.bare, ref, 'session.json');
       expect(Object.keys(doc).filter((k) => !(PUBLISHED_FIELDS as readonly string[]).includes(k))).toEqual([]);
+      // The commit message carries the same document (readers take it from there), and nothing else.
+      const message = gitIn(m.bare, 'log', '-1', '--format=%B', ref);
+      expect(JSON.parse(message.split('\n\n').slice(1).join('\n\n'))).toEqual(doc);
+      for (const never of [SECRET, m.a, m.b, '/tmp/', '.parallel', '.env', String(r.port)]) expect(message, `${ref}'s message holds ${never}`).not.toContain(never);
       const text = JSON.stringify(doc);
       for (const never of [SECRET, m.a, m.b, '/tmp/', '.parallel', '.env', String(r.port)]) expect(text, `${ref} holds ${never}`).not.toContain(never);
     }

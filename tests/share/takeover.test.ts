@@ -44,6 +44,13 @@ describe('stale, takeover, release', () => {
     expect(claimOf('ui')).toMatchObject({ session: 'mine', machine: 'laptop-b' });
   });
 
+  it('the machine that lost the claim is told so by its next look at the remote, in one line', () => {
+    const { r, data } = kitJson<{ shared_warnings: string[] }>(m.a, 'list-sessions', { remote: 1 });
+    expect(r.exit, r.stderr).toBe(0);
+    expect(data.shared_warnings).toEqual(["session 'owner' no longer holds component 'ui' on origin: session 'mine' on machine 'laptop-b' took it over (this machine looked silent to them); coordinate with them before you merge"]);
+    expect(kit(m.a, 'list-sessions', { remote: 1 }).stderr).toContain("list-sessions: warning: session 'owner' no longer holds component 'ui' on origin");
+  });
+
   it('takeover=1 of a machine that is not silent is refused', () => {
     start(m.b, 'writer', 'docs');
     const r = kit(m.a, 'new-session', { name: 'grab', component: 'docs', takeover: 1 });

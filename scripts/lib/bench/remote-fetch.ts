@@ -12,26 +12,35 @@ const MACHINES = 20;
 const PER_MACHINE = 10;
 const WEB_BRANCHES = 10;
 
-/** One fast-import stream: a new small commit for every published session and claim. */
+const machineId = (m: number) => m.toString(16).padStart(8, '0');
+/** Publishing starts now, one second per round: no machine looks stale. */
+const START_S = Math.floor(Date.now() / 1000);
+
+/**
+ * One fast-import stream: a new commit for every published session (and, the first time, a claim per
+ * machine), made the way the kit's publishers make them (share/refs.ts writeJsonCommit): the document as
+ * the tree's one blob and again in the message's body.
+ */
 function publishRound(bare: string, round: number): void {
   const lines: string[] = [];
-  const blob = (text: string) => lines.push('data ' + Buffer.byteLength(text), text);
+  const data = (text: string) => lines.push('data ' + Buffer.byteLength(text), text);
+  const commit = (ref: string, when: number, subject: string, file: string, doc: object) => {
+    const json = JSON.stringify(doc);
+    lines.push(`commit ${ref}`, `committer parallel-kit <parallel-kit@localhost> ${when} +0000`);
+    data(`${subject}\n\n${json}\n`);
+    lines.push(`M 644 inline ${file}`);
+    data(`${JSON.stringify(doc, null, 2)}\n`);
+    lines.push('');
+  };
+  const when = START_S + round;
+  const at = new Date(when * 1000).toISOString();
   for (let m = 0; m < MACHINES; m++) {
+    const machine = { machine: `m${m}`, machine_id: machineId(m) };
     for (let s = 0; s < PER_MACHINE; s++) {
-      const ref = `refs/parallel/sessions/m${m}/sessions/s${s}`;
-      lines.push(`commit ${ref}`, `committer bench <b@x> ${1_700_000_000 + round} +0000`);
-      blob(`publish ${round}`);
-      lines.push('M 644 inline session.json');
-      blob(JSON.stringify({ name: `s${s}`, machine: `m${m}`, state: 'running', progress: round % 100, round }));
-      lines.push('');
+      const doc = { version: 1, name: `s${s}`, workspace: 'sessions', component: 'server', branch: `feature/m${m}-s${s}`, state: 'running', progress: round % 100, message: `step ${round}`, agent: 'claude', ...machine, created: at, last_heartbeat: at, published_at: at };
+      commit(`refs/parallel/sessions/m${m}-${machineId(m)}/sessions/s${s}`, when, `session sessions/s${s}`, 'session.json', doc);
     }
-    if (round === 0) {
-      lines.push(`commit refs/parallel/claims/sessions/c${m}`, `committer bench <b@x> 1700000000 +0000`);
-      blob('claim');
-      lines.push('M 644 inline claim.json');
-      blob(JSON.stringify({ machine: `m${m}`, session: 's0' }));
-      lines.push('');
-    }
+    if (round === 0) commit(`refs/parallel/claims/sessions/c${m}`, when, `claim sessions/c${m} for s0`, 'claim.json', { version: 1, workspace: 'sessions', component: `c${m}`, session: 's0', branch: `feature/m${m}-s0`, ...machine, claimed_at: at });
   }
   execFileSync('git', ['fast-import', '--quiet', '--force'], { cwd: bare, input: `${lines.join('\n')}\n`, env: { ...process.env, ...GIT_ID } });
 }

@@ -43,6 +43,8 @@ const REMOTE = /** @type {const} */ ({ name: 'remote', kind: 'flag', help: "fetc
 const WORKSPACE = /** @type {const} */ ({ name: 'workspace', kind: 'string', help: "the workspace (default: the config's workspace:); a plan's sessions are in the plan's" });
 const SESSION_NAME = /** @type {const} */ ({ name: 'name', kind: 'string', required: true, help: 'the session (make list-sessions shows them)' });
 const SHARE = /** @type {const} */ ({ name: 'share', kind: 'flag', help: "share on the config's remote (else origin) even without share: in the config" });
+const TAKEOVER = /** @type {const} */ ({ name: 'takeover', kind: 'flag', help: "with sharing: take over the component's claim of a machine silent for share_stale" });
+const OFFLINE = /** @type {const} */ ({ name: 'offline', kind: 'flag', help: 'with sharing: claim on this machine only when the remote cannot be reached (pushed once it can)' });
 const SYNC_OPTIONS = /** @type {const} */ ([
   { name: 'strategy', kind: 'string', help: 'rebase (default) or merge: merge the base in instead of rebasing' },
   { name: 'autostash', kind: 'flag', help: 'stash uncommitted changes and put them back afterwards' },
@@ -82,8 +84,8 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'shared', kind: 'flag', help: 'share a component another session has claimed' },
         { name: 'agent', kind: 'string', help: "claude, codex, gemini, opencode, aider, a name under the config's agents:, or none (default: the config's agent:)" },
         SHARE,
-        { name: 'takeover', kind: 'flag', help: "with sharing: take over the component's claim of a machine silent for share_stale" },
-        { name: 'offline', kind: 'flag', help: 'with sharing: claim on this machine only while the remote cannot be reached (pushed once it can)' },
+        TAKEOVER,
+        OFFLINE,
         { name: 'launch', kind: 'flag', help: 'then start its agent in its tmux window, as make launch does' },
         { name: 'prompt', kind: 'string', help: "with launch=1: the agent's first prompt" },
         { name: 'after', kind: 'string', meta: 'A,B', help: "sessions of the workspace this one waits for: the workspace's orchestrator starts it when they completed" },
@@ -261,6 +263,9 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
         { name: 'mode', kind: 'string', help: "worktree, clone or branch (default: the config's mode)" },
         { name: 'agent', kind: 'string', help: "claude, codex, gemini, opencode, aider, a name under the config's agents:, or none (default: the config's agent:)" },
         { name: 'shared', kind: 'flag', help: 'share a component another session has claimed' },
+        SHARE,
+        TAKEOVER,
+        OFFLINE,
         JSON_OUT,
         REPO,
       ],
@@ -352,6 +357,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       options: [
         { name: 'runs', kind: 'int', min: 3, max: 1000, help: 'runs per measurement (default 9)' },
         { name: 'files', kind: 'int', min: 10, max: 200_000, help: 'files in the sample repository (default 5000)' },
+        { name: 'only', kind: 'string', meta: 'MEASURE', help: 'run one measure of scripts/lib/bench/measures.ts (e.g. list-sessions-remote)' },
         JSON_OUT,
       ],
     },

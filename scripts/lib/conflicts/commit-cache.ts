@@ -29,7 +29,12 @@ export interface MergeEntry {
   clean: boolean;
   files: string[];
 }
-type Entry = { t: number; d?: ChangedEntry; m?: MergeEntry };
+/** How far a tip is ahead of and behind a base (git rev-list --left-right --count). */
+export interface CountsEntry {
+  ahead: number;
+  behind: number;
+}
+type Entry = { t: number; d?: ChangedEntry; m?: MergeEntry; c?: CountsEntry };
 
 export function commitCacheFile(root: string): string {
   return join(commitCacheDir(root), 'commits.json');
@@ -37,6 +42,7 @@ export function commitCacheFile(root: string): string {
 
 const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 const validChanged = (d: unknown): d is ChangedEntry => typeof d === 'object' && d !== null && typeof (d as ChangedEntry).mb === 'string' && isStrings((d as ChangedEntry).files);
+const validCounts = (c: unknown): c is CountsEntry => typeof c === 'object' && c !== null && Number.isInteger((c as CountsEntry).ahead) && Number.isInteger((c as CountsEntry).behind);
 const validMerge = (m: unknown): m is MergeEntry => typeof m === 'object' && m !== null && typeof (m as MergeEntry).clean === 'boolean' && isStrings((m as MergeEntry).files);
 
 /** The entries on disk; anything unreadable (absent, half a file, another version, not JSON) reads as none. */
@@ -115,6 +121,15 @@ export class CommitCache {
 
   setMerge(a: string, b: string, m: MergeEntry): void {
     this.put(pairKey(a, b), m.files, { m });
+  }
+
+  /** Ahead/behind of `tip` against `base` (the remote's branches in list-sessions remote=1). */
+  counts(base: string, tip: string): CountsEntry | null {
+    return this.get(`c ${base} ${tip}`, (e) => e.c, validCounts);
+  }
+
+  setCounts(base: string, tip: string, c: CountsEntry): void {
+    this.put(`c ${base} ${tip}`, [], { c });
   }
 
   /**

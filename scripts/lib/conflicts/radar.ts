@@ -5,6 +5,7 @@ import { changedFiles, mergeAnswers, type MergeQuestion, type Run, type Side } f
 import { CommitCache } from './commit-cache.ts';
 import { candidatePairs, strays } from './overlap.ts';
 import type { Context } from '../config/context.ts';
+import { byText } from '../core/order.ts';
 import { pool } from '../core/pool.ts';
 import { gitRaw } from '../git/repo.ts';
 import { mergeTreeMode, scratchObjects, type MergeTreeMode } from '../git/merge-tree.ts';
@@ -115,7 +116,7 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 /** The radar over the active sessions (all of the workspace unless `records` is given). */
 export async function conflictRadar(ctx: Context, records?: readonly SessionRecord[], opts: RadarOptions = {}): Promise<Radar> {
   const { main, config } = ctx;
-  const list = [...(records ?? readSessions(ctx.root, config.workspace).records)].filter((r) => r.state === 'active').sort((a, b) => a.name.localeCompare(b.name));
+  const list = [...(records ?? readSessions(ctx.root, config.workspace).records)].filter((r) => r.state === 'active').sort((a, b) => byText(a.name, b.name));
   const sessions = list.map(blankSession);
   const mode = once(() => mergeTreeMode(opts.mergeTree));
   const [refs] = await Promise.all([branchRefs(main), opts.mergeTree ? mode() : null]);

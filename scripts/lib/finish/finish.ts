@@ -19,7 +19,7 @@ import { ownCommits, syncOneOnto, syncTargetFor, type SessionSync } from '../syn
 import { resolveSteps } from '../conflicts/next-step.ts';
 import { recordSessionEvent } from '../tracker/tracker.ts';
 import { readEntry, setEntryStatus } from '../worklog/entries.ts';
-import { afterFinish } from '../share/session.ts';
+import { afterFinish, publishEnds } from '../share/session.ts';
 
 export interface FinishOptions {
   pr?: boolean;
@@ -71,7 +71,10 @@ async function pullRequestText(ctx: Context, r: SessionRecord, onto: string, hea
 /** Finishes a session while holding its lock (no end, sync or second finish of it meanwhile). */
 export async function finishSession(ctx: Context, name: string, opts: FinishOptions = {}): Promise<FinishReport> {
   findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
-  return withSessionLock(ctx.root, ctx.config.workspace, name, () => finishLocked(ctx, name, opts));
+  const report = await withSessionLock(ctx.root, ctx.config.workspace, name, () => finishLocked(ctx, name, opts));
+  // The shared remote after the lock: the new state published, or (merge=1) the ended session removed.
+  report.warnings.push(...(report.ended ? await publishEnds(ctx) : await afterFinish(ctx, name)));
+  return report;
 }
 
 async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Promise<FinishReport> {
@@ -127,7 +130,6 @@ async function finishLocked(ctx: Context, name: string, opts: FinishOptions): Pr
     const { title, body } = await pullRequestText(ctx, r, sync.onto as string, head);
     report.pr = await openPullRequest(ctx.main, ctx.env, r.base, r.branch, title, body, remote);
   }
-  if (!opts.merge) warnings.push(...(await afterFinish(ctx, name)));
   if (opts.merge) {
     // Again, right before the base moves: the push took a while, and the agent may still be saving.
     const done = `${r.branch} is READY FOR REVIEW${report.pushed_to.length ? ` and pushed to ${report.pushed_to.join(' and ')}` : ''}`;

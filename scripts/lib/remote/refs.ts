@@ -1,7 +1,23 @@
-// What the one fetch left in the main checkout: the matched branches of the remote, one for-each-ref.
+// What the one fetch left in the main checkout, read once per command: every ref it writes (the remote's
+// branches under refs/remotes/<remote>/, its refs/parallel/* under refs/parallel-remote/<remote>/) and the
+// local base, in ONE for-each-ref, shared by every part of the command (web sessions, sharing, the base).
 import { run } from '../core/exec.ts';
+import { byText } from '../core/order.ts';
 import { gitEnv } from '../git/repo.ts';
+import { PUBLISHED_PREFIX } from './fetch.ts';
 import { matchesBranch } from './patterns.ts';
+
+/** A ref as the last fetch (or this machine's own push) left it. */
+export interface FetchedRef {
+  ref: string;
+  tip: string;
+  /** Committer date of the tip in seconds since the epoch, and as ISO 8601 with its offset. */
+  committedS: number;
+  committed: string;
+  author: string;
+  /** The tip's message after its subject line: sharing's commits carry their JSON there. */
+  body: string;
+}
 
 /** A branch of the remote as last fetched (refs/remotes/<remote>/<branch>). */
 export interface FetchedBranch {
@@ -17,17 +33,64 @@ export interface FetchedBranch {
 
 const SEP = '\u001f';
 
-/** The remote's branches as last fetched that match `patterns`, sorted by name. */
-export async function fetchedBranches(main: string, remote: string, patterns: readonly string[]): Promise<FetchedBranch[]> {
-  const prefix = `refs/remotes/${remote}/`;
-  const format = ['%(objectname)', '%(refname)', '%(committerdate:iso-strict)', '%(authorname)'].join(SEP);
-  const r = await run('git', ['for-each-ref', `--format=${format}`, prefix], { cwd: main, env: gitEnv(), ownGroup: true });
-  const out: FetchedBranch[] = [];
-  for (const line of r.stdout.split('\n')) {
-    const [tip, ref, committed, author] = line.split(SEP);
+// The body comes last and each ref ends with a NUL (a commit message holds none): a body may hold any other byte.
+const FORMAT = `${['%(objectname)', '%(committerdate:unix)', '%(committerdate:iso-strict)', '%(refname)', '%(authorname)', '%(contents:body)'].join(SEP)}%00`;
+
+/** The patterns of the one read: the local base, origin's base (what the counts are against), the remote's branches and refs/parallel-remote/<remote>/. */
+export const fetchedPatterns = (remote: string, base: string): string[] => [...new Set([`refs/heads/${base}`, `refs/remotes/origin/${base}`, `refs/remotes/${remote}/`, `${PUBLISHED_PREFIX}/${remote}/`])];
+
+/** One for-each-ref of fetchedPatterns, by ref name. */
+export async function readFetchedRefs(main: string, remote: string, base: string): Promise<Map<string, FetchedRef>> {
+  const r = await run('git', ['for-each-ref', `--format=${FORMAT}`, ...fetchedPatterns(remote, base)], { cwd: main, env: gitEnv(), ownGroup: true });
+  const out = new Map<string, FetchedRef>();
+  for (const record of r.stdout.split('\0')) {
+    const fields = record.replace(/^\n/, '').split(SEP);
+    const [tip, date, committed, ref, author] = fields;
     if (!tip || !ref || committed === undefined) continue;
-    const branch = ref.slice(prefix.length);
-    if (branch !== 'HEAD' && patterns.some((p) => matchesBranch(p, branch))) out.push({ branch, ref, tip, committed, author: author ?? '' });
+    out.set(ref, { ref, tip, committedS: Number(date) || 0, committed, author: author ?? '', body: fields.slice(5).join(SEP) });
   }
-  return out.sort((a, b) => a.branch.localeCompare(b.branch));
+  return out;
+}
+
+/** What fetchedRefs needs of a command's Context (structurally: remote/ sits below config/). */
+export interface RefsContext {
+  main: string;
+  config: { remote: string; base: string };
+}
+
+const memo = new WeakMap<object, Map<string, Promise<Map<string, FetchedRef>>>>();
+
+/**
+ * readFetchedRefs at most once per command (its Context) and remote, after that command's fetch: every part
+ * of the command reads the same snapshot. A part that changes these refs (a second fetch, its own push)
+ * calls forgetFetchedRefs, and the next reader reads them again.
+ */
+export function fetchedRefs(ctx: RefsContext, remote = ctx.config.remote): Promise<Map<string, FetchedRef>> {
+  let byRemote = memo.get(ctx);
+  if (!byRemote) memo.set(ctx, (byRemote = new Map()));
+  const key = `${ctx.main}\0${remote}`;
+  let p = byRemote.get(key);
+  if (!p) byRemote.set(key, (p = readFetchedRefs(ctx.main, remote, ctx.config.base)));
+  return p;
+}
+
+export function forgetFetchedRefs(ctx: object): void {
+  memo.delete(ctx);
+}
+
+/** The remote's branches in a snapshot that match `patterns`, sorted by name. */
+export function branchesIn(refs: ReadonlyMap<string, FetchedRef>, remote: string, patterns: readonly string[]): FetchedBranch[] {
+  const prefix = `refs/remotes/${remote}/`;
+  const out: FetchedBranch[] = [];
+  for (const r of refs.values()) {
+    if (!r.ref.startsWith(prefix)) continue;
+    const branch = r.ref.slice(prefix.length);
+    if (branch !== 'HEAD' && patterns.some((p) => matchesBranch(p, branch))) out.push({ branch, ref: r.ref, tip: r.tip, committed: r.committed, author: r.author });
+  }
+  return out.sort((a, b) => byText(a.branch, b.branch));
+}
+
+/** The remote's branches as last fetched that match `patterns` (the command's snapshot). */
+export async function fetchedBranches(ctx: RefsContext, patterns: readonly string[]): Promise<FetchedBranch[]> {
+  return branchesIn(await fetchedRefs(ctx), ctx.config.remote, patterns);
 }

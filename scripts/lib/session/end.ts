@@ -21,7 +21,7 @@ import { isoWithOffset } from '../core/time.ts';
 import { endSessionStatus } from '../tracker/tracker.ts';
 import { setEntryStatus } from '../worklog/entries.ts';
 import { describeRisk, refusal, unreadable, type AtRisk } from './end-words.ts';
-import { afterEnd } from '../share/session.ts';
+import { publishEnds, queueEnd } from '../share/session.ts';
 import { releaseWorktreeConfig } from './sparse.ts';
 
 export type { AtRisk } from './end-words.ts';
@@ -190,6 +190,8 @@ export async function endSession(ctx: Context, name: string, opts: EndOptions): 
   const r = findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
   if (r.path && isInside(r.path, ctx.cwd)) throw new UsageError(`you are inside the copy of session '${name}', which end-session removes; cd ${ctx.main} and run it there`);
   const report = await withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
+  // Its ref and claim on the shared remote, after the lock: the network never holds a session's lock.
+  report.warnings.push(...(await publishEnds(ctx)));
   await refreshRadarCache(ctx);
   return report;
 }
@@ -224,7 +226,7 @@ export async function endRefusal(ctx: Context, r: SessionRecord, opts: EndOption
   return (await assess(ctx, r, opts)).refusal?.why ?? null;
 }
 
-/** endSession for a caller that already holds the session's lock (finish-session merge=1, end-session merged=1). */
+/** endSession for a caller that already holds the session's lock (finish-session merge=1, end-session merged=1); the caller runs publishEnds after its lock. */
 export async function endSessionLocked(ctx: Context, name: string, opts: EndOptions): Promise<EndReport> {
   const { main, root } = ctx;
   const workspace = ctx.config.workspace;
@@ -286,7 +288,7 @@ export async function endSessionLocked(ctx: Context, name: string, opts: EndOpti
   if (!worklogUpdated) warnings.push(`no WORK_LOG.md entry found for ${name}; its status was not updated`);
   await updateSession(root, workspace, name, (rec) => ({ ...rec, state: 'ended', ended_at: isoWithOffset(), outcome, creator: null }));
   const archived = await archiveSession(root, workspace, name, stamp);
-  warnings.push(...(await afterEnd(ctx, r, archived)));
+  warnings.push(...(await queueEnd(ctx, r, archived)));
   return {
     name,
     outcome,

@@ -7,6 +7,7 @@ import { findSession, isInterrupted, readSessions, withSessionLock } from '../st
 import type { SessionRecord } from '../store/schemas.ts';
 import { EndRefused, endRefusal, endSessionLocked } from './end.ts';
 import { integration } from './integrated.ts';
+import { publishEnds } from '../share/session.ts';
 
 export interface MergedEnd {
   name: string;
@@ -23,6 +24,8 @@ export interface MergedReport {
   ended: MergedEnd[];
   skipped: { name: string; why: string }[];
   dry: boolean;
+  /** The shared remote's: the ended sessions' refs and claims, removed in one round after them. */
+  warnings: string[];
 }
 
 /** Why a session is left alone before its work is even looked at, or null. */
@@ -65,7 +68,7 @@ async function endIfMerged(ctx: Context, name: string, dry: boolean): Promise<Me
 /** `busy`: why a session cannot be ended now though merged (an agent make launch started still runs in it), or null. */
 export async function endMergedSessions(ctx: Context, opts: { dry: boolean; busy?: (name: string) => Promise<string | null> }): Promise<MergedReport> {
   const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
-  const report: MergedReport = { ended: [], skipped: corrupt.map((c) => ({ name: c.name, why: `corrupt record: ${c.error}` })), dry: opts.dry };
+  const report: MergedReport = { ended: [], skipped: corrupt.map((c) => ({ name: c.name, why: `corrupt record: ${c.error}` })), dry: opts.dry, warnings: [] };
   for (const r of [...records].sort((a, b) => a.name.localeCompare(b.name))) {
     if (ctx.interrupted()) {
       report.skipped.push({ name: r.name, why: 'interrupted before its turn' });
@@ -78,5 +81,6 @@ export async function endMergedSessions(ctx: Context, opts: { dry: boolean; busy
     else report.ended.push(out);
   }
   report.skipped.sort((a, b) => a.name.localeCompare(b.name));
+  if (report.ended.length && !opts.dry) report.warnings.push(...(await publishEnds(ctx)));
   return report;
 }

@@ -4,9 +4,11 @@
 import type { Context } from '../config/context.ts';
 import { OperationError } from '../core/errors.mjs';
 import { isoWithOffset } from '../core/time.ts';
-import { writeRemoteClaims, type RemoteClaim } from '../agents/remote-claims.ts';
+import { readFileSync } from 'node:fs';
+import { remoteClaimsFile, writeRemoteClaims, type RemoteClaim } from '../agents/remote-claims.ts';
 import type { Machine } from './machine.ts';
-import { claimRef, CLAIM_BLOB, readTracked, SESSION_BLOB, setTracked, writeJsonCommit } from './refs.ts';
+import type { RefsContext } from '../remote/refs.ts';
+import { claimRef, CLAIM_BLOB, setTracked, trackedRefs, writeJsonCommit } from './refs.ts';
 import { fetchSharedRefs } from './fetch.ts';
 import { pushRefs } from './push.ts';
 import type { Sharing } from './settings.ts';
@@ -31,23 +33,26 @@ export interface RemoteClaimEntry {
 
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
 
-/** The claims of `workspace` as the last fetch saw them. */
-export async function readClaims(main: string, remote: string, workspace: string): Promise<RemoteClaimEntry[]> {
-  const refs = await readTracked<Record<string, unknown>>(main, remote, `claims/${workspace}/`, CLAIM_BLOB);
-  return refs.map((e) => {
-    const v = e.value ?? {};
-    const component = e.ref.slice(`refs/parallel/claims/${workspace}/`.length);
-    const holder: Holder = { machine: text(v.machine) ?? '(unknown machine)', machine_id: text(v.machine_id) ?? '', session: text(v.session) ?? '(unknown session)', branch: text(v.branch), claimed_at: text(v.claimed_at) };
-    return { ref: e.ref, commit: e.commit, committedMs: e.committedMs, workspace, component, holder };
-  });
+/** The claims of `workspace` as the command's snapshot of the last fetch has them. */
+export async function readClaims(ctx: RefsContext, remote: string, workspace: string): Promise<RemoteClaimEntry[]> {
+  const prefix = `refs/parallel/claims/${workspace}/`;
+  return (await trackedRefs(ctx, remote)).claims
+    .filter((e) => e.ref.startsWith(prefix))
+    .map((e) => {
+      const v = e.value ?? {};
+      const holder: Holder = { machine: text(v.machine) ?? '(unknown machine)', machine_id: text(v.machine_id) ?? '', session: text(v.session) ?? '(unknown session)', branch: text(v.branch), claimed_at: text(v.claimed_at) };
+      return { ref: e.ref, commit: e.commit, committedMs: e.committedMs, workspace, component: e.ref.slice(prefix.length), holder };
+    });
 }
 
 /** When each machine last published anything (a session or a claim), by machine id, in ms. */
-export async function lastSeen(main: string, remote: string): Promise<Map<string, number>> {
+export async function lastSeen(ctx: RefsContext, remote: string): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  const note = (id: unknown, ms: number) => typeof id === 'string' && seen.set(id, Math.max(seen.get(id) ?? 0, ms));
-  for (const e of await readTracked<Record<string, unknown>>(main, remote, 'sessions/', SESSION_BLOB)) note(e.value?.machine_id, e.committedMs);
-  for (const e of await readTracked<Record<string, unknown>>(main, remote, 'claims/', CLAIM_BLOB)) note(e.value?.machine_id, e.committedMs);
+  const { sessions, claims } = await trackedRefs(ctx, remote);
+  for (const e of [...sessions, ...claims]) {
+    const id = e.value?.machine_id;
+    if (typeof id === 'string') seen.set(id, Math.max(seen.get(id) ?? 0, e.committedMs));
+  }
   return seen;
 }
 
@@ -57,12 +62,22 @@ export const ownedBy = (machine: Machine) => (id: string) => machine.id !== '' &
 export const holderText = (h: Holder) => `session '${h.session}' on machine '${h.machine}'`;
 const ago = (ms: number) => (ms < 120_000 ? `${Math.round(ms / 1000)}s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
 
+function sameClaims(file: string, remote: string, claims: RemoteClaim[]): boolean {
+  try {
+    const f = JSON.parse(readFileSync(file, 'utf8')) as { version?: number; remote?: string; claims?: unknown };
+    return f.version === 1 && f.remote === remote && JSON.stringify(f.claims) === JSON.stringify(claims);
+  } catch {
+    return false;
+  }
+}
+
 /** The other machines' claims, for the guard and the radar (the hook reads them without git). */
 export async function noteRemoteClaims(ctx: Context, sharing: Pick<Sharing, 'remote'>, machine: Machine): Promise<RemoteClaim[]> {
   const isOwn = ownedBy(machine);
-  const claims = (await readClaims(ctx.main, sharing.remote, ctx.config.workspace)).filter((c) => !isOwn(c.holder.machine_id));
+  const claims = (await readClaims(ctx, sharing.remote, ctx.config.workspace)).filter((c) => !isOwn(c.holder.machine_id));
   const out = claims.map((c) => ({ component: c.component, paths: ctx.config.components[c.component]?.paths ?? [], session: c.holder.session, machine: c.holder.machine, machine_id: c.holder.machine_id, branch: c.holder.branch, claimed_at: c.holder.claimed_at }));
-  writeRemoteClaims(ctx.root, { version: 1, workspace: ctx.config.workspace, remote: sharing.remote, fetched_at: isoWithOffset(), claims: out });
+  // Rewritten (and fsync'd) only when they changed: most commands find the claims as the last one left them.
+  if (!sameClaims(remoteClaimsFile(ctx.root, ctx.config.workspace), sharing.remote, out)) writeRemoteClaims(ctx.root, { version: 1, workspace: ctx.config.workspace, remote: sharing.remote, fetched_at: isoWithOffset(), claims: out });
   return out;
 }
 
@@ -82,14 +97,14 @@ export interface ClaimPlan {
  */
 export async function planClaim(ctx: Context, sharing: Sharing, machine: Machine, want: { component: string; session: string; branch: string; takeover: boolean }, now = Date.now()): Promise<ClaimPlan> {
   const base = { component: want.component, session: want.session, branch: want.branch };
-  const held = (await readClaims(ctx.main, sharing.remote, ctx.config.workspace)).find((c) => c.component === want.component);
+  const held = (await readClaims(ctx, sharing.remote, ctx.config.workspace)).find((c) => c.component === want.component);
   if (!held) {
     if (want.takeover) throw new OperationError(`takeover=1: component '${want.component}' is not claimed on ${sharing.remote}; run it without takeover=1`);
     return { ...base, lease: '', tookOver: null };
   }
   // A claim of this machine that no session of it holds any more (its release could not be pushed): ours to replace.
   if (held.holder.machine_id === machine.id) return { ...base, lease: held.commit, tookOver: null };
-  const silent = now - ((await lastSeen(ctx.main, sharing.remote)).get(held.holder.machine_id) ?? held.committedMs);
+  const silent = now - ((await lastSeen(ctx, sharing.remote)).get(held.holder.machine_id) ?? held.committedMs);
   const stale = silent >= sharing.staleS * 1000;
   if (!want.takeover) {
     const hint = stale ? `; its machine has published nothing for ${ago(silent)}: take it over with takeover=1` : '';
@@ -107,11 +122,11 @@ export async function pushClaim(ctx: Context, sharing: Sharing, machine: Machine
   if (!res.reached) throw new OperationError(unreachable(sharing, plan.component, res.error));
   if (res.refs.get(ref) !== 'ok') {
     await fetchSharedRefs(ctx, sharing.remote);
-    const now = (await readClaims(ctx.main, sharing.remote, ctx.config.workspace)).find((c) => c.component === plan.component);
+    const now = (await readClaims(ctx, sharing.remote, ctx.config.workspace)).find((c) => c.component === plan.component);
     const who = now ? holderText(now.holder) : 'another machine';
     throw new OperationError(`component '${plan.component}' was just claimed on ${sharing.remote} by ${who}; pass shared=1 to share it knowingly, or pick another component`);
   }
-  await setTracked(ctx.main, sharing.remote, ref, commit);
+  await setTracked(ctx, sharing.remote, [{ ref, commit }]);
   return { ref, commit, state: 'held', took_over: plan.tookOver ? { machine: plan.tookOver.machine, session: plan.tookOver.session } : null };
 }
 

@@ -1,22 +1,12 @@
-// Sharing's fetches, through remote/ (the one fetch of a command): what a command fetches is memoized per
-// Context, so new-session, adopt, list-sessions remote=1 and the sharing code in them share one fetch.
+// Sharing's own fetch: each round of the background publisher, and after a lost claim race (to name the
+// winner), refs/parallel/* are fetched again, not memoized; the command's snapshot of them (remote/refs.ts)
+// is read again after it. Everything else sharing reads comes from the command's one fetch (fetchForCommand).
 import type { Context } from '../config/context.ts';
-import { commandBranches, fetchOnce, fetchRemote, type RemoteFetch } from '../remote/fetch.ts';
+import { fetchRemote, type RemoteFetch } from '../remote/fetch.ts';
+import { forgetFetchedRefs } from '../remote/refs.ts';
 
-export interface FetchResult {
-  ok: boolean;
-  /** One line when it failed. */
-  error: string | null;
-}
-
-const result = (f: RemoteFetch): FetchResult => ({ ok: f.reached, error: f.reached ? null : (f.warning ?? 'no answer').replace(/; going on with .*$/, '') });
-
-/** The command's one fetch (refs/parallel/* and the matched branches) from `remote`. */
-export async function commandFetch(ctx: Context, remote: string): Promise<FetchResult> {
-  return result(await fetchOnce(ctx, ctx.main, { remote, branches: commandBranches(ctx.config), env: ctx.env }));
-}
-
-/** A fresh fetch of refs/parallel/* only: each round of the background publisher, and after a lost claim race (to name the winner). */
-export async function fetchSharedRefs(ctx: Context, remote: string): Promise<FetchResult> {
-  return result(await fetchRemote(ctx.main, { remote, branches: [], env: ctx.env }));
+export async function fetchSharedRefs(ctx: Context, remote: string): Promise<RemoteFetch> {
+  const got = await fetchRemote(ctx.main, { remote, branches: [], env: ctx.env, root: ctx.root });
+  forgetFetchedRefs(ctx);
+  return got;
 }

@@ -22,24 +22,42 @@ export function refSafe(name: string): string {
   return s || 'machine';
 }
 
-async function configValue(main: string, key: string): Promise<string> {
-  const r = await gitRaw(main, ['config', '--local', '--get', key]);
-  return r.code === 0 ? r.stdout.trim() : '';
+/** parallel.machine and parallel.machineId of the checkout's own config, in one git process. */
+async function machineConfig(main: string): Promise<{ name: string; id: string }> {
+  const r = await gitRaw(main, ['config', '--local', '--get-regexp', '^parallel\\.machine(id)?$']);
+  const found = { name: '', id: '' };
+  for (const line of r.stdout.split('\n')) {
+    const at = line.indexOf(' ');
+    if (at < 0) continue;
+    const key = line.slice(0, at).toLowerCase();
+    if (key === 'parallel.machine') found.name = line.slice(at + 1).trim();
+    else if (key === 'parallel.machineid') found.id = line.slice(at + 1).trim();
+  }
+  return found;
 }
 
+const known = new WeakMap<object, Machine>();
+
 /**
- * This checkout's machine; the id is written to its git config the first time something is shared (a
- * racing writer's id wins). A reader (`make: false`) that finds none gets id '': it has published nothing.
+ * This checkout's machine (read once per command: its Context); the id is written to its git config the
+ * first time something is shared (a racing writer's id wins). A reader (`make: false`) that finds none gets
+ * id '': it has published nothing.
  */
-export async function thisMachine(main: string, make = true): Promise<Machine> {
-  const name = (await configValue(main, 'parallel.machine')) || hostname();
-  let id = await configValue(main, 'parallel.machineId');
+export async function thisMachine(ctx: { main: string }, make = true): Promise<Machine> {
+  const memo = known.get(ctx);
+  if (memo) return memo;
+  const { main } = ctx;
+  const found = await machineConfig(main);
+  const name = found.name || hostname();
+  let id = found.id;
   if (!ID_RE.test(id) && !make) return { name, id: '', key: '' };
   if (!ID_RE.test(id)) {
     const made = randomBytes(4).toString('hex');
     const w = await gitRaw(main, ['config', '--local', 'parallel.machineId', made]);
-    id = w.code === 0 ? made : await configValue(main, 'parallel.machineId');
+    id = w.code === 0 ? made : (await machineConfig(main)).id;
     if (!ID_RE.test(id)) id = made;
   }
-  return { name, id, key: `${refSafe(name)}-${id}` };
+  const machine = { name, id, key: `${refSafe(name)}-${id}` };
+  known.set(ctx, machine);
+  return machine;
 }

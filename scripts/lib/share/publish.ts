@@ -69,7 +69,7 @@ export async function publishRound(ctx: Context, sharing: Sharing, opts: RoundOp
 
 async function roundLocked(ctx: Context, sharing: Sharing, opts: RoundOptions): Promise<RoundReport> {
   const now = opts.now ?? Date.now();
-  const machine = await thisMachine(ctx.main);
+  const machine = await thisMachine(ctx);
   const state = readShareState(ctx.root);
   const shared = sharedSessions(ctx);
   const byRemote = new Map<string, { updates: RefUpdate[]; after: (() => void)[] }>();
@@ -111,16 +111,17 @@ async function roundLocked(ctx: Context, sharing: Sharing, opts: RoundOptions): 
   }
   const outcome = (remote: string, ref: string) => done.get(`${remote} ${ref}`);
 
+  const claimsUp: { remote: string; ref: string; commit: string }[] = [];
   for (const s of shared) {
     const claim = s.share?.claim;
     if (claim?.state !== 'pending' || !s.share) continue;
     const o = outcome(s.remote, claim.ref);
     if (o === 'ok') {
       writeSessionShare(ctx.root, s.record.workspace, s.record.name, { ...s.share, claim: { ...claim, state: 'held' } });
-      await setTracked(ctx.main, s.remote, claim.ref, claim.commit);
+      claimsUp.push({ remote: s.remote, ref: claim.ref, commit: claim.commit });
     } else if (o === 'rejected') {
       writeSessionShare(ctx.root, s.record.workspace, s.record.name, { ...s.share, claim: null });
-      const holder = (await readClaims(ctx.main, s.remote, s.record.workspace)).find((c) => c.ref === claim.ref)?.holder;
+      const holder = (await readClaims(ctx, s.remote, s.record.workspace)).find((c) => c.ref === claim.ref)?.holder;
       report.warnings.push(`session '${s.record.name}' claimed component '${s.record.component}' offline, but on ${s.remote} ${holder ? holderText(holder) : 'another machine'} holds it: coordinate with them before you merge`);
     }
   }
@@ -139,8 +140,12 @@ async function roundLocked(ctx: Context, sharing: Sharing, opts: RoundOptions): 
       if (o === 'ok') report.removed.push(r.ref);
     }
   });
-  for (const [ref, d] of docs) if (outcome(d.remote, ref) === 'ok') await setTracked(ctx.main, d.remote, ref, d.commit);
-  for (const r of removals) if (outcome(r.remote, r.ref) === 'ok') await setTracked(ctx.main, r.remote, r.ref, null);
+  for (const remote of byRemote.keys()) {
+    const pushed = [...docs].filter(([ref, d]) => d.remote === remote && outcome(remote, ref) === 'ok').map(([ref, d]) => ({ ref, commit: d.commit }));
+    const gone = removals.filter((r) => r.remote === remote && outcome(remote, r.ref) === 'ok').map((r) => ({ ref: r.ref, commit: null }));
+    const claimed = claimsUp.filter((c) => c.remote === remote).map((c) => ({ ref: c.ref, commit: c.commit }));
+    await setTracked(ctx, remote, [...pushed, ...gone, ...claimed]);
+  }
   return report;
 }
 

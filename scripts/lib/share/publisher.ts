@@ -51,9 +51,9 @@ export function hasWork(ctx: Context): boolean {
 /** One round as the publisher runs it: fetch, push, note the claims. */
 export async function publisherRound(ctx: Context, sharing: Sharing, opts: RoundOptions = {}): Promise<RoundReport> {
   const fetched = await fetchSharedRefs(ctx, sharing.remote);
-  if (!fetched.ok) return { pushed: [], removed: [], warnings: [`could not reach ${sharing.remote} (${fetched.error}); trying again later`], skipped: false };
+  if (!fetched.reached) return { pushed: [], removed: [], warnings: [`could not reach ${sharing.remote} (${fetched.error}); trying again later`], skipped: false };
   const round = await publishRound(ctx, sharing, opts);
-  await noteRemoteClaims(ctx, sharing, await thisMachine(ctx.main));
+  await noteRemoteClaims(ctx, sharing, await thisMachine(ctx));
   return round;
 }
 

@@ -2,6 +2,8 @@
 // command makes (scripts/lib/remote/), under refs/parallel-remote/<remote>/. Each ref is a commit whose
 // tree holds one JSON blob. Plumbing only (hash-object, mktree, commit-tree): no work tree is touched.
 import { git, gitRaw } from '../git/repo.ts';
+import { byText } from '../core/order.ts';
+import { fetchedRefs, forgetFetchedRefs, type FetchedRef, type RefsContext } from '../remote/refs.ts';
 
 export const SESSION_BLOB = 'session.json';
 export const CLAIM_BLOB = 'claim.json';
@@ -17,11 +19,27 @@ export const trackingRef = (remote: string, ref: string) => `${trackingPrefix(re
 /** Who the kit's own commits are by: nobody's address, so that none is published. */
 const IDENTITY = ['-c', 'user.name=parallel-kit', '-c', 'user.email=parallel-kit@localhost'];
 
-/** A commit (no parent) whose tree holds `value` as `file`; returns its id. The objects go to the main repository. */
+/**
+ * A commit (no parent) whose tree holds `value` as `file`, and whose message holds it too, on one line after
+ * the subject: a reader gets every ref's value from the one for-each-ref of its command (remote/refs.ts),
+ * and reads the blob only for a commit without it. Returns its id; the objects go to the main repository.
+ */
 export async function writeJsonCommit(main: string, file: string, value: unknown, message: string): Promise<string> {
   const blob = (await git(main, ['hash-object', '-w', '--stdin'], `${JSON.stringify(value, null, 2)}\n`)).trim();
   const tree = (await git(main, ['mktree'], `100644 blob ${blob}\t${file}\n`)).trim();
-  return (await git(main, [...IDENTITY, 'commit-tree', tree, '-m', message])).trim();
+  return (await git(main, [...IDENTITY, 'commit-tree', tree, '-m', message, '-m', JSON.stringify(value)])).trim();
+}
+
+/** The JSON object a commit's body holds, or undefined when it holds none (a commit of an older kit: read its blob). */
+function bodyValue(body: string): Record<string, unknown> | undefined {
+  const text = body.trim();
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RefEntry<T> {
@@ -34,18 +52,45 @@ export interface RefEntry<T> {
   value: T | null;
 }
 
-/** Every ref under refs/parallel-remote/<remote>/<under>, with its JSON blob: two git processes whatever their number. */
-export async function readTracked<T>(main: string, remote: string, under: string, file: string): Promise<RefEntry<T>[]> {
+/** The remote's published sessions and claims as this command's snapshot has them. */
+export interface Tracked {
+  sessions: RefEntry<Record<string, unknown>>[];
+  claims: RefEntry<Record<string, unknown>>[];
+}
+
+const tracked = new WeakMap<Promise<Map<string, FetchedRef>>, Promise<Tracked>>();
+
+/**
+ * Every session and claim under refs/parallel-remote/<remote>/ with its JSON: from the command's one
+ * for-each-ref (remote/'s snapshot, which carries each commit's message), read once per snapshot (every
+ * reader of the command shares it); commits without it in their message, in one `git cat-file --batch`.
+ */
+export function trackedRefs(ctx: RefsContext, remote: string): Promise<Tracked> {
+  const snapshot = fetchedRefs(ctx, remote);
+  let p = tracked.get(snapshot);
+  if (!p) tracked.set(snapshot, (p = snapshot.then((refs) => readBlobs(ctx.main, remote, refs))));
+  return p;
+}
+
+async function readBlobs(main: string, remote: string, refs: ReadonlyMap<string, FetchedRef>): Promise<Tracked> {
   const prefix = trackingPrefix(remote);
-  const out = await git(main, ['for-each-ref', '--format=%(objectname) %(committerdate:unix) %(refname)', `${prefix}${under}`]);
-  const rows = out.split('\n').filter(Boolean).map((l) => {
-    const [commit = '', date = '0', ...rest] = l.split(' ');
-    return { commit, committedMs: Number(date) * 1000, ref: `refs/parallel/${rest.join(' ').slice(prefix.length)}` };
-  });
-  if (!rows.length) return [];
-  const r = await gitRaw(main, ['cat-file', '--batch'], rows.map((e) => `${e.commit}:${file}`).join('\n') + '\n');
-  const values = parseBatch(r.stdout, rows.length);
-  return rows.map((e, i) => ({ ...e, value: values[i] as T | null }));
+  const rows: { ref: string; commit: string; committedMs: number; file: string; kind: keyof Tracked; value: Record<string, unknown> | null | undefined }[] = [];
+  for (const r of refs.values()) {
+    if (!r.ref.startsWith(prefix)) continue;
+    const rest = r.ref.slice(prefix.length);
+    const kind = rest.startsWith('sessions/') ? 'sessions' : rest.startsWith('claims/') ? 'claims' : null;
+    if (kind) rows.push({ ref: `refs/parallel/${rest}`, commit: r.tip, committedMs: r.committedS * 1000, file: kind === 'sessions' ? SESSION_BLOB : CLAIM_BLOB, kind, value: bodyValue(r.body) });
+  }
+  rows.sort((a, b) => byText(a.ref, b.ref));
+  // Only commits whose message holds no value (an older kit's) cost a read of their blob: one cat-file for all.
+  const blobless = rows.filter((e) => e.value === undefined);
+  if (blobless.length) {
+    const r = await gitRaw(main, ['cat-file', '--batch'], blobless.map((e) => `${e.commit}:${e.file}`).join('\n') + '\n');
+    parseBatch(r.stdout, blobless.length).forEach((v, i) => ((blobless[i] as (typeof rows)[number]).value = v as Record<string, unknown> | null));
+  }
+  const out: Tracked = { sessions: [], claims: [] };
+  for (const e of rows) out[e.kind].push({ ref: e.ref, commit: e.commit, committedMs: e.committedMs, value: e.value ?? null });
+  return out;
 }
 
 /** `git cat-file --batch` output: per request a header and content, or a "missing" line. */
@@ -75,8 +120,13 @@ function parseBatch(out: string, n: number): unknown[] {
   return values;
 }
 
-/** Points the local copy of a remote ref at `commit` (null: removes it) after a push of ours went through. */
-export async function setTracked(main: string, remote: string, ref: string, commit: string | null): Promise<void> {
-  const local = trackingRef(remote, ref);
-  await gitRaw(main, commit ? ['update-ref', local, commit] : ['update-ref', '-d', local]);
+/**
+ * Points the local copies of remote refs at the commits this machine just pushed there (null: removes
+ * them), in one `git update-ref --stdin`; the command's snapshot is read again by the next reader.
+ */
+export async function setTracked(ctx: RefsContext, remote: string, updates: readonly { ref: string; commit: string | null }[]): Promise<void> {
+  if (!updates.length) return;
+  forgetFetchedRefs(ctx);
+  const lines = updates.map((u) => (u.commit ? `update ${trackingRef(remote, u.ref)} ${u.commit}` : `delete ${trackingRef(remote, u.ref)}`));
+  await gitRaw(ctx.main, ['update-ref', '--stdin'], `${lines.join('\n')}\n`);
 }

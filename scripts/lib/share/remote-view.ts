@@ -3,12 +3,12 @@
 // machines' claims noted for the guard, and every machine's sessions. A remote that cannot be reached is
 // the fetch's one warning (`fetchWarning`): the local rows are shown as always, with what the last fetch saw.
 import type { Context } from '../config/context.ts';
-import { noteRemoteClaims } from './claims.ts';
-import { commandFetch } from './fetch.ts';
+import { holderText, noteRemoteClaims, readClaims } from './claims.ts';
+import { fetchForCommand } from '../remote/fetch.ts';
 import { thisMachine } from './machine.ts';
-import { publishRound } from './publish.ts';
+import { publishRound, sharedSessions } from './publish.ts';
 import { hasWork, kickPublisher } from './publisher.ts';
-import { readRemote, resolveSharing } from './settings.ts';
+import { readRemote, resolveSharing, type Sharing } from './settings.ts';
 import { sharedView, type SharedView } from './view.ts';
 
 export interface RemoteSessions {
@@ -24,16 +24,33 @@ export async function remoteSessions(ctx: Context, share = false): Promise<Remot
   // A share: remote the repository lacks: the fetch's own warning says so.
   const { sharing } = await resolveSharing(ctx, share);
   const read = sharing ?? readRemote(ctx);
-  const fetched = await commandFetch(ctx, read.remote);
-  const fetchWarning = fetched.ok ? null : `could not fetch from ${read.remote} (${fetched.error}); showing what the last fetch saw`;
-  if (!fetched.ok && /^no remote /.test(fetched.error ?? '')) return { view: null, fetchWarning: fetched.error, warnings };
-  const machine = await thisMachine(ctx.main, Boolean(sharing));
-  if (fetched.ok) {
+  // Which machine this is does not wait for the fetch.
+  const machining = thisMachine(ctx, Boolean(sharing));
+  const fetched = await fetchForCommand(ctx, read.remote);
+  const fetchWarning = fetched.reached ? null : fetched.missing ? fetched.error : `could not fetch from ${read.remote} (${fetched.error}); showing what the last fetch saw`;
+  if (fetched.missing) return { view: null, fetchWarning, warnings };
+  const machine = await machining;
+  if (fetched.reached) {
     await noteRemoteClaims(ctx, read, machine);
+    if (sharing) warnings.push(...(await lostClaims(ctx, sharing)));
     if (sharing && hasWork(ctx)) {
       warnings.push(...(await publishRound(ctx, sharing)).warnings);
       kickPublisher(ctx);
     }
   }
-  return { view: await sharedView(ctx, read, machine, fetched.ok), fetchWarning, warnings };
+  return { view: await sharedView(ctx, read, machine, fetched.reached), fetchWarning, warnings };
+}
+
+/** This machine's sessions whose claim on the remote is no longer theirs: taken over (takeover=1) or removed. */
+export async function lostClaims(ctx: Context, sharing: Sharing): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of sharedSessions(ctx)) {
+    const claim = s.share?.claim;
+    if (claim?.state !== 'held' || s.remote !== sharing.remote) continue;
+    const now = (await readClaims(ctx, s.remote, s.record.workspace)).find((c) => c.ref === claim.ref);
+    if (now?.commit === claim.commit) continue;
+    const who = now ? `${holderText(now.holder)} took it over (this machine looked silent to them)` : 'the claim is gone there';
+    out.push(`session '${s.record.name}' no longer holds component '${s.record.component}' on ${s.remote}: ${who}; coordinate with them before you merge`);
+  }
+  return out;
 }

@@ -16,9 +16,10 @@ export function renderShared(view: SharedView): string {
     printable(s.component) + (s.claims ? '' : '*'),
     printable(s.branch),
     s.state === 'waiting_input' ? paint('magenta', 'needs input') : printable(s.state),
-    s.progress === null ? '-' : `${Math.round(s.progress)}%`,
+    s.progress === null || s.state === 'created' ? '-' : `${Math.round(s.progress)}%`,
     formatAge(secondsSince(s.published_at)),
     printable(s.message || '-'),
   ]);
-  return `Other machines on ${view.remote} (${seen}; * = shared, no claim):\n${renderTable(['MACHINE', 'NAME', 'COMPONENT', 'BRANCH', 'STATE', 'PROGRESS', 'PUBLISHED', 'MESSAGE'], rows)}${staleLine}`;
+  const legend = view.sessions.some((s) => !s.claims) ? '; * = shared, no claim' : '';
+  return `Other machines on ${view.remote} (${seen}${legend}):\n${renderTable(['MACHINE', 'NAME', 'COMPONENT', 'BRANCH', 'STATE', 'PROGRESS', 'PUBLISHED', 'MESSAGE'], rows)}${staleLine}`;
 }

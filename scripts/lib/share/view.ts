@@ -5,7 +5,8 @@ import { isoWithOffset } from '../core/time.ts';
 import type { Machine } from './machine.ts';
 import { lastSeen, ownedBy, readClaims, type Holder } from './claims.ts';
 import { readPublished, type PublishedSession } from './record.ts';
-import { readTracked, SESSION_BLOB } from './refs.ts';
+import { byText } from '../core/order.ts';
+import { trackedRefs } from './refs.ts';
 import type { Sharing } from './settings.ts';
 
 /** The stable keys of a published session in `json=1` (the published fields, and what this machine makes of them). */
@@ -36,18 +37,18 @@ export interface SharedView {
 
 /** The other machines' sessions in this workspace (this machine's own are the local rows). */
 export async function sharedView(ctx: Context, sharing: Pick<Sharing, 'remote' | 'staleS'>, machine: Machine, fetched: boolean, now = Date.now()): Promise<SharedView> {
-  const seen = await lastSeen(ctx.main, sharing.remote);
+  const seen = await lastSeen(ctx, sharing.remote);
   const isOwn = ownedBy(machine);
   const stale = (id: string) => now - (seen.get(id) ?? 0) >= sharing.staleS * 1000;
-  const claims = await readClaims(ctx.main, sharing.remote, ctx.config.workspace);
+  const claims = await readClaims(ctx, sharing.remote, ctx.config.workspace);
   const held = new Set(claims.map((c) => `${c.holder.machine_id} ${c.holder.session}`));
   const sessions: SharedSessionRow[] = [];
-  for (const e of await readTracked(ctx.main, sharing.remote, 'sessions/', SESSION_BLOB)) {
+  for (const e of (await trackedRefs(ctx, sharing.remote)).sessions) {
     const doc = readPublished(e.value);
     if (!doc || isOwn(doc.machine_id) || doc.workspace !== ctx.config.workspace) continue;
     sessions.push({ ...doc, stale: stale(doc.machine_id), claims: held.has(`${doc.machine_id} ${doc.name}`) });
   }
-  sessions.sort((a, b) => a.machine.localeCompare(b.machine) || a.name.localeCompare(b.name));
+  sessions.sort((a, b) => byText(a.machine, b.machine) || byText(a.name, b.name));
   const machines = new Map<string, MachineRow>();
   for (const s of sessions) {
     const m = machines.get(s.machine_id) ?? { machine: s.machine, machine_id: s.machine_id, last_published: null, stale: s.stale, sessions: 0 };
@@ -62,7 +63,7 @@ export async function sharedView(ctx: Context, sharing: Pick<Sharing, 'remote' |
   return {
     remote: sharing.remote,
     fetched,
-    machines: [...machines.values()].sort((a, b) => a.machine.localeCompare(b.machine)),
+    machines: [...machines.values()].sort((a, b) => byText(a.machine, b.machine)),
     sessions,
     claims: claims.filter((c) => !isOwn(c.holder.machine_id)).map((c) => ({ component: c.component, holder: c.holder, stale: stale(c.holder.machine_id) })),
   };

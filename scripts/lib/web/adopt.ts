@@ -18,6 +18,10 @@ export interface AdoptInput {
   mode?: string;
   agent?: string;
   shared?: boolean;
+  /** Sharing, as on new-session: share=1, takeover=1, offline=1. */
+  share?: boolean;
+  takeover?: boolean;
+  offline?: boolean;
 }
 
 export type AdoptResult = NewSessionResult & { fetch: RemoteFetch; adopted_from: string };
@@ -54,7 +58,7 @@ export async function adoptBranch(ctx: Context, input: AdoptInput, hooks: Create
     const why = fetch.reached ? `there is no branch ${input.branch} on ${remote}` : `branch ${input.branch} is not among what was fetched from ${remote} before (${fetch.warning ?? 'the remote did not answer'})`;
     throw new OperationError(`${why}; make list-sessions remote=1 shows the branches there`);
   }
-  const result = await createSession(ctx, { name, component: input.component, mode: input.mode, agent: input.agent, shared: input.shared, adopt: { remote, branch: input.branch } }, hooks);
+  const result = await createSession(ctx, { name, component: input.component, mode: input.mode, agent: input.agent, shared: input.shared, share: input.share, takeover: input.takeover, offline: input.offline, adopt: { remote, branch: input.branch } }, hooks);
   if (fetch.warning) result.warnings.unshift(fetch.warning);
   return { ...result, fetch, adopted_from: `${remote}/${input.branch}` };
 }

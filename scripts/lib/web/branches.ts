@@ -3,10 +3,14 @@ import type { Context } from '../config/context.ts';
 import { pool } from '../core/pool.ts';
 import { secondsSince } from '../core/time.ts';
 import { aheadBehind } from '../git/repo.ts';
-import { resolveTarget, type SyncTarget } from '../git/base.ts';
-import { fetchedBranches, type FetchedBranch } from '../remote/refs.ts';
+import { resolveTargetsFrom, type SyncTarget } from '../git/base.ts';
+import { CommitCache } from '../conflicts/commit-cache.ts';
+import { componentOf } from '../config/ownership.ts';
+import { fetchedBranches, fetchedRefs, type FetchedBranch } from '../remote/refs.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { readSessions } from '../store/sessions.ts';
+import { readPublished } from '../share/record.ts';
+import { trackedRefs } from '../share/refs.ts';
 
 /** The stable keys of a remote branch in `list-sessions remote=1 json=1` (remote_branches). */
 export interface RemoteBranchRow {
@@ -27,6 +31,10 @@ export interface RemoteBranchRow {
   behind: number | null;
   /** Local sessions and other remote branches it would conflict with, and 'base'. */
   conflicts: string[];
+  /** The session of another machine that works on it (adopted there), as that machine published it. */
+  owner: BranchOwner | null;
+  /** The component every file it changed is in (what make adopt component= would take), when there is one. */
+  component_hint: string | null;
   error: string | null;
 }
 
@@ -35,35 +43,83 @@ export function ownedBranches(records: readonly SessionRecord[]): Set<string> {
   return new Set(records.filter((r) => r.state !== 'ended').map((r) => r.branch));
 }
 
-/** The fetched branches matching remote_sessions: that no local session owns. */
-export async function unownedBranches(ctx: Context, records = readSessions(ctx.root, ctx.config.workspace).records): Promise<FetchedBranch[]> {
-  const owned = ownedBranches(records);
-  return (await fetchedBranches(ctx.main, ctx.config.remote, ctx.config.remoteSessions)).filter((b) => !owned.has(b.branch));
+/** A session another machine published that works on the branch (it adopted it there). */
+export interface BranchOwner {
+  machine: string;
+  session: string;
+  component: string;
 }
 
-/** A row per branch, with ahead/behind against the base (one git process per branch, pooled). */
-export async function branchRows(ctx: Context, branches: readonly FetchedBranch[]): Promise<RemoteBranchRow[]> {
+export type RemoteBranch = FetchedBranch & { owner: BranchOwner | null };
+
+/** The published sessions of this workspace (every machine's, as the one fetch left them), by branch. */
+async function publishedOwners(ctx: Context): Promise<Map<string, BranchOwner>> {
+  const out = new Map<string, BranchOwner>();
+  for (const e of (await trackedRefs(ctx, ctx.config.remote)).sessions) {
+    const doc = readPublished(e.value);
+    if (doc && doc.workspace === ctx.config.workspace && doc.state !== 'ended') out.set(doc.branch, { machine: doc.machine, session: doc.name, component: doc.component });
+  }
+  return out;
+}
+
+/**
+ * The fetched branches matching remote_sessions: that no local session owns (the command's snapshot of the
+ * fetch), each with the other machine's session that works on it, if one published that it does.
+ */
+export async function unownedBranches(ctx: Context, records = readSessions(ctx.root, ctx.config.workspace).records): Promise<RemoteBranch[]> {
+  const owned = ownedBranches(records);
+  const [branches, owners] = await Promise.all([fetchedBranches(ctx, ctx.config.remoteSessions), publishedOwners(ctx)]);
+  return branches.filter((b) => !owned.has(b.branch)).map((b) => ({ ...b, owner: owners.get(b.branch) ?? null }));
+}
+
+/**
+ * A row per branch, with ahead/behind against the base: the base from the command's snapshot of the refs,
+ * the counts from the commit cache (they depend only on the two commits), git only for a pair it has not
+ * seen (one process per such branch, pooled).
+ */
+export async function branchRows(ctx: Context, branches: readonly RemoteBranch[]): Promise<RemoteBranchRow[]> {
   const { remote, base } = ctx.config;
   let target: SyncTarget | null = null;
   let targetError: string | null = null;
   if (branches.length) {
-    try {
-      target = await resolveTarget(ctx.main, base);
-    } catch (err) {
-      targetError = (err as Error).message;
-    }
+    const refs = new Map([...(await fetchedRefs(ctx)).values()].map((r) => [r.ref, r.tip]));
+    const t = (await resolveTargetsFrom(ctx.main, [base], refs)).get(base);
+    if (t instanceof Error || !t) targetError = t?.message ?? `unknown base ${base}`;
+    else target = t;
   }
-  return pool(branches, async (b): Promise<RemoteBranchRow> => {
-    const row: RemoteBranchRow = { name: `${remote}/${b.branch}`, remote, branch: b.branch, tip: b.tip, last_commit: b.committed, last_commit_age_s: roundAge(b.committed), author: b.author, base, base_ref: target?.ref ?? null, ahead: null, behind: null, conflicts: [], error: targetError };
-    if (target) {
-      try {
-        Object.assign(row, await aheadBehind(ctx.main, target.sha, b.tip));
-      } catch (err) {
-        row.error = (err as Error).message;
-      }
+  const cache = new CommitCache(ctx.root);
+  const rows = await pool(branches, async (b): Promise<RemoteBranchRow> => {
+    const row: RemoteBranchRow = { name: `${remote}/${b.branch}`, remote, branch: b.branch, tip: b.tip, last_commit: b.committed, last_commit_age_s: roundAge(b.committed), author: b.author, base, base_ref: target?.ref ?? null, ahead: null, behind: null, conflicts: [], owner: b.owner, component_hint: null, error: targetError };
+    if (!target) return row;
+    try {
+      let counts = cache.counts(target.sha, b.tip);
+      if (!counts) cache.setCounts(target.sha, b.tip, (counts = await aheadBehind(ctx.main, target.sha, b.tip)));
+      Object.assign(row, counts);
+    } catch (err) {
+      row.error = (err as Error).message;
     }
     return row;
   });
+  await cache.save();
+  return rows;
+}
+
+/**
+ * Each row's component_hint, from what the radar found the branch changed against the base (the commit
+ * cache: no git): the one component all those files are in. Run after the radar of the same command.
+ */
+export async function hintComponents(ctx: Context, rows: RemoteBranchRow[]): Promise<void> {
+  if (!rows.length) return;
+  const refs = new Map([...(await fetchedRefs(ctx)).values()].map((r) => [r.ref, r.tip]));
+  const target = (await resolveTargetsFrom(ctx.main, [ctx.config.base], refs)).get(ctx.config.base);
+  if (!target || target instanceof Error) return;
+  const cache = new CommitCache(ctx.root);
+  for (const row of rows) {
+    const files = cache.changed(target.sha, row.tip)?.files ?? [];
+    const components = new Set(files.map((f) => componentOf(ctx.config, f)));
+    const only = components.size === 1 ? [...components][0] : null;
+    row.component_hint = only ?? null;
+  }
 }
 
 function roundAge(iso: string): number | null {
@@ -71,7 +127,10 @@ function roundAge(iso: string): number | null {
   return s === null ? null : Math.max(0, Math.round(s));
 }
 
-/** The radar's view of a remote branch: an active branch-mode session without a component, named <remote>/<branch>. */
-export function radarRecord(ctx: Context, row: Pick<RemoteBranchRow, 'name' | 'last_commit'>): SessionRecord {
-  return { version: 1, name: row.name, uid: row.name, workspace: ctx.config.workspace, kind: 'feature', component: '', shared: true, branch: row.name, base: ctx.config.base, mode: 'branch', path: null, port: 1, profile: null, created: row.last_commit, state: 'active', copied: [], env_file: '' };
+/**
+ * The radar's view of a remote branch: an active branch-mode session named <remote>/<branch>, without a
+ * component, or with that of the other machine's session that works on it (its own claim is then no stray).
+ */
+export function radarRecord(ctx: Context, row: Pick<RemoteBranchRow, 'name' | 'last_commit' | 'owner'>): SessionRecord {
+  return { version: 1, name: row.name, uid: row.name, workspace: ctx.config.workspace, kind: 'feature', component: row.owner?.component ?? '', shared: true, branch: row.name, base: ctx.config.base, mode: 'branch', path: null, port: 1, profile: null, created: row.last_commit, state: 'active', copied: [], env_file: '' };
 }

@@ -3,7 +3,7 @@ import type { Context } from '../config/context.ts';
 import type { RemoteFetch } from '../remote/fetch.ts';
 import { listSessions, type SessionRow } from '../session/list.ts';
 import { readSessions } from '../store/sessions.ts';
-import { branchRows, type RemoteBranchRow } from './branches.ts';
+import { branchRows, hintComponents, type RemoteBranchRow } from './branches.ts';
 import { remoteMarks, remoteView } from './radar.ts';
 
 /** The stable keys of `make list-sessions remote=1 json=1`. */
@@ -24,5 +24,6 @@ export async function listWithRemote(ctx: Context): Promise<RemoteListing> {
     viewing,
   ]);
   for (const b of branches) b.conflicts = remoteMarksSeen.get(b.name) ?? [];
+  await hintComponents(ctx, branches);
   return { sessions, remote: view.fetch, remote_branches: branches };
 }

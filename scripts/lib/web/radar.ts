@@ -3,15 +3,14 @@
 import type { Context } from '../config/context.ts';
 import { conflictMarks, conflictRadar, type Radar, type RadarOptions } from '../conflicts/radar.ts';
 import { fetchForCommand, type RemoteFetch } from '../remote/fetch.ts';
-import type { FetchedBranch } from '../remote/refs.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { readSessions } from '../store/sessions.ts';
-import { radarRecord, unownedBranches } from './branches.ts';
+import { radarRecord, unownedBranches, type RemoteBranch } from './branches.ts';
 
 /** What the remote looks like to this command: the one fetch's outcome and the branches no local session owns. */
 export interface RemoteView {
   fetch: RemoteFetch;
-  branches: FetchedBranch[];
+  branches: RemoteBranch[];
 }
 
 export async function remoteView(ctx: Context, records?: readonly SessionRecord[]): Promise<RemoteView> {
@@ -21,7 +20,7 @@ export async function remoteView(ctx: Context, records?: readonly SessionRecord[
 
 /** The radar's inputs for the remote branches: their records and tips. */
 export function radarInputs(ctx: Context, view: RemoteView): { records: SessionRecord[]; tips: Map<string, string> } {
-  const records = view.branches.map((b) => radarRecord(ctx, { name: `${ctx.config.remote}/${b.branch}`, last_commit: b.committed }));
+  const records = view.branches.map((b) => radarRecord(ctx, { name: `${ctx.config.remote}/${b.branch}`, last_commit: b.committed, owner: b.owner }));
   return { records, tips: new Map(view.branches.map((b) => [`${ctx.config.remote}/${b.branch}`, b.tip])) };
 }
 
