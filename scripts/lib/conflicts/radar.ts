@@ -9,7 +9,7 @@ import { pool } from '../core/pool.ts';
 import { gitRaw } from '../git/repo.ts';
 import { mergeTreeMode, scratchObjects, type MergeTreeMode } from '../git/merge-tree.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { readSessions } from '../store/sessions.ts';
+import { readSessionsQuick } from '../store/quick.ts';
 import { branchRefs, resolveTargetsFrom, type SyncTarget } from '../git/base.ts';
 import { baseConflictStep, pairConflictStep } from './next-step.ts';
 import { cacheAgeS, CHANGED_MAX, RADAR_CACHE_VERSION, writeRadarCache, type RadarCache } from '../agents/radar-cache.ts';
@@ -115,7 +115,7 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 /** The radar over the active sessions (all of the workspace unless `records` is given). */
 export async function conflictRadar(ctx: Context, records?: readonly SessionRecord[], opts: RadarOptions = {}): Promise<Radar> {
   const { main, config } = ctx;
-  const list = [...(records ?? readSessions(ctx.root, config.workspace).records)].filter((r) => r.state === 'active').sort((a, b) => a.name.localeCompare(b.name));
+  const list = [...(records ?? (await readSessionsQuick(ctx.root, config.workspace)).records)].filter((r) => r.state === 'active').sort((a, b) => a.name.localeCompare(b.name));
   const sessions = list.map(blankSession);
   const mode = once(() => mergeTreeMode(opts.mergeTree));
   const [refs] = await Promise.all([branchRefs(main), opts.mergeTree ? mode() : null]);

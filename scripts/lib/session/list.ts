@@ -1,14 +1,16 @@
 // One row per session: record + one `git status` per copy (pooled) + tracker state.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { isUnchangedCopy } from './untracked-copies.ts';
 import { conflictMarks } from '../conflicts/radar.ts';
 import { pool } from '../core/pool.ts';
-import { inspectSession, type WindowRef } from '../monitor/monitor.ts';
+import { inspectSessionQuick, type WindowRef } from '../monitor/inspect.ts';
 import { aheadBehind, branchExists, type WorktreeStatus } from '../git/repo.ts';
 import { worktreeStatuses } from '../git/batch.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { isInterrupted, readSessions } from '../store/sessions.ts';
+import { isInterrupted, readSessionsQuick } from '../store/quick.ts';
+import { sessionDir } from '../store/paths.ts';
 import { secondsSince } from '../core/time.ts';
 
 /** The stable keys of `make list-sessions json=1` (documented in the README). */
@@ -46,7 +48,7 @@ export interface SessionRow {
 }
 
 async function rowFor(ctx: Context, r: SessionRecord, status: Promise<WorktreeStatus> | null): Promise<SessionRow> {
-  const t = inspectSession(ctx.root, r.workspace, r.name);
+  const t = await inspectSessionQuick(ctx.root, r.workspace, r.name);
   const row: SessionRow = {
     name: r.name,
     kind: r.kind,
@@ -95,6 +97,11 @@ async function rowFor(ctx: Context, r: SessionRecord, status: Promise<WorktreeSt
   return row;
 }
 
+/** Whether make launch started the session's agent (launch/windows.ts's LAUNCH_FILE): only then is there a window to look up. */
+export function hasLaunch(root: string, workspace: string, name: string): boolean {
+  return existsSync(join(sessionDir(root, workspace, name), 'launch.json'));
+}
+
 /** Rows of records that still hold their claim: every row but an interrupted creation and a corrupt record. */
 const holdsClaim = (row: SessionRow) => row.state !== 'interrupted' && row.state !== 'corrupt';
 
@@ -113,7 +120,7 @@ export interface ListOptions {
 }
 
 export async function listSessions(ctx: Context, opts: ListOptions = {}): Promise<SessionRow[]> {
-  const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
+  const { records, corrupt } = await readSessionsQuick(ctx.root, ctx.config.workspace);
   const shown = records.filter((r) => r.state !== 'ended');
   // One git status per copy, all at once (git/batch.ts); the radar takes a clone's tip from it rather than asking the clone again.
   const copies = shown.filter((r) => r.path && existsSync(r.path));
