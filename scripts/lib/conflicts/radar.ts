@@ -101,7 +101,8 @@ export function radarCacheOf(ctx: Context, radar: Radar): RadarCache {
   for (const s of radar.sessions) {
     sessions[s.name] = { branch: s.branch, base: s.base, tip: s.tip, base_sha: shaOf.get(s.base) ?? null, changed: s.changed.slice(0, CHANGED_MAX) };
   }
-  const tip = (n: string) => radar.sessions.find((s) => s.name === n)?.tip ?? null;
+  const tips = new Map(radar.sessions.map((s) => [s.name, s.tip]));
+  const tip = (n: string) => tips.get(n) ?? null;
   const pairs = radar.pairs.filter((p) => !p.error).map((p) => ({ a: p.a, b: p.b, a_tip: tip(p.a), b_tip: tip(p.b), files: p.files.slice(0, CHANGED_MAX), conflict: p.conflict, conflict_files: p.conflict_files.slice(0, CHANGED_MAX) }));
   return { version: RADAR_CACHE_VERSION, workspace: ctx.config.workspace, main: ctx.main, computed_at: isoWithOffset(), computed_ms: Date.now(), sessions, pairs };
 }
@@ -118,7 +119,8 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
   const list = [...(records ?? (await readSessionsQuick(ctx.root, config.workspace)).records)].filter((r) => r.state === 'active').sort((a, b) => a.name.localeCompare(b.name));
   const sessions = list.map(blankSession);
   const mode = once(() => mergeTreeMode(opts.mergeTree));
-  const [refs] = await Promise.all([branchRefs(main), opts.mergeTree ? mode() : null]);
+  // git's version (how merges run, and the radar says which) is asked beside the refs, not after.
+  const [refs] = await Promise.all([branchRefs(main), mode()]);
   const targets = await resolveTargetsFrom(main, list.map((r) => r.base), refs);
   // Web sessions' branches (origin/claude/fix-x) are found like local ones.
   const heads = opts.tips?.size ? new Map([...refs, ...[...opts.tips].map(([b, t]) => [`refs/heads/${b}`, t] as const)]) : refs;
@@ -126,7 +128,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
   const cache = new CommitCache(opts.commitCache === false ? null : ctx.root);
   // The scratch object folder is made only when git has something to compute.
   const scope = once(() => scratchObjects(main, tips.flatMap((t) => (t.clone ? [t.clone] : []))));
-  let made: Promise<{ dispose: () => void }> | null = null;
+  let made: Promise<{ release: () => void }> | null = null;
   const run: Run = { main, cache, mode, env: async () => (await (made = scope())).env };
   try {
     const sides: (Side | null)[] = list.map((r, i) => {
@@ -187,7 +189,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
     await cache.save();
     return radar;
   } finally {
-    if (made) (await made.catch(() => null))?.dispose();
+    if (made) (await made.catch(() => null))?.release();
   }
 }
 

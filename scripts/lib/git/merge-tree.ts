@@ -1,4 +1,5 @@
 // Merges computed in memory (git merge-tree --write-tree): which files two commits would conflict in.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,14 +59,22 @@ export async function mergeTreeMode(wanted?: MergeTreeMode): Promise<MergeTreeMo
 /**
  * An environment in which git reads the objects of `main` and of `extra` repositories (session clones)
  * but writes new ones (merge-tree's trees) into a scratch folder, so the radar leaves every repository
- * as it was. dispose() removes the scratch folder.
+ * as it was. dispose() removes the scratch folder; release() has it removed in the background (the
+ * command goes on, or ends, meanwhile).
  */
-export async function scratchObjects(main: string, extra: readonly string[] = []): Promise<{ env: NodeJS.ProcessEnv; dispose: () => void }> {
+export async function scratchObjects(main: string, extra: readonly string[] = []): Promise<{ env: NodeJS.ProcessEnv; dispose: () => void; release: () => void }> {
   const dirs = await Promise.all([main, ...extra].map(async (repo) => (await git(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects'])).trim()));
   const scratch = mkdtempSync(join(tmpdir(), 'parallel-objects-'));
   const quote = (d: string) => (/[:"\\]/.test(d) ? JSON.stringify(d) : d);
   const env = gitEnv({ GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: [...new Set(dirs)].map(quote).join(':') });
-  return { env, dispose: () => rmSync(scratch, { recursive: true, force: true }) };
+  const dispose = () => rmSync(scratch, { recursive: true, force: true });
+  // Unlinking hundreds of loose objects can take a second on a busy disk: a command need not wait for it.
+  const release = () => {
+    const rm = spawn('rm', ['-rf', '--', scratch], { detached: true, stdio: 'ignore' });
+    rm.on('error', dispose);
+    rm.unref();
+  };
+  return { env, dispose, release };
 }
 
 function mergeTreeArgs(): string[] {
