@@ -12,7 +12,7 @@ describe('the config as the same build parsed it last', () => {
   it('is the config loadConfig reads, from the cache too; another build or other bytes parse again', async () => {
     const repo = makeRepo({ config: config('alpha') });
     const root = join(repo, '.parallel');
-    mkdirSync(root, { recursive: true });
+    mkdirSync(join(root, '.cache'), { recursive: true });
     const plain = await loadConfig(repo);
     expect(await loadConfigCached(repo, root, 'build-1')).toEqual(plain);
     const entry = readFileSync(configCacheFile(root), 'utf8');
@@ -27,15 +27,18 @@ describe('the config as the same build parsed it last', () => {
     expect(Object.keys((await loadConfigCached(repo, root, 'build-2')).components)).toEqual(['beta']);
   });
 
-  it('makes no state folder of its own', async () => {
+  it('makes no state folder, nor a .cache in one, of its own', async () => {
     const repo = makeRepo();
     await loadConfigCached(repo, join(repo, '.parallel'), 'build-1');
     expect(existsSync(join(repo, '.parallel'))).toBe(false);
+    mkdirSync(join(repo, '.parallel'));
+    await loadConfigCached(repo, join(repo, '.parallel'), 'build-1');
+    expect(existsSync(join(repo, '.parallel', '.cache'))).toBe(false);
   });
 
   it('through make: a changed file is read again, a cache broken by hand is rebuilt, a broken file is refused as always', () => {
     const repo = makeRepo({ config: config('alpha') });
-    mkdirSync(join(repo, '.parallel'), { recursive: true });
+    mkdirSync(join(repo, '.parallel', '.cache'), { recursive: true });
     const hint = () => make(repo, 'list-sessions');
     expect(hint().stdout).toMatch(/component=alpha/);
     expect(existsSync(configCacheFile(join(repo, '.parallel')))).toBe(true);

@@ -4,7 +4,7 @@
 // rebuilds it when a source changes), misses, and the config is parsed and checked as always. A missing,
 // corrupt or foreign cache file is a miss; writing it is best effort.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitCacheDir } from '../store/paths.ts';
 import { CONFIG_FILE, configOf } from './config-of.ts';
@@ -30,12 +30,12 @@ function cached(root: string, key: string): ConfigData | null {
 }
 
 function remember(root: string, key: string, data: ConfigData): void {
-  // Never the first thing in a state folder: a read-only command in a repository the kit has not used makes none.
-  if (!existsSync(root)) return;
+  // Only beside the caches the radar keeps: a command never makes a state folder or a .cache of its own
+  // for it (make advise, for one, leaves the state folder exactly as it found it).
+  if (!existsSync(commitCacheDir(root))) return;
   const file = configCacheFile(root);
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    mkdirSync(commitCacheDir(root), { recursive: true });
     writeFileSync(tmp, JSON.stringify({ version: VERSION, key, data }));
     renameSync(tmp, file);
   } catch {
