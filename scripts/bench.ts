@@ -1,4 +1,4 @@
-// make bench [runs=N files=N only=MEASURE json=1]: the kit's commands against raw git / node baselines, medians of N runs.
+// make bench [runs=N files=N only=NAME,NAME json=1]: the kit's commands against raw git / node baselines, medians of N runs.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,14 +12,15 @@ import { printJson } from './lib/cli/output.ts';
 await runCommand('bench', async (opts) => {
   const runs = opts.runs ?? 9;
   const files = opts.files ?? 5000;
-  const measures = opts.only ? MEASURES.filter((m) => m.name === opts.only) : MEASURES;
-  if (!measures.length) throw new UsageError(`only=${opts.only}: no such measure; one of ${MEASURES.map((m) => m.name).join(', ')}`);
+  const only = opts.only ? opts.only.split(',').map((n) => n.trim()).filter(Boolean) : null;
+  const unknown = only?.filter((n) => !MEASURES.some((m) => m.name === n)) ?? [];
+  if (unknown.length || only?.length === 0) throw new UsageError(`only=${opts.only}: expected measures among ${MEASURES.map((m) => m.name).join(', ')}`);
   const root = mkdtempSync(join(tmpdir(), 'kit-bench-'));
   const results: Comparison[] = [];
   try {
     execFileSync('make', ['-s', '-f', MAKEFILE, 'deps', 'build'], { stdio: 'ignore' });
     const run = { root, repo: sampleRepo(root, files), runs, files, env: { ...GIT_ID, NO_COLOR: '1' } };
-    for (const m of measures) results.push(...(await m.run(run)));
+    for (const m of MEASURES.filter((m) => !only || only.includes(m.name))) results.push(...(await m.run(run)));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

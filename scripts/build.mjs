@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
 import { COMMANDS } from './lib/cli/commands.mjs';
 import { withLock } from './lib/core/lock.mjs';
@@ -40,7 +41,8 @@ async function buildAll() {
   const tmp = join(dist, `.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   /** @type {import('esbuild').BuildOptions} */
-  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' };
+  // KIT_BUILD_ID: a new id per build, so caches of what this build computed (config/cached.ts) are not taken for another's.
+  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', define: { KIT_BUILD_ID: JSON.stringify(randomBytes(8).toString('hex')) } };
   for (const s of alone) await build({ ...common, entryPoints: [join(kit, 'scripts', `${s}.ts`)], outfile: join(tmp, `${s}.mjs`) });
   await build({ ...common, format: 'cjs', entryPoints: [join(kit, 'scripts', 'hook.ts')], outfile: join(tmp, 'hook.cjs') });
   writeFileSync(join(tmp, 'hook.mjs'), HOOK_SHIM);

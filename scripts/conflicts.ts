@@ -5,7 +5,6 @@ import { printJson } from './lib/cli/output.ts';
 import { conflictRadar, type RadarSession } from './lib/conflicts/radar.ts';
 import { loadContext } from './lib/config/context.ts';
 import { parseMergeTreeMode } from './lib/git/merge-tree.ts';
-import { remoteRadar } from './lib/web/radar.ts';
 
 const list = (xs: string[], n = 4) => xs.slice(0, n).join(', ') + (xs.length > n ? `, +${xs.length - n} more` : '');
 
@@ -18,7 +17,7 @@ function baseCell(s: RadarSession): string {
 await runCommand('conflicts', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   const radarOpts = { mergeTree: parseMergeTreeMode(env.PARALLEL_MERGE_TREE, 'PARALLEL_MERGE_TREE') };
-  const withRemote = opts.remote ? await remoteRadar(ctx, radarOpts) : null;
+  const withRemote = opts.remote ? await (await import('./lib/web/radar.ts')).remoteRadar(ctx, radarOpts) : null;
   const radar = withRemote ?? (await conflictRadar(ctx, undefined, radarOpts));
   if (withRemote?.remote.warning) process.stderr.write(`conflicts: warning: ${withRemote.remote.warning}\n`);
   if (opts.json) return printJson(radar);

@@ -3,12 +3,8 @@ import { runCommand } from './lib/cli/run.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
 import { formatAge, printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
-import { listSessions, sharesComponent, type SessionRow } from './lib/session/list.ts';
-import { listWithRemote } from './lib/web/list.ts';
+import { hasLaunch, listSessions, sharesComponent, type SessionRow } from './lib/session/list.ts';
 import type { RemoteBranchRow } from './lib/web/branches.ts';
-import { remoteSessions } from './lib/share/remote-view.ts';
-import { renderShared } from './lib/share/render.ts';
-import { windowsOf } from './lib/launch/windows.ts';
 import { windowText } from './lib/monitor/render.ts';
 
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
@@ -45,10 +41,14 @@ await runCommand('list-sessions', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   // remote=1: the local rows, the remote's branches and every machine's published sessions, all after the
   // same one fetch (memoized per command) and read at the same time; then a push of what changed here.
-  const [listing, shared] = opts.remote ? await Promise.all([listWithRemote(ctx), remoteSessions(ctx, opts.share)]) : [null, null];
+  // That code is loaded only then: the plain listing starts fast.
+  const [listing, shared] = opts.remote
+    ? await Promise.all([import('./lib/web/list.ts').then((m) => m.listWithRemote(ctx)), import('./lib/share/remote-view.ts').then((m) => m.remoteSessions(ctx, opts.share))])
+    : [null, null];
   if (listing?.remote.warning) process.stderr.write(`list-sessions: warning: ${listing.remote.warning}\n`);
   const rows = listing ? listing.sessions : await listSessions(ctx);
-  const windows = windowsOf(ctx.root, rows.map((r) => ({ workspace: ctx.config.workspace, session: r.name })), env);
+  const launched = rows.filter((r) => hasLaunch(ctx.root, ctx.config.workspace, r.name));
+  const windows = launched.length ? (await import('./lib/launch/windows.ts')).windowsOf(ctx.root, launched.map((r) => ({ workspace: ctx.config.workspace, session: r.name })), env) : new Map();
   for (const r of rows) r.window = windows.get(`${ctx.config.workspace}/${r.name}`) ?? null;
   for (const w of shared?.warnings ?? []) process.stderr.write(`list-sessions: warning: ${w}\n`);
   if (opts.json) return printJson(listing ? { ...listing, shared: shared?.view ?? null, shared_warnings: shared?.warnings ?? [] } : rows);
@@ -64,6 +64,6 @@ await runCommand('list-sessions', async (opts, { env, hint }) => {
     out.push('', listing.remote_branches.length ? `Branches on ${remote.remote} that no session here owns (${ctx.config.remoteSessions.join(', ')}; ahead/behind ${against}):` : `No branches on ${remote.remote} match ${ctx.config.remoteSessions.join(', ') || 'remote_sessions:'} that a session here does not own.`);
     if (listing.remote_branches.length) out.push(renderTable(['BRANCH', 'LAST COMMIT', 'AUTHOR', 'AHEAD/BEHIND', 'CONFLICTS', 'TO WORK ON IT HERE'], listing.remote_branches.map((b) => remoteCells(b, hint))));
   }
-  if (shared?.view) out.push('', renderShared(shared.view));
+  if (shared?.view) out.push('', (await import('./lib/share/render.ts')).renderShared(shared.view));
   process.stdout.write(`${out.join('\n')}\n`);
 });

@@ -58,6 +58,19 @@ describe.each(MERGE_TREE_MODES)('mergeTreeMany, merging %s', (mode) => {
   });
 });
 
+describe('the scratch folder', () => {
+  it('released, is removed in the background', async () => {
+    const repo = threeBranches();
+    const scope = await scratchObjects(repo);
+    const scratch = scope.env.GIT_OBJECT_DIRECTORY as string;
+    await mergeTreeMany(repo, scope.env, PAIRS);
+    expect(readdirSync(scratch, { recursive: true }).length).toBeGreaterThan(0);
+    scope.release();
+    for (let i = 0; i < 100 && existsSync(scratch); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(scratch)).toBe(false);
+  });
+});
+
 describe('where git lacks merge-tree --stdin', () => {
   it('a --stdin merge asked of mergeTreeMany fails as a whole, and every merge is redone one by one', async ({ skip }) => {
     skip(GIT_HAS_STDIN, `git ${GIT_VERSION} has merge-tree --stdin: the stdin case covers it`);

@@ -1,6 +1,6 @@
 // list-sessions and conflicts at fifty sessions on the sample: against the shell loop people use to see
 // their copies, and against `node -e 0`, cold (no commit cache) and warm.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compare, timeInterleaved, type Comparison } from './timing.ts';
 import { BUNDLE, git, sampleRepo, type BenchRun } from './sample.ts';
@@ -45,7 +45,12 @@ const shellLoop = (copies: readonly string[]) => copies.map((c) => `git -C '${c}
 export function benchListing(b: BenchRun): Comparison[] {
   const { repo, copies } = fiftySessions(b);
   const runs = Math.max(5, b.runs);
-  const cold = () => rmSync(commitCacheDir(join(repo, '.parallel')), { recursive: true, force: true });
+  // Cold: no commit cache and no radar cache, every answer computed again. The config as the kit last
+  // parsed it (.cache/config.json) stays, as it does for anyone whose parallel.config.yaml did not change.
+  const cache = commitCacheDir(join(repo, '.parallel'));
+  const cold = () => {
+    for (const f of existsSync(cache) ? readdirSync(cache) : []) if (f !== 'config.json') rmSync(join(cache, f), { recursive: true, force: true });
+  };
   const loop = { cmd: 'sh', args: ['-c', shellLoop(copies)], cwd: repo };
   const kit = (name: string, before?: () => void) => () => ({ cmd: process.execPath, args: [BUNDLE(name), 'json=1'], cwd: repo, env: b.env, before });
   const node = { cmd: process.execPath, args: ['-e', '0'], cwd: repo };

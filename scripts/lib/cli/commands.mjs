@@ -357,7 +357,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       options: [
         { name: 'runs', kind: 'int', min: 3, max: 1000, help: 'runs per measurement (default 9)' },
         { name: 'files', kind: 'int', min: 10, max: 200_000, help: 'files in the sample repository (default 5000)' },
-        { name: 'only', kind: 'string', meta: 'MEASURE', help: 'run one measure of scripts/lib/bench/measures.ts (e.g. list-sessions-remote)' },
+        { name: 'only', kind: 'string', meta: 'NAME[,NAME]', help: 'run only these measures of scripts/lib/bench/measures.ts, comma-separated: sessions, radar-50, listing, ...' },
         JSON_OUT,
       ],
     },

@@ -1,15 +1,15 @@
 // parallel.config.yaml -> a typed, validated Config with defaults applied.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { UsageError } from '../core/errors.mjs';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { envNameSchema, nameSchema } from '../store/names.ts';
-import { defaultBranch } from '../git/repo.ts';
+import { CONFIG_FILE, configOf, CUSTOM_KIND } from './config-of.ts';
 import { validBranchPattern } from '../remote/patterns.ts';
 
-export const CONFIG_FILE = 'parallel.config.yaml';
+export { CONFIG_FILE } from './config-of.ts';
 import { MODES } from '../store/schemas.ts';
 export type Mode = (typeof MODES)[number];
 
@@ -37,8 +37,7 @@ export type GuardMode = (typeof GUARD_MODES)[number];
 /** agent=none on new-session: no agent even when the config names a default. */
 export const NO_AGENT = 'none';
 
-/** An `agents:` entry without a kind: its command runs through /bin/sh and reports through the kit's hook command. */
-export const CUSTOM_KIND = 'custom';
+export { CUSTOM_KIND } from './config-of.ts';
 export type LaunchKind = AgentKind | typeof CUSTOM_KIND;
 
 const agentEntrySchema = z
@@ -173,7 +172,9 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): string {
 }
 
 /** Parses config text; throws a one-line UsageError naming the file, the key and what is expected. */
-export function parseConfigText(text: string, file: string): z.infer<typeof configFileSchema> {
+export type ConfigData = z.infer<typeof configFileSchema>;
+
+export function parseConfigText(text: string, file: string): ConfigData {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -190,36 +191,5 @@ export function parseConfigText(text: string, file: string): z.infer<typeof conf
 export async function loadConfig(main: string): Promise<Config> {
   const file = join(main, CONFIG_FILE);
   const present = existsSync(file);
-  const data = parseConfigText(present ? readFileSync(file, 'utf8') : '', CONFIG_FILE);
-  const base = data.base ?? (await defaultBranch(main));
-  const [low, high] = data.ports.range;
-  return {
-    file: present ? file : null,
-    main,
-    base,
-    workspace: data.workspace,
-    worktreeRoot: resolve(main, data.worktree_root.replaceAll('{repo}', basename(main))),
-    mode: data.mode,
-    ports: { low, high, env: data.ports.env },
-    profiles: Object.assign(Object.create(null) as Config['profiles'], data.profiles),
-    components: Object.assign(Object.create(null) as Config['components'], data.components),
-    copy: data.copy,
-    sparse: data.sparse,
-    disposable: data.disposable,
-    setup: data.setup,
-    test: data.test,
-    agent: data.agent,
-    agents: Object.assign(
-      Object.create(null) as Config['agents'],
-      Object.fromEntries(Object.entries(data.agents).map(([name, a]) => [name, { kind: a.kind ?? CUSTOM_KIND, command: a.command ?? (a.kind as AgentKind), args: a.args }])),
-    ),
-    guard: data.guard,
-    pool: data.pool,
-    remote: data.remote,
-    remoteSessions: data.remote_sessions,
-    share: data.share,
-    shareIntervalS: data.share_interval,
-    shareStaleS: data.share_stale,
-    notify: data.notify,
-  };
+  return configOf(main, present ? file : null, parseConfigText(present ? readFileSync(file, 'utf8') : '', CONFIG_FILE));
 }

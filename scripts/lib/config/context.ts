@@ -1,10 +1,11 @@
 // Where a command works: the target repository's main checkout, its config and its state folder, and
 // what the library must know of the process that called it (it never reads process-wide state itself).
 import { resolve } from 'node:path';
-import { loadConfig, type Config } from './config.ts';
+import type { Config } from './config.ts';
+import { loadConfigCached } from './cached.ts';
 import { locateRepo, type RepoLocation } from '../git/repo.ts';
 import { stateRoot } from '../store/paths.ts';
-import { describeName } from '../store/names.ts';
+import { describeName } from '../store/describe-name.ts';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { UsageError } from '../core/errors.mjs';
 
@@ -39,8 +40,8 @@ export interface Context {
 /** Resolves repo= (default: the caller's folder) to its main checkout, config and state folder. */
 export async function loadContext(repo: string | undefined, caller: Caller): Promise<Context> {
   const loc = await locateRepo(repo ? resolve(caller.cwd, repo) : caller.cwd);
-  const loaded = await loadConfig(loc.main);
-  const config = caller.workspace === undefined ? loaded : { ...loaded, workspace: checkWorkspace(caller.workspace) };
   const root = stateRoot(loc.main, caller.env);
+  const loaded = await loadConfigCached(loc.main, root);
+  const config = caller.workspace === undefined ? loaded : { ...loaded, workspace: checkWorkspace(caller.workspace) };
   return { loc, main: loc.main, config, root, cwd: caller.cwd, env: caller.env, interrupted: caller.interrupted ?? (() => false) };
 }

@@ -10,7 +10,7 @@ import { pool } from '../core/pool.ts';
 import { gitRaw } from '../git/repo.ts';
 import { mergeTreeMode, scratchObjects, type MergeTreeMode } from '../git/merge-tree.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { readSessions } from '../store/sessions.ts';
+import { readSessionsQuick } from '../store/quick.ts';
 import { branchRefs, resolveTargetsFrom, type SyncTarget } from '../git/base.ts';
 import { baseConflictStep, pairConflictStep } from './next-step.ts';
 import { cacheAgeS, CHANGED_MAX, RADAR_CACHE_VERSION, writeRadarCache, type RadarCache } from '../agents/radar-cache.ts';
@@ -102,7 +102,8 @@ export function radarCacheOf(ctx: Context, radar: Radar): RadarCache {
   for (const s of radar.sessions) {
     sessions[s.name] = { branch: s.branch, base: s.base, tip: s.tip, base_sha: shaOf.get(s.base) ?? null, changed: s.changed.slice(0, CHANGED_MAX) };
   }
-  const tip = (n: string) => radar.sessions.find((s) => s.name === n)?.tip ?? null;
+  const tips = new Map(radar.sessions.map((s) => [s.name, s.tip]));
+  const tip = (n: string) => tips.get(n) ?? null;
   const pairs = radar.pairs.filter((p) => !p.error).map((p) => ({ a: p.a, b: p.b, a_tip: tip(p.a), b_tip: tip(p.b), files: p.files.slice(0, CHANGED_MAX), conflict: p.conflict, conflict_files: p.conflict_files.slice(0, CHANGED_MAX) }));
   return { version: RADAR_CACHE_VERSION, workspace: ctx.config.workspace, main: ctx.main, computed_at: isoWithOffset(), computed_ms: Date.now(), sessions, pairs };
 }
@@ -116,10 +117,11 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 /** The radar over the active sessions (all of the workspace unless `records` is given). */
 export async function conflictRadar(ctx: Context, records?: readonly SessionRecord[], opts: RadarOptions = {}): Promise<Radar> {
   const { main, config } = ctx;
-  const list = [...(records ?? readSessions(ctx.root, config.workspace).records)].filter((r) => r.state === 'active').sort((a, b) => byText(a.name, b.name));
+  const list = [...(records ?? (await readSessionsQuick(ctx.root, config.workspace)).records)].filter((r) => r.state === 'active').sort((a, b) => byText(a.name, b.name));
   const sessions = list.map(blankSession);
   const mode = once(() => mergeTreeMode(opts.mergeTree));
-  const [refs] = await Promise.all([branchRefs(main), opts.mergeTree ? mode() : null]);
+  // git's version (how merges run, and the radar says which) is asked beside the refs, not after.
+  const [refs] = await Promise.all([branchRefs(main), mode()]);
   const targets = await resolveTargetsFrom(main, list.map((r) => r.base), refs);
   // Web sessions' branches (origin/claude/fix-x) are found like local ones.
   const heads = opts.tips?.size ? new Map([...refs, ...[...opts.tips].map(([b, t]) => [`refs/heads/${b}`, t] as const)]) : refs;
@@ -127,7 +129,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
   const cache = new CommitCache(opts.commitCache === false ? null : ctx.root);
   // The scratch object folder is made only when git has something to compute.
   const scope = once(() => scratchObjects(main, tips.flatMap((t) => (t.clone ? [t.clone] : []))));
-  let made: Promise<{ dispose: () => void }> | null = null;
+  let made: Promise<{ release: () => void }> | null = null;
   const run: Run = { main, cache, mode, env: async () => (await (made = scope())).env };
   try {
     const sides: (Side | null)[] = list.map((r, i) => {
@@ -188,7 +190,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
     await cache.save();
     return radar;
   } finally {
-    if (made) (await made.catch(() => null))?.dispose();
+    if (made) (await made.catch(() => null))?.release();
   }
 }
 

@@ -1,10 +1,11 @@
 // Merges computed in memory (git merge-tree --write-tree): which files two commits would conflict in.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationError, UsageError } from '../core/errors.mjs';
-import { run } from '../core/exec.ts';
-import { pool } from '../core/pool.ts';
+import { run, type RunResult } from '../core/exec.ts';
+import { gitBatch } from './batch.ts';
 import { git, gitEnv, gitFailure } from './repo.ts';
 
 export interface MergeOutcome {
@@ -58,27 +59,38 @@ export async function mergeTreeMode(wanted?: MergeTreeMode): Promise<MergeTreeMo
 /**
  * An environment in which git reads the objects of `main` and of `extra` repositories (session clones)
  * but writes new ones (merge-tree's trees) into a scratch folder, so the radar leaves every repository
- * as it was. dispose() removes the scratch folder.
+ * as it was. dispose() removes the scratch folder; release() has it removed in the background (the
+ * command goes on, or ends, meanwhile).
  */
-export async function scratchObjects(main: string, extra: readonly string[] = []): Promise<{ env: NodeJS.ProcessEnv; dispose: () => void }> {
+export async function scratchObjects(main: string, extra: readonly string[] = []): Promise<{ env: NodeJS.ProcessEnv; dispose: () => void; release: () => void }> {
   const dirs = await Promise.all([main, ...extra].map(async (repo) => (await git(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects'])).trim()));
   const scratch = mkdtempSync(join(tmpdir(), 'parallel-objects-'));
   const quote = (d: string) => (/[:"\\]/.test(d) ? JSON.stringify(d) : d);
   const env = gitEnv({ GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: [...new Set(dirs)].map(quote).join(':') });
-  return { env, dispose: () => rmSync(scratch, { recursive: true, force: true }) };
+  const dispose = () => rmSync(scratch, { recursive: true, force: true });
+  // Unlinking hundreds of loose objects can take a second on a busy disk: a command need not wait for it.
+  const release = () => {
+    const rm = spawn('rm', ['-rf', '--', scratch], { detached: true, stdio: 'ignore' });
+    rm.on('error', dispose);
+    rm.unref();
+  };
+  return { env, dispose, release };
 }
 
 function mergeTreeArgs(): string[] {
   return ['merge-tree', '--write-tree', '--no-messages', '--name-only', '-z'];
 }
 
-/** One merge, one process: exit 0 clean, 1 conflicted (then tree, NUL, the conflicted paths NUL-terminated). */
-export async function mergeTreeOne(cwd: string, env: NodeJS.ProcessEnv, a: string, b: string): Promise<MergeOutcome> {
-  const args = [...mergeTreeArgs(), a, b];
-  const r = await run('git', args, { cwd, env });
+/** One merge's result: exit 0 clean, 1 conflicted (then tree, NUL, the conflicted paths NUL-terminated). */
+function outcomeOf(r: RunResult, a: string, b: string): MergeOutcome {
   if (r.code === 0) return { clean: true, files: [] };
-  if (r.code !== 1) throw new OperationError(gitFailure(args, r));
+  if (r.code !== 1) throw new OperationError(gitFailure([...mergeTreeArgs(), a, b], r));
   return { clean: false, files: [...new Set(r.stdout.split('\0').slice(1).filter(Boolean))].sort() };
+}
+
+/** One merge, one process. */
+export async function mergeTreeOne(cwd: string, env: NodeJS.ProcessEnv, a: string, b: string): Promise<MergeOutcome> {
+  return outcomeOf(await run('git', [...mergeTreeArgs(), a, b], { cwd, env }), a, b);
 }
 
 /**
@@ -104,7 +116,7 @@ export function parseMergeTreeStdin(out: string): MergeOutcome[] {
 
 /**
  * Many merges: in `stdin` mode one `--stdin` process (whatever it could not finish is redone pair by
- * pair), in `per-merge` mode one process per pair in a pool sized to the CPU count; without a mode, the
+ * pair), in `per-merge` mode one process per pair, run by a few shells at once; without a mode, the
  * one the installed git offers. Keeps the order of `pairs`.
  */
 export async function mergeTreeMany(cwd: string, env: NodeJS.ProcessEnv, pairs: readonly (readonly [string, string])[], mode?: MergeTreeMode): Promise<MergeOutcome[]> {
@@ -114,8 +126,18 @@ export async function mergeTreeMany(cwd: string, env: NodeJS.ProcessEnv, pairs: 
     const r = await run('git', [...mergeTreeArgs(), '--stdin'], { cwd, env, input: pairs.map(([a, b]) => `${a} ${b}\n`).join('') });
     done = parseMergeTreeStdin(r.stdout).slice(0, pairs.length);
   }
-  const rest = await pool(pairs.slice(done.length), ([a, b]) =>
-    mergeTreeOne(cwd, env, a, b).catch((err: Error): MergeOutcome => ({ clean: false, files: [], error: err.message })),
-  );
-  return [...done, ...rest];
+  // The rest one process per merge, started by a few shells rather than each by Node (git/batch.ts).
+  const rest = pairs.slice(done.length);
+  const runs = await gitBatch('merge-tree', rest, { cwd, env, alone: ([a, b]) => run('git', [...mergeTreeArgs(), a as string, b as string], { cwd, env }) });
+  return [
+    ...done,
+    ...runs.map((r, k): MergeOutcome => {
+      const [a, b] = rest[k] as readonly [string, string];
+      try {
+        return outcomeOf(r, a, b);
+      } catch (err) {
+        return { clean: false, files: [], error: (err as Error).message };
+      }
+    }),
+  ];
 }

@@ -1,13 +1,16 @@
 // One row per session: record + one `git status` per copy (pooled) + tracker state.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { isUnchangedCopy } from './untracked-copies.ts';
 import { conflictMarks } from '../conflicts/radar.ts';
 import { pool } from '../core/pool.ts';
-import { inspectSession, type WindowRef } from '../monitor/monitor.ts';
-import { aheadBehind, branchExists, worktreeStatus, type WorktreeStatus } from '../git/repo.ts';
+import { inspectSessionQuick, type WindowRef } from '../monitor/inspect.ts';
+import { aheadBehind, branchExists, type WorktreeStatus } from '../git/repo.ts';
+import { worktreeStatuses } from '../git/batch.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { isInterrupted, readSessions } from '../store/sessions.ts';
+import { isInterrupted, readSessionsQuick } from '../store/quick.ts';
+import { sessionDir } from '../store/paths.ts';
 import { secondsSince } from '../core/time.ts';
 
 /** The stable keys of `make list-sessions json=1` (documented in the README). */
@@ -45,7 +48,7 @@ export interface SessionRow {
 }
 
 async function rowFor(ctx: Context, r: SessionRecord, status: Promise<WorktreeStatus> | null): Promise<SessionRow> {
-  const t = inspectSession(ctx.root, r.workspace, r.name);
+  const t = await inspectSessionQuick(ctx.root, r.workspace, r.name);
   const row: SessionRow = {
     name: r.name,
     kind: r.kind,
@@ -75,11 +78,12 @@ async function rowFor(ctx: Context, r: SessionRecord, status: Promise<WorktreeSt
   };
   try {
     if (r.path) {
-      if (!existsSync(r.path)) {
+      // Gone (or not there when the statuses were asked for): missing.
+      if (!status || !existsSync(r.path)) {
         row.state = 'missing';
         return row;
       }
-      const st = await (status as Promise<WorktreeStatus>);
+      const st = await status;
       row.ahead = st.ahead;
       row.behind = st.behind;
       row.uncommitted = st.changed.filter((p) => !isUnchangedCopy(ctx.main, r.path as string, r.copied, p)).length;
@@ -91,6 +95,11 @@ async function rowFor(ctx: Context, r: SessionRecord, status: Promise<WorktreeSt
     row.error = (err as Error).message;
   }
   return row;
+}
+
+/** Whether make launch started the session's agent (launch/windows.ts's LAUNCH_FILE): only then is there a window to look up. */
+export function hasLaunch(root: string, workspace: string, name: string): boolean {
+  return existsSync(join(sessionDir(root, workspace, name), 'launch.json'));
 }
 
 /** Rows of records that still hold their claim: every row but an interrupted creation and a corrupt record. */
@@ -111,16 +120,14 @@ export interface ListOptions {
 }
 
 export async function listSessions(ctx: Context, opts: ListOptions = {}): Promise<SessionRow[]> {
-  const { records, corrupt } = readSessions(ctx.root, ctx.config.workspace);
+  const { records, corrupt } = await readSessionsQuick(ctx.root, ctx.config.workspace);
   const shown = records.filter((r) => r.state !== 'ended');
-  // One git status per copy, in a pool; the radar takes a clone's tip from it rather than asking the clone again.
-  const statuses = new Map<string, Promise<WorktreeStatus>>();
-  const statusOf = (r: SessionRecord) => {
-    if (!r.path || !existsSync(r.path)) return null;
-    let p = statuses.get(r.name);
-    if (!p) statuses.set(r.name, (p = worktreeStatus(r.path)));
-    return p;
-  };
+  // One git status per copy, all at once (git/batch.ts); the radar takes a clone's tip from it rather than asking the clone again.
+  const copies = shown.filter((r) => r.path && existsSync(r.path));
+  const all = worktreeStatuses(copies.map((r) => r.path as string), ctx.main);
+  const statuses = new Map(copies.map((r, i) => [r.name, all.then((xs) => (xs[i] instanceof Error ? Promise.reject(xs[i]) : (xs[i] as WorktreeStatus)))]));
+  for (const p of statuses.values()) p.catch(() => {}); // a failed copy is its row's error, read when the row is made
+  const statusOf = (r: SessionRecord) => statuses.get(r.name) ?? null;
   const cloneTip = async (r: SessionRecord) => {
     const st = await statusOf(r)?.catch(() => null);
     return st && st.branch === r.branch ? st.head : undefined;

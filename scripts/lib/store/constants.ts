@@ -7,6 +7,11 @@ export type TrackerState = (typeof TRACKER_STATES)[number];
 export const LOG_EVENTS = ['created', 'start', 'heartbeat', 'error', 'complete', 'fail', 'ended', 'sync', 'finish', 'agent', 'hook_error', 'launch', 'stop', 'blocked', 'answer'] as const;
 export type LogEventName = (typeof LOG_EVENTS)[number];
 
+/** session.json's kinds, states and modes (the zod-free readers of store/quick.ts check them too). */
+export const KINDS = ['feature', 'bugfix', 'debug', 'refactor'] as const;
+export const SESSION_STATES = ['creating', 'active', 'ended'] as const;
+export const MODES = ['worktree', 'clone', 'branch', 'sparse'] as const;
+
 /** Defaults of the monitor (and of the tracker's "is a live session running?" check), in seconds. */
 export const HEARTBEAT_TIMEOUT_S = 5 * 60;
 export const SESSION_TIMEOUT_S = 4 * 60 * 60;

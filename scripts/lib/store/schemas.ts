@@ -1,13 +1,12 @@
 // zod schemas of every file the kit keeps under .parallel/ (docs/schemas/ holds their JSON Schema).
 import * as z from 'zod';
-import { LOG_EVENTS, TRACKER_STATES } from './constants.ts';
+import { KINDS, LOG_EVENTS, MODES, SESSION_STATES, TRACKER_STATES } from './constants.ts';
 
 const iso = z.iso.datetime({ offset: true });
 
-export const KINDS = ['feature', 'bugfix', 'debug', 'refactor'] as const;
 export type Kind = (typeof KINDS)[number];
 
-export { TRACKER_STATES, LOG_EVENTS };
+export { TRACKER_STATES, LOG_EVENTS, KINDS, SESSION_STATES, MODES };
 export type { TrackerState } from './constants.ts';
 
 const errorEntry = z.object({ at: iso, message: z.string() });
@@ -51,9 +50,6 @@ export const logEventSchema = z
   .loose()
   .describe('One line of log.jsonl: an event of one tracked session (other commands may add fields)');
 export type LogEvent = z.infer<typeof logEventSchema>;
-
-export const SESSION_STATES = ['creating', 'active', 'ended'] as const;
-export const MODES = ['worktree', 'clone', 'branch', 'sparse'] as const;
 
 /** session.json: what a git session was made with; new-session writes it, end-session and sync update it. */
 export const sessionRecordSchema = z.object({

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { OperationError, UsageError } from '../core/errors.mjs';
 import { writeJsonAtomic } from '../core/files.ts';
-import { pidAlive, withLock } from '../core/lock.mjs';
+import { withLock } from '../core/lock.mjs';
+import { isInterrupted } from './quick.ts';
 import { describeName } from './names.ts';
 import { sessionRecordSchema, type SessionRecord } from './schemas.ts';
 import { archiveDir, listDirs, lockPath, readRecord, sessionDir, withStoreLock, workspaceDir } from './paths.ts';
@@ -32,10 +33,7 @@ export function readSessions(root: string, workspace: string): { records: Sessio
   return { records, corrupt };
 }
 
-/** A record still in 'creating' whose creator process is gone: the creation was interrupted. */
-export function isInterrupted(r: SessionRecord): boolean {
-  return r.state === 'creating' && !!r.creator && r.creator.host === hostname() && !pidAlive(r.creator.pid);
-}
+export { isInterrupted } from './quick.ts';
 
 /** Sessions that hold a port, a component and a name: active ones and creations still under way. */
 export function liveSessions(records: SessionRecord[]): SessionRecord[] {
