@@ -1,10 +1,10 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
 import { missingOnBase } from '../init/on-base.ts';
-import { refreshRadarCache } from '../conflicts/radar.ts';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
+import { refreshRadarLater } from './radar-later.ts';
 import type { Mode } from '../config/config.ts';
 import { copySteps } from './copy-steps.ts';
 import { shellQuote } from '../core/shell.ts';
@@ -296,7 +296,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   });
 
   await runSteps(steps, ctx.interrupted);
-  await refreshRadarCache(ctx);
+  await refreshRadarLater(ctx);
   if (start) {
     const took = tookOverText(claim, plan.component);
     if (took) warnings.push(took);

@@ -2,9 +2,9 @@
 // the archive; with force=1 also commits, under refs/parallel/archive/), remove the copy, release, and
 // keep the logs. A copy git cannot read is never removed.
 import { existsSync, renameSync } from 'node:fs';
-import { refreshRadarCache } from '../conflicts/radar.ts';
 import { basename, dirname, join } from 'node:path';
 import type { Context } from '../config/context.ts';
+import { refreshRadarLater } from './radar-later.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
 import { keepFiles, planKeep, type KeepPlan } from './ignored-files.ts';
 import { isInside } from '../core/paths.ts';
@@ -190,7 +190,7 @@ export async function endSession(ctx: Context, name: string, opts: EndOptions): 
   const r = findSession(ctx.root, ctx.config.workspace, name); // a clear error before waiting for a lock
   if (r.path && isInside(r.path, ctx.cwd)) throw new UsageError(`you are inside the copy of session '${name}', which end-session removes; cd ${ctx.main} and run it there`);
   const report = await withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
-  await refreshRadarCache(ctx);
+  await refreshRadarLater(ctx);
   return report;
 }
 
