@@ -1,4 +1,4 @@
-// make bench [runs=N files=N json=1]: the kit's commands against raw git / node baselines, medians of N runs.
+// make bench [runs=N files=N only=NAME,... json=1]: the kit's commands against raw git / node baselines, medians of N runs.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,16 +7,20 @@ import { GIT_ID, MAKEFILE, MEASURES, sampleRepo, type Comparison } from './lib/b
 import { runCommand } from './lib/cli/run.ts';
 import { renderTable } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
+import { UsageError } from './lib/core/errors.mjs';
 
 await runCommand('bench', async (opts) => {
   const runs = opts.runs ?? 9;
   const files = opts.files ?? 5000;
+  const wanted = opts.only === undefined ? null : opts.only.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = wanted?.filter((n) => !MEASURES.some((m) => m.name === n)) ?? [];
+  if (unknown.length || wanted?.length === 0) throw new UsageError(`only=${opts.only}: the measures are ${MEASURES.map((m) => m.name).join(', ')}`);
   const root = mkdtempSync(join(tmpdir(), 'kit-bench-'));
   const results: Comparison[] = [];
   try {
     execFileSync('make', ['-s', '-f', MAKEFILE, 'deps', 'build'], { stdio: 'ignore' });
     const run = { root, repo: sampleRepo(root, files), runs, files, env: { ...GIT_ID, NO_COLOR: '1' } };
-    for (const m of MEASURES) results.push(...(await m.run(run)));
+    for (const m of MEASURES.filter((x) => !wanted || wanted.includes(x.name))) results.push(...(await m.run(run)));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

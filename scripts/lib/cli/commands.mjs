@@ -352,6 +352,7 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       options: [
         { name: 'runs', kind: 'int', min: 3, max: 1000, help: 'runs per measurement (default 9)' },
         { name: 'files', kind: 'int', min: 10, max: 200_000, help: 'files in the sample repository (default 5000)' },
+        { name: 'only', kind: 'string', meta: 'NAME,...', help: 'run only these measures, e.g. only=new-session-5k,sync-all (default: all of them)' },
         JSON_OUT,
       ],
     },
