@@ -11,6 +11,7 @@ import type { Step } from '../core/steps.ts';
 import { addWorktree, ensureExcluded, excludeFile, makeClone, removeWorktree } from '../git/worktrees.ts';
 import { SESSION_ENV_FILE } from '../store/paths.ts';
 import { takePoolCopy } from '../warm/take.ts';
+import { wantedSize } from '../warm/records.ts';
 import { backstopInClone } from '../agents/backstop.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import type { Plan } from './create.ts';
@@ -19,7 +20,7 @@ import { addSparseWorktree, removeSparseWorktree, sparseSpecFor } from './sparse
 
 /** A worktree session on the config's base takes a ready copy of the warm pool when there is one. */
 async function fromPool(ctx: Context, plan: Plan, path: string, branchSha: string, warnings: string[]): Promise<boolean> {
-  if (plan.mode !== 'worktree' || ctx.config.pool <= 0 || plan.base !== ctx.config.base) return false;
+  if (plan.mode !== 'worktree' || plan.base !== ctx.config.base || wantedSize(ctx.root, ctx.config.pool) <= 0) return false;
   const taken = await takePoolCopy(ctx, plan.base, path, plan.branch, branchSha);
   warnings.push(...taken.warnings);
   return taken.id !== null;
