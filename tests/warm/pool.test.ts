@@ -128,6 +128,22 @@ describe('make pool', () => {
     expect(readdirSync(join(repo, '..', 'repo-sessions', '.pool'))).toEqual([]);
   });
 
+  it('a new-session that fails after claiming a copy gives it back ready, and the next one takes it', async () => {
+    const repo = poolRepo(1);
+    newSession(repo, 'a');
+    const [copy] = (await settled(repo)).copies;
+    expect(copy).toMatchObject({ state: 'ready' });
+    const refused = make(repo, 'new-session', { name: 'b', component: 'server' });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/component 'server' is claimed by session 'a'/);
+    expect(existsSync(join(repo, '..', 'repo-sessions', 'b'))).toBe(false);
+    expect(pool(repo).copies).toEqual([expect.objectContaining({ id: copy!.id, state: 'ready', path: copy!.path })]);
+    expect(gitIn(copy!.path, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    const c = newSession(repo, 'c', { component: 'ui' });
+    expect(adminOf(c.path!)).toBe(copy!.id);
+    await settled(repo);
+  });
+
   it('size=N is kept from then on without pool: in the config: new-session takes a copy, its filler and fill=1 keep N; size=0 keeps none', async () => {
     const repo = makeRepo();
     const made = pool(repo, { size: 2 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { refreshRadarLater } from './radar-later.ts';
 import type { Mode } from '../config/config.ts';
-import { copySteps } from './copy-steps.ts';
+import { claimEarly, copySteps, giveBack, type EarlyCopy } from './copy-steps.ts';
 import { shellQuote } from '../core/shell.ts';
 import { writeEnvFile } from '../core/env-file.ts';
 import { sessionEnv } from './environment.ts';
@@ -136,6 +136,16 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
 }
 
 export async function createSession(ctx: Context, input: NewSessionInput, hooks: CreateHooks = {}): Promise<NewSessionResult> {
+  // A warm pool's copy is claimed and checked for stray work while the session is validated and reserved.
+  const early = claimEarly(ctx, input);
+  try {
+    return await createWith(ctx, input, hooks, early);
+  } finally {
+    await giveBack(ctx, early);
+  }
+}
+
+async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHooks, early: EarlyCopy | null): Promise<NewSessionResult> {
   const [plan, rules] = await Promise.all([planSession(ctx, input), missingOnBase(ctx.main, input.base || ctx.config.base)]);
   const { config, main, root } = ctx;
   const workspace = config.workspace;
@@ -206,7 +216,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
       undo: () => deleteBranchAt(main, root, plan.branch, branchSha),
     });
   }
-  const copy = plan.path ? copySteps(ctx, plan, plan.path, () => branchSha, warnings, say) : null;
+  const copy = plan.path ? copySteps(ctx, plan, plan.path, () => branchSha, warnings, say, early) : null;
   if (copy) steps.push(copy.start);
   steps.push({
     title: 'write guard.json',
