@@ -14,7 +14,7 @@ import { claimCopy, releaseClaim, takePoolCopy, type Claimed } from '../warm/tak
 import { wantedSize } from '../warm/records.ts';
 import { backstopInClone } from '../agents/backstop.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
-import type { Plan } from './create.ts';
+import type { Plan } from './plan.ts';
 import { copyInto, copyPatterns, resolveCopies } from './untracked-copies.ts';
 import { addSparseWorktree, removeSparseWorktree, sparseSpecFor } from './sparse.ts';
 
