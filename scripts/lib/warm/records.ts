@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { writeJsonAtomic } from '../core/files.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
 import { pidAlive } from '../core/lock.mjs';
 import { isoWithOffset } from '../core/time.ts';
 import { readRecord, withStoreLock } from '../store/paths.ts';
@@ -76,8 +76,13 @@ export function readPool(root: string): PoolRecord[] {
     });
 }
 
+/**
+ * Atomic, not flushed to disk: after a crash a record may be one step behind its copy, which every
+ * reader makes good (a busy record whose process is gone is looked at again, a ready one is checked for
+ * stray work before use, one whose folder is gone is dropped).
+ */
 export function writePoolRecord(root: string, r: PoolRecord): void {
-  writeJsonAtomic(recordFile(root, r.id), r);
+  writeFileAtomic(recordFile(root, r.id), `${JSON.stringify(r, null, 2)}\n`, false);
 }
 
 export function dropPoolRecord(root: string, id: string): void {
