@@ -10,11 +10,11 @@ import { claimWords } from './lib/share/session.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { startFiller } from './lib/warm/spawn.ts';
 import { errorMessage, OperationError, UsageError } from './lib/core/errors.mjs';
-import { launchSession, requireTmux, type LaunchResult } from './lib/launch/launch.ts';
-import { launchedLines } from './lib/launch/render.ts';
-import { requireAgent } from './lib/launch/agent.ts';
-import { checkAfter, recordAfter } from './lib/plans/after.ts';
-import { ensureOrchestrator } from './lib/plans/start.ts';
+import type { LaunchResult } from './lib/launch/launch.ts';
+
+// Loaded only by a new-session that launches its agent or waits for others (most do neither).
+const launching = () => Promise.all([import('./lib/launch/launch.ts'), import('./lib/launch/render.ts'), import('./lib/launch/agent.ts')]);
+const planning = () => Promise.all([import('./lib/plans/after.ts'), import('./lib/plans/start.ts')]);
 
 await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const json = opts.json;
@@ -22,11 +22,13 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted, workspace: opts.workspace });
   if (opts.prompt !== undefined && !opts.launch) throw new UsageError('prompt= goes with launch=1 (or make launch name=NAME prompt=...)');
   if (opts.after !== undefined && !opts.launch) throw new UsageError('after= launches the session when those complete: add launch=1');
-  if (opts.launch) {
-    await requireTmux(env);
-    requireAgent(ctx.config, opts.agent);
+  const launch = opts.launch ? await launching() : null;
+  if (launch) {
+    await launch[0].requireTmux(env);
+    launch[2].requireAgent(ctx.config, opts.agent);
   }
-  const after = checkAfter(ctx, opts.name, opts.after);
+  const plans = opts.after !== undefined ? await planning() : null;
+  const after = plans ? plans[0].checkAfter(ctx, opts.name, opts.after) : [];
   catchInterrupts(() => process.stderr.write('new-session: interrupted; undoing what was done so far...\n'));
   const result = await createSession(
     ctx,
@@ -36,12 +38,12 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const r = result.record;
   startFiller(ctx);
   let launched: LaunchResult | null = null;
-  if (after.length) {
-    await recordAfter(ctx, r, after, opts.prompt ?? '');
-    process.stderr.write(`new-session: ${r.name} starts when ${after.join(', ')} completed; ${await ensureOrchestrator(ctx, ctx.config.workspace)}\n`);
-  } else if (opts.launch) {
+  if (plans && after.length) {
+    await plans[0].recordAfter(ctx, r, after, opts.prompt ?? '');
+    process.stderr.write(`new-session: ${r.name} starts when ${after.join(', ')} completed; ${await plans[1].ensureOrchestrator(ctx, ctx.config.workspace)}\n`);
+  } else if (launch) {
     try {
-      launched = await launchSession(ctx, { name: r.name, prompt: opts.prompt });
+      launched = await launch[0].launchSession(ctx, { name: r.name, prompt: opts.prompt });
     } catch (err) {
       throw new OperationError(`session ${r.name} is ready, but its launch failed: ${errorMessage(err)}`);
     }
@@ -66,7 +68,7 @@ await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
     `  env file   ${result.envFile}`,
     '',
     `Load its environment:  ${load}`,
-    ...(launched ? ['', ...launchedLines(launched)] : result.agent ? [`Start the agent:       ${result.agent.command}   (in the ${r.path ? 'copy' : 'main checkout'})`, `  or in tmux:          make launch name=${r.name}`] : []),
+    ...(launched && launch ? ['', ...launch[1].launchedLines(launched)] : result.agent ? [`Start the agent:       ${result.agent.command}   (in the ${r.path ? 'copy' : 'main checkout'})`, `  or in tmux:          make launch name=${r.name}`] : []),
     inCopy(`Report progress:       make track event=heartbeat progress=50 message='...'   (in the copy)`),
     inCopy(`When it is done:       make finish-session name=${r.name}   (make sync name=${r.name} brings it onto the base first)`),
   ];

@@ -5,15 +5,15 @@ import { paint, renderTable } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
 import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
-import { fillPool, poolReport } from './lib/warm/fill.ts';
+import { fillPool, poolReport, resizePool } from './lib/warm/fill.ts';
+import { wantedSize } from './lib/warm/records.ts';
 
 await runCommand('pool', async (opts, { env }) => {
   if (opts.fill && opts.size !== undefined) throw new UsageError('fill=1 fills to the config\'s pool: and size=N to N: give one of them');
   if (opts.force && opts.size === undefined && !opts.fill) throw new UsageError('force=1 goes with size=N (make pool size=0 force=1 removes every copy)');
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
   catchInterrupts(() => process.stderr.write('pool: interrupted; stopping after the copy at hand...\n'));
-  const size = opts.size ?? (opts.fill ? ctx.config.pool : undefined);
-  const report = size === undefined ? await poolReport(ctx) : await fillPool(ctx, { size, force: opts.force });
+  const report = opts.size !== undefined ? await resizePool(ctx, { size: opts.size, force: opts.force }) : opts.fill ? await fillPool(ctx, { size: wantedSize(ctx.root, ctx.config.pool), force: opts.force }) : await poolReport(ctx);
   if (opts.json) return printJson(report);
   for (const w of report.warnings) process.stderr.write(`pool: warning: ${w}\n`);
   if (report.busy) process.stderr.write('pool: another process is filling the pool right now; nothing changed here\n');

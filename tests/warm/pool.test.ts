@@ -128,6 +128,41 @@ describe('make pool', () => {
     expect(readdirSync(join(repo, '..', 'repo-sessions', '.pool'))).toEqual([]);
   });
 
+  it('a new-session that fails after claiming a copy gives it back ready, and the next one takes it', async () => {
+    const repo = poolRepo(1);
+    newSession(repo, 'a');
+    const [copy] = (await settled(repo)).copies;
+    expect(copy).toMatchObject({ state: 'ready' });
+    const refused = make(repo, 'new-session', { name: 'b', component: 'server' });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/component 'server' is claimed by session 'a'/);
+    expect(existsSync(join(repo, '..', 'repo-sessions', 'b'))).toBe(false);
+    expect(pool(repo).copies).toEqual([expect.objectContaining({ id: copy!.id, state: 'ready', path: copy!.path })]);
+    expect(gitIn(copy!.path, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    const c = newSession(repo, 'c', { component: 'ui' });
+    expect(adminOf(c.path!)).toBe(copy!.id);
+    await settled(repo);
+  });
+
+  it('size=N is kept from then on without pool: in the config: new-session takes a copy, its filler and fill=1 keep N; size=0 keeps none', async () => {
+    const repo = makeRepo();
+    const made = pool(repo, { size: 2 });
+    expect(made.copies.map((c) => c.state)).toEqual(['ready', 'ready']);
+    const s = newSession(repo, 'a');
+    expect(made.copies.map((c) => c.id)).toContain(adminOf(s.path!));
+    const after = await settled(repo);
+    expect(after.size).toBe(2);
+    expect(after.copies.filter((c) => c.state === 'ready')).toHaveLength(2);
+    const filled = pool(repo, { fill: 1 });
+    expect(filled.removed).toEqual([]);
+    expect(filled.copies).toHaveLength(2);
+    expect(pool(repo, { size: 0 }).copies).toEqual([]);
+    const b = newSession(repo, 'b');
+    expect(gitIn(b.path!, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/b');
+    expect(pool(repo, { fill: 1 }).copies).toEqual([]);
+    expect(poolWorktrees(repo)).toEqual([]);
+  });
+
   it('make init remove=1, the way out of the kit, removes the clean copies and keeps one someone wrote into', () => {
     const repo = poolRepo(2);
     const [clean, written] = pool(repo, { fill: 1 }).copies.map((c) => c.path) as [string, string];

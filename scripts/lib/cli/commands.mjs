@@ -330,9 +330,9 @@ export const COMMANDS = /** @satisfies {readonly CommandSpec[]} */ (
       help: "the warm pool of ready copies (the config's pool: N): show it, or bring it to size=N now",
       example: 'size=0',
       options: [
-        { name: 'size', kind: 'int', min: 0, max: 20, help: "bring the pool to this many ready copies now (0 removes the clean ones); default: show it" },
+        { name: 'size', kind: 'int', min: 0, max: 20, help: "keep this many ready copies from now on, over the config's pool: (0 removes the clean ones); default: show it" },
         { name: 'force', kind: 'flag', help: 'also remove pool copies someone wrote into, and that work' },
-        { name: 'fill', kind: 'flag', help: "bring the pool to the config's pool: now (what new-session starts in the background)" },
+        { name: 'fill', kind: 'flag', help: "bring the pool to its size now: the last size=, else the config's pool: (what new-session starts in the background)" },
         JSON_OUT,
         REPO,
       ],

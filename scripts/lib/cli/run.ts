@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { KitError } from '../core/errors.mjs';
 import { realOr } from '../core/files.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
+import { restoreCaCerts } from '../core/kit-node.ts';
 import { isInside } from '../core/paths.ts';
 import { formFor, rewriteHints, withRepo, type CommandForm } from '../front/hints.ts';
 import { COMMANDS, findCommand, type Command, type CommandName } from './commands.mjs';
@@ -67,6 +68,7 @@ export async function runCommand<const C extends CommandName | OptionsOf>(
   argv: readonly string[] = process.argv.slice(2),
   processEnv: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
+  restoreCaCerts(processEnv);
   const spec: OptionsOf | undefined = typeof command === 'string' ? findCommand(command) : command;
   const label = typeof command === 'string' ? command : command.name;
   const env = { ...processEnv, ...makeEnvironment(processEnv.MAKEFLAGS) };

@@ -45,8 +45,10 @@ async function headState(cwd: string): Promise<{ sha: string | null; ref: string
  * folder counts, and so does a folder that is not empty where git needs a file.
  */
 export async function filesInTheWay(cwd: string, head: string, onto: string, strategy: Strategy): Promise<string[]> {
-  const added = nul(await git(cwd, ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=A', head, onto, '--']));
-  const replayed = strategy === 'rebase' ? nul(await git(cwd, ['log', '--format=', '--name-only', '-z', '--no-renames', '--diff-filter=AD', `${onto}..${head}`, '--'])) : [];
+  const [added, replayed] = await Promise.all([
+    git(cwd, ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=A', head, onto, '--']).then(nul),
+    strategy === 'rebase' ? git(cwd, ['log', '--format=', '--name-only', '-z', '--no-renames', '--diff-filter=AD', `${onto}..${head}`, '--']).then(nul) : [],
+  ]);
   const hits = new Set<string>();
   for (const p of new Set([...added, ...replayed])) {
     const k = kindOf(cwd, p);

@@ -10,17 +10,41 @@ import { isInside } from '../core/paths.ts';
 import type { Step } from '../core/steps.ts';
 import { addWorktree, ensureExcluded, excludeFile, makeClone, removeWorktree } from '../git/worktrees.ts';
 import { SESSION_ENV_FILE } from '../store/paths.ts';
-import { takePoolCopy } from '../warm/take.ts';
+import { claimCopy, releaseClaim, takePoolCopy, type Claimed } from '../warm/take.ts';
+import { wantedSize } from '../warm/records.ts';
 import { backstopInClone } from '../agents/backstop.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
-import type { Plan } from './create.ts';
+import type { Plan } from './plan.ts';
 import { copyInto, copyPatterns, resolveCopies } from './untracked-copies.ts';
 import { addSparseWorktree, removeSparseWorktree, sparseSpecFor } from './sparse.ts';
 
+/** Whether a session of this mode and base takes a copy of the warm pool: a worktree on the config's base, with a pool. */
+const pooled = (ctx: Context, mode: string, base: string) => mode === 'worktree' && base === ctx.config.base && wantedSize(ctx.root, ctx.config.pool) > 0;
+
+/** A pool copy new-session claims (and checks) as it starts, while it validates and reserves: its checkout uses it, or it is given back. */
+export interface EarlyCopy {
+  claim: Promise<Claimed | null>;
+  used: boolean;
+}
+
+export function claimEarly(ctx: Context, input: { mode?: string; base?: string }): EarlyCopy | null {
+  const base = input.base || ctx.config.base;
+  if (!pooled(ctx, input.mode || ctx.config.mode, base)) return null;
+  return { claim: claimCopy(ctx, base).catch(() => null), used: false };
+}
+
+/** Gives back a copy claimed early that the checkout did not take (new-session failed before it, or did not need it). */
+export async function giveBack(ctx: Context, early: EarlyCopy | null): Promise<void> {
+  if (!early || early.used) return;
+  const c = await early.claim;
+  if (c) await releaseClaim(ctx, c);
+}
+
 /** A worktree session on the config's base takes a ready copy of the warm pool when there is one. */
-async function fromPool(ctx: Context, plan: Plan, path: string, branchSha: string, warnings: string[]): Promise<boolean> {
-  if (plan.mode !== 'worktree' || ctx.config.pool <= 0 || plan.base !== ctx.config.base) return false;
-  const taken = await takePoolCopy(ctx, plan.base, path, plan.branch, branchSha);
+async function fromPool(ctx: Context, plan: Plan, path: string, branchSha: string, warnings: string[], early: EarlyCopy | null): Promise<boolean> {
+  if (!pooled(ctx, plan.mode, plan.base)) return false;
+  if (early) early.used = true;
+  const taken = await takePoolCopy(ctx, plan.base, path, plan.branch, branchSha, early?.claim);
   warnings.push(...taken.warnings);
   return taken.id !== null;
 }
@@ -40,7 +64,7 @@ export interface CopySteps {
   copied: () => string[];
 }
 
-export function copySteps(ctx: Context, plan: Plan, path: string, branchSha: () => string, warnings: string[], say: (t: string) => void): CopySteps {
+export function copySteps(ctx: Context, plan: Plan, path: string, branchSha: () => string, warnings: string[], say: (t: string) => void, early: EarlyCopy | null = null): CopySteps {
   const { main, root, config } = ctx;
   const removeCopy = async () => {
     if (plan.mode === 'clone') await run('rm', ['-rf', '--', path]);
@@ -56,7 +80,7 @@ export function copySteps(ctx: Context, plan: Plan, path: string, branchSha: () 
         await backstopInClone(main, path, KIT_DIR);
       }
       else if (plan.mode === 'sparse') await addSparseWorktree(ctx, path, plan.branch, await sparseSpecFor(ctx, plan.component, branchSha()));
-      else if (!(await fromPool(ctx, plan, path, branchSha(), warnings))) await addWorktree(main, path, plan.branch);
+      else if (!(await fromPool(ctx, plan, path, branchSha(), warnings, early))) await addWorktree(main, path, plan.branch);
       // A worktree's info/exclude is the main checkout's: no git call needed to find it.
       const exclude = plan.mode === 'clone' ? await excludeFile(path) : await mainExclude(ctx);
       await ensureExcluded(root, exclude, `/${SESSION_ENV_FILE}`);

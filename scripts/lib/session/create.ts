@@ -1,54 +1,34 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
-import { missingOnBase } from '../init/on-base.ts';
-import { refreshRadarCache } from '../conflicts/radar.ts';
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
-import type { Mode } from '../config/config.ts';
-import { copySteps } from './copy-steps.ts';
+import { missingOnBase } from '../init/on-base.ts';
+import { refreshRadarLater } from './radar-later.ts';
+import { claimEarly, copySteps, giveBack, type EarlyCopy } from './copy-steps.ts';
+import { planSession, type NewSessionInput } from './plan.ts';
 import { shellQuote } from '../core/shell.ts';
 import { writeEnvFile } from '../core/env-file.ts';
 import { sessionEnv } from './environment.ts';
-import { OperationError, UsageError } from '../core/errors.mjs';
+import { OperationError } from '../core/errors.mjs';
 import { lastLine, run } from '../core/exec.ts';
-import { describeName } from '../store/names.ts';
 import { claimConflict } from '../config/ownership.ts';
 import { withMachineLease } from '../ports/registry.ts';
 import { pickPort } from '../ports/leases.ts';
-import { branchExists, isValidBranchName, refExists } from '../git/repo.ts';
 import { createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile } from '../git/worktrees.ts';
-import { KINDS, MODES, sessionRecordSchema, type Kind, type SessionRecord } from '../store/schemas.ts';
-import { dropSession, liveSessions, recordPath, reserveSession, updateSession } from '../store/sessions.ts';
+import type { SessionRecord } from '../store/schemas.ts';
+import { dropSession, liveSessions, reserveSession, updateSession } from '../store/sessions.ts';
 import { runSteps, type Step } from '../core/steps.ts';
-import { readRecord, SESSION_ENV_FILE, sessionDir } from '../store/paths.ts';
+import { SESSION_ENV_FILE, sessionDir } from '../store/paths.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { initSessionStatus } from '../tracker/tracker.ts';
-import { appendEntry, branchFor, removeEntry, renderEntry } from '../worklog/entries.ts';
+import { appendEntry, removeEntry, renderEntry } from '../worklog/entries.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
-import { commandLine, planAgent, removeAgentFiles, resolveAgent, writeAgentFiles, type AgentPlan, type AgentSpec } from '../agents/setup.ts';
+import { commandLine, planAgent, removeAgentFiles, writeAgentFiles, type AgentPlan, type AgentSpec } from '../agents/setup.ts';
 import { removeGuardFile, writeGuardFile } from '../agents/guard.ts';
-import { afterCreate, claimStep, prepareShare, tookOverText, type ShareInput } from '../share/session.ts';
+import { afterCreate, claimStep, prepareShare, tookOverText } from '../share/session.ts';
 import type { SessionClaim } from '../share/state.ts';
 
-
-export interface NewSessionInput {
-  name: string;
-  component: string;
-  kind?: string;
-  base?: string;
-  mode?: string;
-  profile?: string;
-  shared?: boolean;
-  /** agent=: a kind, a name under the config's agents:, or 'none'; default the config's agent:. */
-  agent?: string;
-  /** make adopt: the session's branch is a local copy of this branch of the remote, of the same name, tracking it. */
-  adopt?: { remote: string; branch: string };
-  /** Sharing (scripts/lib/share/): share=1, takeover=1 of a silent machine's claim, offline=1. */
-  share?: ShareInput['share'];
-  takeover?: ShareInput['takeover'];
-  offline?: ShareInput['offline'];
-}
+export { planSession, type NewSessionInput, type Plan } from './plan.ts';
 
 export interface SessionAgent {
   name: string;
@@ -83,59 +63,17 @@ export interface CreateHooks {
   setupOutput?: 'inherit' | 'capture';
 }
 
-export interface Plan {
-  name: string;
-  component: string;
-  kind: Kind;
-  base: string;
-  mode: Mode;
-  profile: string | null;
-  shared: boolean;
-  branch: string;
-  path: string | null;
-  agent: AgentSpec | null;
-  /** The remote-tracking ref an adopted session's branch starts from and tracks; null for a new branch. */
-  from: string | null;
-}
-
-/** Checks everything that can be checked before anything is created; throws UsageError for bad input. */
-export async function planSession(ctx: Context, input: NewSessionInput): Promise<Plan> {
-  const { config } = ctx;
-  if (!input.name) throw new UsageError('name= is required, e.g. make new-session name=login-form component=ui');
-  const bad = describeName(input.name);
-  if (bad) throw new UsageError(`name=${JSON.stringify(input.name)} ${bad}`);
-  const components = Object.keys(config.components);
-  if (!input.component) throw new UsageError(`component= is required: one of ${components.join(', ') || '(none configured in parallel.config.yaml)'}`);
-  if (!config.components[input.component]) throw new UsageError(`component=${JSON.stringify(input.component)} is not in ${config.file ? 'parallel.config.yaml' : 'the default config'}; choose one of ${components.join(', ')}`);
-  const kind = (input.kind || 'feature') as Kind;
-  if (!KINDS.includes(kind)) throw new UsageError(`kind=${JSON.stringify(input.kind)}: expected one of ${KINDS.join(', ')}`);
-  const mode = (input.mode || config.mode) as Mode;
-  if (!MODES.includes(mode)) throw new UsageError(`mode=${JSON.stringify(input.mode)}: expected one of ${MODES.join(', ')}`);
-  const profile = input.profile || null;
-  if (profile && !config.profiles[profile]) throw new UsageError(`profile=${JSON.stringify(profile)} is not in the config's profiles (${Object.keys(config.profiles).join(', ') || 'none'})`);
-  const agent = resolveAgent(config, input.agent);
-  const base = input.base || config.base;
-  const branch = input.adopt ? input.adopt.branch : branchFor(kind, input.name);
-  const from = input.adopt ? `refs/remotes/${input.adopt.remote}/${input.adopt.branch}` : null;
-  // The git questions are independent: asked at once. A name git refuses is no local branch either.
-  const [baseExists, branchValid, branchTaken] = await Promise.all([branchExists(ctx.main, base), isValidBranchName(ctx.main, branch), refExists(ctx.main, `refs/heads/${branch}`)]);
-  if (!baseExists) {
-    const from = input.base ? `base=${JSON.stringify(base)}` : `${config.file ? 'parallel.config.yaml' : 'the default config'}: base: ${JSON.stringify(base)}`;
-    throw new UsageError(`${from} is not a local branch of ${ctx.main}`);
-  }
-  const existing = readRecord(recordPath(ctx.root, config.workspace, input.name), sessionRecordSchema);
-  if (existing.ok || !existing.missing) throw new OperationError(`a session named '${input.name}' already exists; pick another name (make list-sessions shows them)`);
-  if (existsSync(join(sessionDir(ctx.root, config.workspace, input.name), 'status.json'))) {
-    throw new OperationError(`a tracked session named '${input.name}' already exists in workspace '${config.workspace}'; pick another name`);
-  }
-  if (!branchValid) throw new UsageError(`the branch name ${branch} is not valid in git`);
-  if (branchTaken) throw new OperationError(`branch ${branch} already exists; pick another name or delete the branch`);
-  const path = mode === 'branch' ? null : join(config.worktreeRoot, input.name);
-  if (path && existsSync(path)) throw new OperationError(`${path} already exists; pick another name or remove that folder`);
-  return { name: input.name, component: input.component, kind, base, mode, profile, shared: Boolean(input.shared), branch, path, agent, from };
-}
-
 export async function createSession(ctx: Context, input: NewSessionInput, hooks: CreateHooks = {}): Promise<NewSessionResult> {
+  // A warm pool's copy is claimed and checked for stray work while the session is validated and reserved.
+  const early = claimEarly(ctx, input);
+  try {
+    return await createWith(ctx, input, hooks, early);
+  } finally {
+    await giveBack(ctx, early);
+  }
+}
+
+async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHooks, early: EarlyCopy | null): Promise<NewSessionResult> {
   const [plan, rules] = await Promise.all([planSession(ctx, input), missingOnBase(ctx.main, input.base || ctx.config.base)]);
   const { config, main, root } = ctx;
   const workspace = config.workspace;
@@ -206,7 +144,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
       undo: () => deleteBranchAt(main, root, plan.branch, branchSha),
     });
   }
-  const copy = plan.path ? copySteps(ctx, plan, plan.path, () => branchSha, warnings, say) : null;
+  const copy = plan.path ? copySteps(ctx, plan, plan.path, () => branchSha, warnings, say, early) : null;
   if (copy) steps.push(copy.start);
   steps.push({
     title: 'write guard.json',
@@ -296,7 +234,7 @@ export async function createSession(ctx: Context, input: NewSessionInput, hooks:
   });
 
   await runSteps(steps, ctx.interrupted);
-  await refreshRadarCache(ctx);
+  await refreshRadarLater(ctx);
   if (start) {
     const took = tookOverText(claim, plan.component);
     if (took) warnings.push(took);

@@ -2,9 +2,9 @@
 // the archive; with force=1 also commits, under refs/parallel/archive/), remove the copy, release, and
 // keep the logs. A copy git cannot read is never removed.
 import { existsSync, renameSync } from 'node:fs';
-import { refreshRadarCache } from '../conflicts/radar.ts';
 import { basename, dirname, join } from 'node:path';
 import type { Context } from '../config/context.ts';
+import { refreshRadarLater } from './radar-later.ts';
 import { editedCopies, isUnchangedCopy } from './untracked-copies.ts';
 import { keepFiles, planKeep, type KeepPlan } from './ignored-files.ts';
 import { isInside } from '../core/paths.ts';
@@ -192,7 +192,7 @@ export async function endSession(ctx: Context, name: string, opts: EndOptions): 
   const report = await withSessionLock(ctx.root, ctx.config.workspace, name, () => endSessionLocked(ctx, name, opts));
   // Its ref and claim on the shared remote, after the lock: the network never holds a session's lock.
   report.warnings.push(...(await publishEnds(ctx)));
-  await refreshRadarCache(ctx);
+  await refreshRadarLater(ctx);
   return report;
 }
 

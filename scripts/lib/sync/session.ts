@@ -7,7 +7,8 @@ import { errorMessage } from '../core/errors.mjs';
 import { shellQuote } from '../core/shell.ts';
 import { branchExists, git, gitRaw, isAncestor, revParse } from '../git/repo.ts';
 import { worktreesOf } from '../git/worktrees.ts';
-import { filesInTheWay, integrate, operationInProgress, withDetachedWorktree, type IntegrateResult, type Strategy } from '../git/rebase.ts';
+import { filesInTheWay, integrate, withDetachedWorktree, type IntegrateResult, type Strategy } from '../git/rebase.ts';
+import { operationIn, type KnownTip } from './known.ts';
 import { autostashRef, stashAside, stashBack } from '../git/stash.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import type { SyncTarget } from '../git/base.ts';
@@ -61,16 +62,17 @@ export async function fetchIntoClone(path: string, sha: string): Promise<void> {
   if ((await gitRaw(path, ['cat-file', '-e', `${sha}^{commit}`])).code !== 0) await git(path, ['fetch', '--quiet', 'origin', sha]);
 }
 
-async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: SyncTarget, opts: SyncOptions, out: SessionSync): Promise<SessionSync> {
+async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: SyncTarget, opts: SyncOptions, out: SessionSync, known?: KnownTip): Promise<SessionSync> {
   if (r.mode === 'clone') await fetchIntoClone(path, target.sha);
   const st = await uncommittedFiles(ctx.main, r, path);
   out.before = st.head;
   out.after = st.head;
   if (st.branch !== r.branch) return { ...out, message: `the copy has ${st.branch ?? 'a detached HEAD'} checked out, not ${r.branch}; check out ${r.branch} there first` };
-  const op = await operationInProgress(path);
+  const op = await operationIn(path);
   if (op) return { ...out, message: `a ${op} is in progress in ${path}; finish or abort it first` };
   if (!st.head) return { ...out, message: `${r.branch} has no commit` };
-  if (await isAncestor(path, target.sha, st.head)) return { ...out, result: 'up-to-date', ok: true };
+  // sync-all asked for every branch at once; a HEAD that moved since is asked again
+  if (known?.tip === st.head ? known.contains : await isAncestor(path, target.sha, st.head)) return { ...out, result: 'up-to-date', ok: true };
   if (st.dirty.length && !opts.autostash) {
     const next = `commit them in ${shellQuote(path)}, then ${syncCommand(r.name, opts.strategy)} (or ${syncCommand(r.name, opts.strategy)} autostash=1 takes them aside and back)`;
     return { ...out, result: 'dirty', dirty: st.dirty, message: 'commit the changes first, or pass autostash=1', next };
@@ -131,12 +133,12 @@ async function syncBranch(ctx: Context, r: SessionRecord, target: SyncTarget, op
 }
 
 /** Syncs one session; never throws (a failure is an `error` line). */
-export async function syncSession(ctx: Context, r: SessionRecord, target: SyncTarget, opts: SyncOptions): Promise<SessionSync> {
+export async function syncSession(ctx: Context, r: SessionRecord, target: SyncTarget, opts: SyncOptions, known?: KnownTip): Promise<SessionSync> {
   const out = emptySync(r, target);
   try {
     if (r.mode === 'branch' || !r.path) return await syncBranch(ctx, r, target, opts, out);
     if (!existsSync(r.path)) return { ...out, result: 'missing', message: `the copy ${r.path} is gone (removed by hand?); make end-session name=${r.name} cleans up`, next: `make end-session name=${r.name}` };
-    return await syncCopy(ctx, r, r.path, target, opts, out);
+    return await syncCopy(ctx, r, r.path, target, opts, out, known);
   } catch (err) {
     return { ...out, result: 'error', ok: false, message: errorMessage(err) };
   }

@@ -1,16 +1,17 @@
 // make sync / sync-all: fetch once, decide the target once, bring every session onto it in a pool.
 import type { Context } from '../config/context.ts';
-import { refreshRadarCache } from '../conflicts/radar.ts';
+import { refreshRadarLater } from '../session/radar-later.ts';
 import { OperationError, UsageError, errorMessage } from '../core/errors.mjs';
 import { pool } from '../core/pool.ts';
 import type { Strategy } from '../git/rebase.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { findSession, readSessions, trySessionLock, updateSession, withSessionLock } from '../store/sessions.ts';
 import { emptySync, syncSession, type SessionSync, type SyncOptions } from './session.ts';
-import { fetchOrigin, resolveTarget, resolveTargets, type FetchOutcome, type SyncTarget } from '../git/base.ts';
+import { branchRefs, fetchOrigin, resolveTarget, resolveTargetsFrom, type FetchOutcome, type SyncTarget } from '../git/base.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { recordSessionEvent } from '../tracker/tracker.ts';
-import { setEntryField } from '../worklog/entries.ts';
+import { setEntryField, setEntryFields } from '../worklog/entries.ts';
+import { knownTips } from './known.ts';
 
 export { SYNC_RESULTS, type SessionSync, type SyncResultKind } from './session.ts';
 export { ownCommits } from './own-commits.ts';
@@ -70,19 +71,50 @@ export function describeSync(s: SessionSync, at: string): string {
   return `${when} ${what[s.result]}`;
 }
 
-/** Writes the outcome to session.json (last_sync), the WORK_LOG entry and the session's log; returns warnings. */
-async function recordSync(ctx: Context, r: SessionRecord, s: SessionSync): Promise<string[]> {
-  const at = isoWithOffset();
-  const warnings: string[] = [];
+/** Writes the outcome to session.json (last_sync) and the session's log; returns warnings. */
+async function recordState(ctx: Context, r: SessionRecord, s: SessionSync, at: string): Promise<string[]> {
   const workspace = ctx.config.workspace;
   try {
     await updateSession(ctx.root, workspace, r.name, (rec) => ({ ...rec, last_sync: { at, result: s.result, ...(s.onto ? { onto: s.onto } : {}) } }));
-    if (!(await setEntryField(ctx.main, ctx.root, r.uid, 'Last sync', describeSync(s, at)))) warnings.push(`no WORK_LOG.md entry found for ${r.name}; its Last sync line was not written`);
     recordSessionEvent(ctx.root, workspace, r.name, { event: 'sync', message: describeSync(s, at).slice(17), result: s.result });
+    return [];
+  } catch (err) {
+    return [`${r.name}: could not record the sync: ${errorMessage(err)}`];
+  }
+}
+
+const noEntry = (name: string) => `no WORK_LOG.md entry found for ${name}; its Last sync line was not written`;
+
+/** Writes the outcome to session.json (last_sync), the WORK_LOG entry and the session's log; returns warnings. */
+async function recordSync(ctx: Context, r: SessionRecord, s: SessionSync): Promise<string[]> {
+  const at = isoWithOffset();
+  const warnings = await recordState(ctx, r, s, at);
+  try {
+    if (!(await setEntryField(ctx.main, ctx.root, r.uid, 'Last sync', describeSync(s, at)))) warnings.push(noEntry(r.name));
   } catch (err) {
     warnings.push(`${r.name}: could not record the sync: ${errorMessage(err)}`);
   }
   return warnings;
+}
+
+/** The Last sync lines of many sessions, in one rewrite of WORK_LOG.md. */
+async function recordLines(ctx: Context, done: readonly { r: SessionRecord; s: SessionSync; at: string }[]): Promise<string[]> {
+  try {
+    const missing = new Set(await setEntryFields(ctx.main, ctx.root, done.map(({ r, s, at }) => ({ uid: r.uid, field: 'Last sync', value: describeSync(s, at) }))));
+    return done.filter(({ r }) => missing.has(r.uid)).map(({ r }) => noEntry(r.name));
+  } catch (err) {
+    return [`could not write the Last sync lines to WORK_LOG.md: ${errorMessage(err)}`];
+  }
+}
+
+/** Runs fn after every fn queued before it: the pool's workers take the state folder's locks one at a time, without polling. */
+function queue(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>) => {
+    const next = last.then(fn, fn);
+    last = next.catch(() => undefined);
+    return next;
+  };
 }
 
 /** Fetches origin and decides what a session on `base` is brought onto (finish-session's first step). */
@@ -103,7 +135,12 @@ export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise
   const { records, broken } = pickSessions(ctx, req.name);
   const fetch = await fetchOrigin(ctx.main);
   const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); synced onto what the main checkout has`] : [];
-  const targets = await resolveTargets(ctx.main, records.map((r) => r.base));
+  // Every branch tip in one git process: the targets, and whether each branch has its target already.
+  const refs = await branchRefs(ctx.main);
+  const targets = await resolveTargetsFrom(ctx.main, records.map((r) => r.base), refs);
+  const known = await knownTips(ctx.main, records, targets, refs);
+  const inTurn = queue();
+  const done: { r: SessionRecord; s: SessionSync; at: string }[] = [];
 
   // A session another command holds (a finish, an end, another sync) is left for last rather than
   // keeping a worker of the pool waiting; then it is waited for, under its lock as always.
@@ -113,8 +150,10 @@ export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise
     if (!target || target instanceof Error) return { ...emptySync(r, null), message: target?.message ?? `unknown base ${r.base}` };
     if (ctx.interrupted()) return { ...emptySync(r, target), message: 'interrupted before its turn; not synced' };
     const work = async () => {
-      const s = await syncSession(ctx, r, target, opts);
-      warnings.push(...(await recordSync(ctx, r, s)));
+      const s = await syncSession(ctx, r, target, opts, known.get(r.name));
+      const at = isoWithOffset();
+      warnings.push(...(await inTurn(() => recordState(ctx, r, s, at))));
+      done.push({ r, s, at });
       return s;
     };
     if (wait) return withSessionLock(ctx.root, r.workspace, r.name, work);
@@ -125,8 +164,9 @@ export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise
   };
   const first = await pool(records, syncOne(false));
   const lines = [...first.filter((l): l is SessionSync => l !== null), ...((await pool(later, syncOne(true))) as SessionSync[])];
+  warnings.push(...(await recordLines(ctx, done)));
   const sessions = [...lines, ...broken].sort((a, b) => a.name.localeCompare(b.name));
-  await refreshRadarCache(ctx);
+  await refreshRadarLater(ctx);
   return {
     strategy: opts.strategy,
     fetch,

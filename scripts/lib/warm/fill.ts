@@ -11,7 +11,7 @@ import { isoWithOffset } from '../core/time.ts';
 import { revParse } from '../git/repo.ts';
 import { lockPath } from '../store/paths.ts';
 import { bringTo, dropCopy, makeCopy, strayWork } from './copies.ts';
-import { abandoned, copiesDir, dropPoolRecord, POOL_FILL_LOCK, readPool, stamped, withPoolLock, writePoolRecord, type PoolRecord } from './records.ts';
+import { abandoned, copiesDir, dropPoolRecord, POOL_FILL_LOCK, readPool, rememberSize, stamped, wantedSize, withPoolLock, writePoolRecord, type PoolRecord } from './records.ts';
 
 export interface PoolCopy {
   id: string;
@@ -61,7 +61,7 @@ export function describeCopies(records: PoolRecord[], sha: string | null): PoolC
   return records.map((r) => ({ id: r.id, path: r.path, state: r.state === 'ready' && sha && r.sha !== sha ? 'stale' : abandoned(r) ? 'abandoned' : r.state, sha: r.sha, reason: r.reason }));
 }
 
-export async function poolReport(ctx: Context, size = ctx.config.pool, done: Partial<PoolReport> = {}): Promise<PoolReport> {
+export async function poolReport(ctx: Context, size = wantedSize(ctx.root, ctx.config.pool), done: Partial<PoolReport> = {}): Promise<PoolReport> {
   const base = ctx.config.base;
   const sha = await revParse(ctx.main, `refs/heads/${base}`).catch(() => null);
   return { size, base, sha, copies: describeCopies(readPool(ctx.root), sha), made: [], refreshed: [], removed: [], busy: false, warnings: [], ...done };
@@ -148,8 +148,18 @@ export async function fillPool(ctx: Context, opts: FillOptions): Promise<PoolRep
   }
 }
 
-/** Removes every clean pool copy (the kit's uninstall path); `left` are the copies someone wrote into. */
+/**
+ * `make pool size=N`: N is remembered (0 included) and kept from then on, over the config's `pool:`;
+ * then the pool is brought to it.
+ */
+export async function resizePool(ctx: Context, opts: FillOptions): Promise<PoolReport> {
+  rememberSize(ctx.root, opts.size);
+  return fillPool(ctx, opts);
+}
+
+/** Removes every clean pool copy and forgets `make pool size=` (the kit's uninstall path); `left` are the copies someone wrote into. */
 export async function drainPool(ctx: Context): Promise<{ removed: string[]; left: string[] }> {
+  rememberSize(ctx.root, null);
   if (!readPool(ctx.root).length) return { removed: [], left: [] };
   const r = await fillPool(ctx, { size: 0 });
   return { removed: r.removed, left: r.copies.map((c) => c.path) };

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { writeJsonAtomic } from '../core/files.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
 import { pidAlive } from '../core/lock.mjs';
 import { isoWithOffset } from '../core/time.ts';
 import { readRecord, withStoreLock } from '../store/paths.ts';
@@ -38,6 +38,25 @@ export function poolDir(root: string): string {
   return join(root, 'pool');
 }
 
+const sizeFile = (root: string) => join(poolDir(root), 'size.json');
+const sizeSchema = z.object({ version: z.literal(1), size: z.number().int().min(0).max(20) });
+
+/**
+ * The number of ready copies wanted: what `make pool size=N` last set (kept in the state folder, 0
+ * included), else the config's `pool:`. A size file that is not one counts as none.
+ */
+export function wantedSize(root: string, configured: number): number {
+  if (!existsSync(sizeFile(root))) return configured;
+  const r = readRecord(sizeFile(root), sizeSchema);
+  return r.ok ? r.value.size : configured;
+}
+
+/** Remembers `make pool size=N`; null forgets it (the config's `pool:` applies again). */
+export function rememberSize(root: string, size: number | null): void {
+  if (size === null) rmSync(sizeFile(root), { force: true });
+  else writeJsonAtomic(sizeFile(root), { version: 1, size });
+}
+
 /** Where the copies live: beside the sessions' copies, so that handing one out is a rename. */
 export function copiesDir(worktreeRoot: string): string {
   return join(worktreeRoot, POOL_FOLDER);
@@ -49,7 +68,7 @@ export function readPool(root: string): PoolRecord[] {
   const dir = poolDir(root);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && f !== 'size.json')
     .sort()
     .flatMap((f) => {
       const r = readRecord(join(dir, f), poolRecordSchema);
@@ -57,8 +76,13 @@ export function readPool(root: string): PoolRecord[] {
     });
 }
 
+/**
+ * Atomic, not flushed to disk: after a crash a record may be one step behind its copy, which every
+ * reader makes good (a busy record whose process is gone is looked at again, a ready one is checked for
+ * stray work before use, one whose folder is gone is dropped).
+ */
 export function writePoolRecord(root: string, r: PoolRecord): void {
-  writeJsonAtomic(recordFile(root, r.id), r);
+  writeFileAtomic(recordFile(root, r.id), `${JSON.stringify(r, null, 2)}\n`, false);
 }
 
 export function dropPoolRecord(root: string, id: string): void {

@@ -5,14 +5,15 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
-import { poolDir } from './records.ts';
+import { kitNodeEnv } from '../core/kit-node.ts';
+import { poolDir, wantedSize } from './records.ts';
 
 /** How make hands its command line to a recipe: the filler must read only its own arguments. */
 const MAKE_VARIABLES = ['MAKEFLAGS', 'MFLAGS', 'GNUMAKEFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES', 'MAKEFILES'];
 
 /** Starts `make pool fill=1` for this repository in the background; false when the pool is off or it could not start. */
 export function startFiller(ctx: Context): boolean {
-  if (ctx.config.pool <= 0) return false;
+  if (wantedSize(ctx.root, ctx.config.pool) <= 0) return false;
   try {
     spawnFiller(ctx);
     return true;
@@ -22,7 +23,7 @@ export function startFiller(ctx: Context): boolean {
 }
 
 function spawnFiller(ctx: Context): void {
-  const env: NodeJS.ProcessEnv = { ...ctx.env };
+  const env = kitNodeEnv(ctx.env);
   for (const k of MAKE_VARIABLES) delete env[k];
   mkdirSync(poolDir(ctx.root), { recursive: true });
   const log = openSync(join(poolDir(ctx.root), 'fill.log'), 'a');

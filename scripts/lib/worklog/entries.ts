@@ -179,12 +179,12 @@ export async function setEntryStatus(main: string, root: string, uid: string, st
   });
 }
 
-/** Sets a `- **<field>:** value` line of the entry: replaced when present, else inserted after the status line. */
-export async function setEntryField(main: string, root: string, uid: string, field: string, value: string): Promise<boolean> {
+/** The change of setEntryField: the field's line replaced when present, else inserted after the status line. */
+function fieldChange(field: string, value: string): (inner: string) => string | null {
   checkValue('a field value', value);
   if (!field || /[\r\n*:]/.test(field)) throw new OperationError(`invalid WORK_LOG field name ${JSON.stringify(field)}`);
   const line = `- **${field}:** ${value}`;
-  return editEntry(main, root, uid, (inner) => {
+  return (inner) => {
     const own = fieldRe(field).exec(inner);
     if (own) return inner.slice(0, own.index) + line + inner.slice(own.index + own[0].length);
     const status = fieldRe('Status').exec(inner);
@@ -192,6 +192,35 @@ export async function setEntryField(main: string, root: string, uid: string, fie
     const at = status.index + status[0].length;
     const eol = inner.slice(at, at + 2) === '\r\n' ? '\r\n' : '\n';
     return inner.slice(0, at) + eol + line + inner.slice(at);
+  };
+}
+
+/** Sets a `- **<field>:** value` line of the entry: replaced when present, else inserted after the status line. */
+export async function setEntryField(main: string, root: string, uid: string, field: string, value: string): Promise<boolean> {
+  return editEntry(main, root, uid, fieldChange(field, value));
+}
+
+/** setEntryField for many entries in one rewrite of WORK_LOG.md (sync-all); returns the uids whose entry was not found. */
+export async function setEntryFields(main: string, root: string, edits: readonly { uid: string; field: string; value: string }[]): Promise<string[]> {
+  const changes = edits.map((e) => ({ uid: e.uid, change: fieldChange(e.field, e.value) }));
+  if (!changes.length) return [];
+  const path = worklogPath(main);
+  return withStoreLock(root, WORKLOG_LOCK, () => {
+    let missing = new Set(changes.map((c) => c.uid));
+    rewrite(path, (text) => {
+      missing = new Set(changes.map((c) => c.uid)); // a retry reads the file again
+      if (text === null) return null;
+      let out = text;
+      for (const { uid, change } of changes) {
+        const at = locate(out, uid);
+        const inner = at ? change(out.slice(at.inner, at.innerEnd)) : null;
+        if (!at || inner === null) continue;
+        out = out.slice(0, at.inner) + inner + out.slice(at.innerEnd);
+        missing.delete(uid);
+      }
+      return out === text ? null : out;
+    });
+    return [...missing];
   });
 }
 

@@ -1,14 +1,15 @@
 // WORK_LOG.md entry templates: templates/<kind>.md.hbs = YAML front matter + a Handlebars body.
 // A template is read, checked and compiled once per process (again only when its file changes), in
 // strict mode: a field the entry does not have is an error naming the file and the field, never an
-// empty string in someone's WORK_LOG.md.
+// empty string in someone's WORK_LOG.md. What the compiler made (template-build.ts) is kept in the kit's
+// dist/.cache/templates by the text's digest, so a later process renders with Handlebars' runtime only.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import matter from 'gray-matter';
-import Handlebars from 'handlebars';
-import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import Runtime from 'handlebars/runtime';
 import { OperationError } from '../core/errors.mjs';
+import { writeFileAtomic } from '../core/files.ts';
+import { buildTemplate, firstLine, type BuiltPart, type BuiltTemplate } from './template-build.ts';
 import { describeName } from '../store/names.ts';
 import { KINDS, type Kind } from '../store/schemas.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
@@ -48,86 +49,7 @@ export function templatePath(kind: Kind, dir = TEMPLATES_DIR): string {
   return join(dir, `${kind}.md.hbs`);
 }
 
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
-
-// The front matter is read by the same YAML library as parallel.config.yaml; gray-matter's other
-// engines are refused (its `---js` engine would eval the front matter).
-const notYaml = () => {
-  throw new Error('the front matter must be YAML (---)');
-};
-const MATTER_OPTIONS = { engines: { yaml: (text: string) => parseYaml(text) as object, javascript: notYaml, json: notYaml } };
-
-const FRONT_MATTER_KEYS = ['kind', 'branch', 'files', 'fields'];
-
-function frontMatterSchema(kind: Kind) {
-  const branchHint = `expected a pattern containing {{name}}, e.g. "${kind}/{{name}}"`;
-  return z
-    .object(
-      {
-        kind: z.literal(kind, { error: (issue) => `expected '${kind}', found ${JSON.stringify(issue.input ?? null)}` }),
-        branch: z.string({ error: branchHint }).refine((b) => b.includes('{{name}}'), { error: branchHint }),
-        files: z
-          .array(z.string({ error: 'expected a string' }), { error: 'expected a list of strings' })
-          .nullish()
-          .transform((f) => f ?? []),
-        fields: z
-          .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }), {
-            error: 'expected a mapping of field names to default values',
-          })
-          .nullish()
-          .transform((f) => Object.fromEntries(Object.entries(f ?? {}).map(([k, v]) => [k, String(v)]))),
-      },
-      { error: `expected a mapping of ${FRONT_MATTER_KEYS.join(', ')}` },
-    )
-    .strict();
-}
-
-function describeIssue(file: string, issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `${file}: front matter: unknown key ${issue.keys.map((k) => `'${k}'`).join(', ')}; expected ${FRONT_MATTER_KEYS.join(', ')}`;
-  return `${file}: front matter${issue.path.length ? ` ${issue.path.join('.')}` : ''}: ${issue.message}`;
-}
-
 type Render = (data: object) => string;
-
-interface PathUse {
-  original: string;
-  parts: string[];
-  line: number;
-  column: number;
-  /** A helper's argument read in the template's own context: strict mode does not check these. */
-  checked: boolean;
-}
-
-/** Every path a template reads, with where it stands. */
-function pathsOf(program: hbs.AST.Program): PathUse[] {
-  const out: PathUse[] = [];
-  const expression = (node: hbs.AST.Expression, top: boolean, argument: boolean) => {
-    if (node.type === 'PathExpression') {
-      const p = node as hbs.AST.PathExpression;
-      out.push({ original: p.original, parts: p.parts, line: p.loc.start.line, column: p.loc.start.column, checked: argument && top && !p.data && p.depth === 0 && p.parts.length > 0 });
-    } else if (node.type === 'SubExpression') call(node as hbs.AST.SubExpression, top);
-  };
-  const call = (node: hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST.SubExpression, top: boolean) => {
-    expression(node.path as hbs.AST.Expression, top, false);
-    for (const p of node.params) expression(p, top, true);
-    for (const pair of node.hash?.pairs ?? []) expression(pair.value, top, true);
-  };
-  const walk = (program: hbs.AST.Program | undefined, top: boolean) => {
-    for (const s of program?.body ?? []) {
-      if (s.type === 'MustacheStatement') call(s as hbs.AST.MustacheStatement, top);
-      else if (s.type === 'BlockStatement') {
-        const block = s as hbs.AST.BlockStatement;
-        call(block, top);
-        // #if and #unless keep the context; #each and #with move into another one
-        const same = ['if', 'unless'].includes((block.path as hbs.AST.PathExpression).original);
-        walk(block.program, top && same);
-        walk(block.inverse, top && same);
-      }
-    }
-  };
-  walk(program, true);
-  return out;
-}
 
 function has(data: object, parts: readonly string[]): boolean {
   let at: unknown = data;
@@ -138,21 +60,16 @@ function has(data: object, parts: readonly string[]): boolean {
   return true;
 }
 
-/** Compiles one piece of a template; `where(line)` says where it sits in the file, for errors. */
-function compilePart(source: string, file: string, where: (line?: number) => string): Render {
-  let ast: hbs.AST.Program;
-  try {
-    ast = Handlebars.parse(source);
-  } catch (err) {
-    throw new OperationError(`${file}: ${where()}not a valid Handlebars template: ${firstLine(err)}`);
-  }
-  const paths = pathsOf(ast);
-  const fn = Handlebars.compile(ast, { noEscape: true, strict: true });
+/** A precompiled piece made renderable by Handlebars' runtime; `where(line)` says where it sits in the file, for errors. */
+function renderPart(part: BuiltPart, file: string, where: (line?: number) => string): Render {
+  const fn = part.spec === null ? null : Runtime.template(new Function(`return (${part.spec});`)());
+  const { paths } = part;
   const unknown = (name: string, line?: number) => new OperationError(`${file}: ${where(line)}unknown field '${name}'`);
   return (data) => {
     const missing = paths.find((p) => p.checked && !has(data, p.parts));
     if (missing) throw unknown(missing.original, missing.line);
     try {
+      if (!fn) throw part.error;
       return fn(data);
     } catch (err) {
       const e = err as { message?: string; lineNumber?: number; column?: number };
@@ -162,7 +79,7 @@ function compilePart(source: string, file: string, where: (line?: number) => str
         const use = paths.find((p) => p.line === e.lineNumber && p.column === e.column) ?? paths.find((p) => p.parts.at(-1) === name);
         throw unknown(use?.original ?? name, use?.line ?? e.lineNumber);
       }
-      throw new OperationError(`${file}: ${where(e.lineNumber)}${firstLine(err)}`);
+      throw new OperationError(`${file}: ${where(e.lineNumber)}${err instanceof Error ? firstLine(err) : (e.message ?? String(err)).split('\n')[0]}`);
     }
   };
 }
@@ -178,27 +95,51 @@ interface Compiled {
 
 const compiled = new Map<string, Compiled>();
 
-function compileTemplate(kind: Kind, file: string, text: string): Compiled {
-  let parsed: matter.GrayMatterFile<string>;
+/** Where built templates are kept, by the digest of the kind, the text and the Handlebars version. */
+export const BUILT_TEMPLATES_DIR = join(KIT_DIR, 'dist', '.cache', 'templates');
+
+/** The cache file of a template's text. */
+export function builtFile(kind: Kind, text: string, dir = BUILT_TEMPLATES_DIR): string {
+  const digest = createHash('sha256').update(`${kind}\0${Runtime.VERSION}\0${text}`).digest('hex');
+  return join(dir, `${digest}.json`);
+}
+
+function readBuilt(path: string, kind: Kind): BuiltTemplate | null {
   try {
-    parsed = matter(text, MATTER_OPTIONS);
-  } catch (err) {
-    throw new OperationError(`${file}: the front matter is not valid YAML: ${firstLine(err)}`);
+    const b = JSON.parse(readFileSync(path, 'utf8')) as BuiltTemplate;
+    const part = (p: BuiltPart | undefined) => Boolean(p) && (typeof p?.spec === 'string' || p?.spec === null) && Array.isArray(p?.paths);
+    const ok = b?.version === 1 && b.kind === kind && typeof b.content === 'string' && typeof b.offset === 'number' && typeof b.meta?.branch === 'string' && Array.isArray(b.meta.files) && typeof b.meta.fields === 'object' && part(b.body) && part(b.branch) && Array.isArray(b.files) && b.files.every(part) && Array.isArray(b.fields) && b.fields.every((f) => part(f?.[1]));
+    return ok ? b : null;
+  } catch {
+    return null; // none yet, or unreadable: built again
   }
-  const checked = frontMatterSchema(kind).safeParse(parsed.data);
-  if (!checked.success) throw new OperationError(describeIssue(file, checked.error.issues[0] as z.core.$ZodIssue));
-  const { branch, files, fields } = checked.data;
-  // the body's line numbers count from the first line after the front matter
-  const offset = text.endsWith(parsed.content) ? text.slice(0, text.length - parsed.content.length).split('\n').length - 1 : 0;
+}
+
+/** The template built, from the kit's cache when an earlier process built the same text; a broken cache file is rebuilt. */
+function built(kind: Kind, file: string, text: string, cacheDir: string): BuiltTemplate {
+  const path = builtFile(kind, text, cacheDir);
+  const known = readBuilt(path, kind);
+  if (known) return known;
+  const fresh = buildTemplate(kind, file, text);
+  try {
+    writeFileAtomic(path, JSON.stringify(fresh), false); // a cache: rebuilt when lost
+  } catch {
+    /* a read-only kit folder: built again next time */
+  }
+  return fresh;
+}
+
+function compileTemplate(kind: Kind, file: string, text: string): Compiled {
+  const b = built(kind, file, text, BUILT_TEMPLATES_DIR);
   const inFrontMatter = (key: string) => () => `front matter ${key}: `;
-  const meta: TemplateMeta = Object.freeze({ kind, branch, files: Object.freeze([...files]) as string[], fields: Object.freeze(fields) });
+  const meta: TemplateMeta = Object.freeze({ kind, branch: b.meta.branch, files: Object.freeze([...b.meta.files]) as string[], fields: Object.freeze({ ...b.meta.fields }) });
   return {
     text,
-    template: Object.freeze({ meta, body: parsed.content }),
-    body: compilePart(parsed.content, file, (line) => (line ? `line ${offset + line}: ` : '')),
-    branch: compilePart(branch, file, inFrontMatter('branch')),
-    files: files.map((f, i) => compilePart(f, file, inFrontMatter(`files.${i}`))),
-    fields: Object.entries(fields).map(([k, v]) => [k, compilePart(v, file, inFrontMatter(`fields.${k}`))]),
+    template: Object.freeze({ meta, body: b.content }),
+    body: renderPart(b.body, file, (line) => (line ? `line ${b.offset + line}: ` : '')),
+    branch: renderPart(b.branch, file, inFrontMatter('branch')),
+    files: b.files.map((f, i) => renderPart(f, file, inFrontMatter(`files.${i}`))),
+    fields: b.fields.map(([k, v]) => [k, renderPart(v, file, inFrontMatter(`fields.${k}`))]),
   };
 }
 
