@@ -1,6 +1,7 @@
 // make stop on a plan's headless session: its detached runner's process group (plan-run.json names the pid;
 // the runner leads the group, the agent in it) gets SIGTERM; the runner records failed "stopped (SIGTERM)",
 // so what waits for the session is blocked; after the timeout, SIGKILL to the whole group. The pid counts only while it is still this session's runner (its command line says so).
+import { groupAlive } from '../tracker/proc.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
@@ -24,14 +25,6 @@ function runnerPid(dir: string): number | null {
   }
 }
 
-const groupAlive = (pid: number) => {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Stops the session's headless run, or returns null when it has none running. */
 export async function stopHeadlessRun(ctx: Context, name: string, timeoutS: number): Promise<StopResult | null> {

@@ -109,6 +109,16 @@ export function processAlive(pid: number): boolean {
   return !st || (st.state !== 'Z' && st.state !== 'X');
 }
 
+/** Whether any process of the process group `pgid` is left (a zombie leader counts: the group is not reaped yet). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Whether this process runs in an agent's sandbox with a PID namespace of its own: its pid 1 is the agent
  * (Codex's workspace-write sandbox on Linux runs each shell command so, under a `codex` pid 1). The pids

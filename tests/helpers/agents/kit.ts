@@ -1,5 +1,6 @@
 // What the real-agent tests share: a kit command through make in the agent's clean environment, an
 // agent's command line run in its own process group, and the one-line skip when the agent is missing.
+import { groupAlive } from '../../../scripts/lib/tracker/proc.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { expect, type TestContext } from 'vitest';
 import { MAKEFILE } from '../make.ts';
@@ -29,14 +30,6 @@ export function kitJson<T>(cwd: string, env: Record<string, string>, target: str
   }
 }
 
-const groupAlive = (pid: number) => {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Runs argv (stdin /dev/null) in its own process group, killed with whatever it left when it ends. `graceMs`:
