@@ -81,14 +81,18 @@ function ignoreLines(cur: string | null): string | null {
   return `${cur ?? ''}${sep}${missing.join('\n')}\n`;
 }
 
-function makefilePiece(main: string, o: InitOptions): Piece | null {
+async function makefilePiece(main: string, o: InitOptions): Promise<Piece | null> {
   const path = projectMakefile(main) ?? join(main, 'Makefile');
   const file = relative(main, path);
   const current = read(path);
   const found = current === null ? null : findBlock(current);
   if (o.remove) {
-    if (!found || current === null) return null;
-    if (!isKitBlock(found, o.commands) && !o.force) {
+    // The block may be out of the file already (an earlier remove=1) but still in HEAD's version:
+    // remove=1 commit=1 then commits its removal.
+    const head = found ? null : await headFile(main, file);
+    const block = found ?? (head === null ? null : findBlock(head));
+    if (!block) return null;
+    if (!isKitBlock(block, o.commands) && !o.force) {
       throw new OperationError(`the parallel-kit block in ${file} was edited by hand, so taking it out would lose those edits; nothing was changed. Take it out yourself, or run make init remove=1 force=1`);
     }
     const next = (cur: string | null) => {
@@ -150,7 +154,7 @@ export async function initRepo(main: string, o: InitOptions): Promise<InitResult
   run({ file: CONFIG_FILE, next: (cur) => cur ?? starter });
   run({ file: '.gitignore', next: ignoreLines });
   run({ file: 'WORK_LOG.md', next: (cur) => cur ?? WORKLOG_HEADER });
-  const mk = makefilePiece(main, o);
+  const mk = await makefilePiece(main, o);
   if (mk) run(mk);
   if (o.makefile && !o.remove) {
     const pointer = pointerFile(o.env);
