@@ -1,11 +1,11 @@
 // `make init`: a starter config, the .gitignore entries, WORK_LOG.md, a CLAUDE.md section and, on request,
 // the block that makes the kit's commands the project's own make targets; idempotent. Each file is one
 // piece: a change of its text, applied to the working tree, and to HEAD's version for `commit=1`.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { CONFIG_FILE, parseConfigText } from '../config/config.ts';
 import { OperationError } from '../core/errors.mjs';
-import { writeFileAtomic } from '../core/files.ts';
+import { realOr, writeFileAtomic } from '../core/files.ts';
 import { findBlock, isKitBlock, pointerFile, pointerText, withBlock, withCurrentBlock, withoutBlock } from '../front/block.ts';
 import { formFor } from '../front/hints.ts';
 import { projectMakefile } from '../front/targets.ts';
@@ -112,6 +112,22 @@ async function makefilePiece(main: string, o: InitOptions): Promise<Piece | null
   return { file, next };
 }
 
+/**
+ * The file a piece really writes: a symbolic link to a file of the repository (CLAUDE.md -> AGENTS.md,
+ * one file of rules for every agent) is followed, so that the commit changes that file and the link
+ * stays a link.
+ */
+function throughLink(main: string, piece: Piece): Piece {
+  try {
+    if (!lstatSync(join(main, piece.file)).isSymbolicLink()) return piece;
+  } catch {
+    return piece;
+  }
+  const target = relative(realOr(main), realOr(join(main, piece.file)));
+  if (!target || target.startsWith('..') || target.startsWith('/')) return piece;
+  return { ...piece, file: target, note: piece.note ?? `${piece.file} links to it` };
+}
+
 function apply(main: string, piece: Piece): InitChange {
   const path = join(main, piece.file);
   const current = read(path);
@@ -147,7 +163,8 @@ export async function initRepo(main: string, o: InitOptions): Promise<InitResult
   if (starter) parseConfigText(starter, CONFIG_FILE); // never write a config the kit itself would reject
   const changes: InitChange[] = [];
   const pieces: Piece[] = [];
-  const run = (piece: Piece) => {
+  const run = (given: Piece) => {
+    const piece = throughLink(main, given);
     pieces.push(piece);
     changes.push(apply(main, piece));
   };
