@@ -165,6 +165,7 @@ export async function initRepo(main: string, o: InitOptions): Promise<InitResult
   const pieces: Piece[] = [];
   const run = (given: Piece) => {
     const piece = throughLink(main, given);
+    if (pieces.some((p) => p.file === piece.file)) return; // CLAUDE.md -> AGENTS.md: one file, written once
     pieces.push(piece);
     changes.push(apply(main, piece));
   };
@@ -189,6 +190,13 @@ export async function initRepo(main: string, o: InitOptions): Promise<InitResult
   const form = formFor(main, { ...o.env, PARALLEL_KIT: o.kitDir }, o.kitDir);
   const edited = upsertSection(read(join(main, 'CLAUDE.md')), form).edited;
   run({ file: 'CLAUDE.md', next: (cur) => upsertSection(cur, form).text, ...(edited ? { note: 'its Parallel sessions section was edited by hand; left as it is' } : {}) });
+  // The same rules for the agents that read AGENTS.md (Codex, OpenCode) or GEMINI.md, where the project has one.
+  for (const file of ['AGENTS.md', 'GEMINI.md']) {
+    const text = read(join(main, file));
+    if (text === null) continue;
+    const note = upsertSection(text, form).edited ? { note: 'its Parallel sessions section was edited by hand; left as it is' } : {};
+    run({ file, next: (cur) => (cur === null ? undefined : upsertSection(cur, form).text), ...note });
+  }
   const pending = await toCommit(main, pieces);
   let commit: string | null = null;
   if (o.commit && pending.length) {
