@@ -6,6 +6,7 @@ import { loadContext } from './lib/config/context.ts';
 import { hasLaunch, listSessions, sharesComponent, type SessionRow } from './lib/session/list.ts';
 import type { RemoteBranchRow } from './lib/web/branches.ts';
 import { windowText } from './lib/monitor/render.ts';
+import { fetchForCommand } from './lib/remote/fetch.ts';
 
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
 
@@ -39,6 +40,9 @@ const remoteCells = (b: RemoteBranchRow, hint: (t: string) => string) => [b.bran
 
 await runCommand('list-sessions', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
+  // remote=1: the command's one fetch (memoized per Context) starts first, so the code below loads and the
+  // local copies are read while it is in flight; whoever needs the remote's refs awaits the same fetch.
+  if (opts.remote) fetchForCommand(ctx).catch(() => {}); // its failure is read where it is awaited
   // remote=1: the local rows, the remote's branches and every machine's published sessions, all after the
   // same one fetch (memoized per command) and read at the same time; then a push of what changed here.
   // That code is loaded only then: the plain listing starts fast.

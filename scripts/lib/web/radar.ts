@@ -4,7 +4,7 @@ import type { Context } from '../config/context.ts';
 import { conflictMarks, conflictRadar, type Radar, type RadarOptions } from '../conflicts/radar.ts';
 import { fetchForCommand, type RemoteFetch } from '../remote/fetch.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { readSessions } from '../store/sessions.ts';
+import { readSessionsQuick } from '../store/quick.ts';
 import { radarRecord, unownedBranches, type RemoteBranch } from './branches.ts';
 
 /** What the remote looks like to this command: the one fetch's outcome and the branches no local session owns. */
@@ -38,7 +38,7 @@ export type RemoteRadar = Radar & { remote: RemoteFetch; remote_branches: string
 
 /** make conflicts remote=1: the local sessions and the remote's branches, against the base and each other. */
 export async function remoteRadar(ctx: Context, opts: RadarOptions = {}): Promise<RemoteRadar> {
-  const local = readSessions(ctx.root, ctx.config.workspace).records;
+  const local = (await readSessionsQuick(ctx.root, ctx.config.workspace)).records;
   const view = await remoteView(ctx, local);
   const { records, tips } = radarInputs(ctx, view);
   // The agents' hook cache stays the local sessions' view: a plain radar run would drop the remote's again.
