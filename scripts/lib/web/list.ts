@@ -3,6 +3,7 @@ import type { Context } from '../config/context.ts';
 import type { RemoteFetch } from '../remote/fetch.ts';
 import { listSessions, type SessionRow } from '../session/list.ts';
 import { readSessionsQuick } from '../store/quick.ts';
+import { gitVersion } from '../git/merge-tree.ts';
 import { branchRows, hintComponents, type RemoteBranchRow } from './branches.ts';
 import { remoteMarks, remoteView } from './radar.ts';
 
@@ -16,6 +17,8 @@ export interface RemoteListing {
 
 export async function listWithRemote(ctx: Context): Promise<RemoteListing> {
   // The fetch runs while the local copies are read: only the radar and the remote's rows wait for it.
+  // git's version (how the radar merges) is asked now too, not after the fetch, when the radar starts.
+  gitVersion().catch(() => {});
   const viewing = readSessionsQuick(ctx.root, ctx.config.workspace).then((read) => remoteView(ctx, read.records));
   let remoteMarksSeen = new Map<string, string[]>();
   const [sessions, branches, view] = await Promise.all([
