@@ -3,13 +3,14 @@ import { runCommand } from './lib/cli/run.ts';
 import { paint, renderTable } from './lib/cli/table.ts';
 import { formatAge, printJson } from './lib/cli/output.ts';
 import { loadContext } from './lib/config/context.ts';
-import { hasLaunch, listSessions, sharesComponent, type SessionRow } from './lib/session/list.ts';
+import type { SessionRow } from './lib/session/list.ts';
 import type { RemoteBranchRow } from './lib/web/branches.ts';
 import { windowText } from './lib/monitor/render.ts';
+import { fetchForCommand } from './lib/remote/fetch.ts';
 
 const stateColor = (s: string) => (s === 'active' ? 'green' : s === 'missing' || s === 'corrupt' || s === 'error' || s === 'interrupted' ? 'red' : 'yellow');
 
-function cells(r: SessionRow, rows: readonly SessionRow[]): string[] {
+function cells(r: SessionRow, rows: readonly SessionRow[], sharesComponent: (r: SessionRow, rows: readonly SessionRow[]) => boolean): string[] {
   const label = r.tracker_state === 'waiting_input' ? 'needs input' : r.tracker_state;
   const plain = label ? `${label}${r.progress_pct !== null && r.tracker_state !== 'created' ? ` ${Math.round(r.progress_pct)}%` : ''}` : '-';
   // An agent that asks the person stands out: it is the one row someone has to act on.
@@ -39,6 +40,10 @@ const remoteCells = (b: RemoteBranchRow, hint: (t: string) => string) => [b.bran
 
 await runCommand('list-sessions', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
+  // remote=1: the command's one fetch (memoized per Context) starts first, so the code below loads and the
+  // local copies are read while it is in flight; whoever needs the remote's refs awaits the same fetch.
+  if (opts.remote) fetchForCommand(ctx).catch(() => {}); // its failure is read where it is awaited
+  const { hasLaunch, listSessions, sharesComponent } = await import('./lib/session/list.ts');
   // remote=1: the local rows, the remote's branches and every machine's published sessions, all after the
   // same one fetch (memoized per command) and read at the same time; then a push of what changed here.
   // That code is loaded only then: the plain listing starts fast.
@@ -56,7 +61,7 @@ await runCommand('list-sessions', async (opts, { env, hint }) => {
   if (!rows.length) out.push(hint(`no sessions in ${ctx.main} (workspace ${ctx.config.workspace}); start one with make new-session name=NAME component=${Object.keys(ctx.config.components)[0] ?? 'C'}`));
   else {
     const headers = ['NAME', 'KIND', 'COMPONENT', 'BRANCH', 'MODE', 'PORT', 'STATE', 'TRACKER', 'FOR', 'AGENT', 'WINDOW', 'AHEAD/BEHIND', 'DIRTY', 'HEARTBEAT', 'CONFLICTS', 'PATH'];
-    out.push(renderTable(headers, rows.map((r) => cells(r, rows))));
+    out.push(renderTable(headers, rows.map((r) => cells(r, rows, sharesComponent))));
   }
   if (listing) {
     const { remote } = listing;

@@ -4,12 +4,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fetchArgs, fetchOnce, fetchRemote, publishedRef } from '../../scripts/lib/remote/fetch.ts';
-import { fetchedBranches } from '../../scripts/lib/remote/refs.ts';
+import { fetchedBranches, readFetchedRefs } from '../../scripts/lib/remote/refs.ts';
+import { branchRefs } from '../../scripts/lib/git/base.ts';
 
 /** A fresh command's view of the refs (remote/refs.ts memoizes per Context). */
 const refsCtx = (main: string) => ({ main, config: { remote: 'origin', base: 'main' } });
 import { matchesBranch, validBranchPattern } from '../../scripts/lib/remote/patterns.ts';
-import { gitIn, makeRepo, originOf } from '../helpers/repo.ts';
+import { commitOnBranch, gitIn, makeRepo, originOf } from '../helpers/repo.ts';
 import { allRefs, closedPort, webClone } from './web.ts';
 
 const PATTERNS = ['claude/*', 'codex/*'];
@@ -152,5 +153,21 @@ describe('config: remote and remote_sessions', () => {
     expect(parseConfigText('remote: up\nremote_sessions: [web/*]\n', 'c.yaml')).toMatchObject({ remote: 'up', remote_sessions: ['web/*'] });
     expect(() => parseConfigText('remote_sessions: [a/*/*]\n', 'c.yaml')).toThrow(/^c\.yaml: remote_sessions\.0: expected a branch name or pattern/);
     expect(() => parseConfigText('remote: "-x"\n', 'c.yaml')).toThrow(/^c\.yaml: remote: expected the name of a git remote/);
+  });
+});
+
+describe("the command's one read of the refs", () => {
+  it('holds every ref the radar would read itself (git/base.ts branchRefs), at the same tips: remote=1 radars read none of their own', async () => {
+    const repo = makeRepo({ origin: true });
+    const web = webClone(originOf(repo));
+    web.push('claude/fix-x', { 'server/web.py': 'x\n' });
+    gitIn(repo, 'branch', 'feature/local');
+    commitOnBranch(repo, 'feature/local', { 'server/local.py': 'l\n' });
+    await fetchRemote(repo, req);
+    const own = await branchRefs(repo);
+    const snapshot = await readFetchedRefs(repo, 'origin');
+    expect(own.size).toBeGreaterThanOrEqual(3); // main, feature/local, origin/main at least
+    for (const [ref, tip] of own) expect(snapshot.get(ref)?.tip, ref).toBe(tip);
+    expect(snapshot.get('refs/remotes/origin/claude/fix-x')?.tip).toBe(gitIn(repo, 'rev-parse', 'refs/remotes/origin/claude/fix-x'));
   });
 });

@@ -93,6 +93,8 @@ export interface RadarOptions {
   cloneTip?: CloneTip;
   /** Tips of branches that are not in refs/heads (a remote's web sessions: origin/claude/fix-x -> sha), found like local ones. */
   tips?: ReadonlyMap<string, string>;
+  /** refs/heads/ and refs/remotes/origin/ (ref -> sha) as the command read them already (remote=1's one read); default read here. */
+  refs?: ReadonlyMap<string, string>;
 }
 
 /** What the hook needs of a radar: per session its changed files and tips, per pair conflict or not. */
@@ -121,7 +123,7 @@ export async function conflictRadar(ctx: Context, records?: readonly SessionReco
   const sessions = list.map(blankSession);
   const mode = once(() => mergeTreeMode(opts.mergeTree));
   // git's version (how merges run, and the radar says which) is asked beside the refs, not after.
-  const [refs] = await Promise.all([branchRefs(main), mode()]);
+  const [refs] = await Promise.all([opts.refs ?? branchRefs(main), mode()]);
   const targets = await resolveTargetsFrom(main, list.map((r) => r.base), refs);
   // Web sessions' branches (origin/claude/fix-x) are found like local ones.
   const heads = opts.tips?.size ? new Map([...refs, ...[...opts.tips].map(([b, t]) => [`refs/heads/${b}`, t] as const)]) : refs;

@@ -36,12 +36,16 @@ const SEP = '\u001f';
 // The body comes last and each ref ends with a NUL (a commit message holds none): a body may hold any other byte.
 const FORMAT = `${['%(objectname)', '%(committerdate:unix)', '%(committerdate:iso-strict)', '%(refname)', '%(authorname)', '%(contents:body)'].join(SEP)}%00`;
 
-/** The patterns of the one read: the local base, origin's base (what the counts are against), the remote's branches and refs/parallel-remote/<remote>/. */
-export const fetchedPatterns = (remote: string, base: string): string[] => [...new Set([`refs/heads/${base}`, `refs/remotes/origin/${base}`, `refs/remotes/${remote}/`, `${PUBLISHED_PREFIX}/${remote}/`])];
+/**
+ * The patterns of the one read: the local branches and origin's (the base and what the counts are against;
+ * the radar's refs too, so it reads none of its own: git/base.ts branchRefs reads the same two), the
+ * remote's branches and refs/parallel-remote/<remote>/.
+ */
+export const fetchedPatterns = (remote: string): string[] => [...new Set(['refs/heads/', 'refs/remotes/origin/', `refs/remotes/${remote}/`, `${PUBLISHED_PREFIX}/${remote}/`])];
 
 /** One for-each-ref of fetchedPatterns, by ref name. */
-export async function readFetchedRefs(main: string, remote: string, base: string): Promise<Map<string, FetchedRef>> {
-  const r = await run('git', ['for-each-ref', `--format=${FORMAT}`, ...fetchedPatterns(remote, base)], { cwd: main, env: gitEnv(), ownGroup: true });
+export async function readFetchedRefs(main: string, remote: string): Promise<Map<string, FetchedRef>> {
+  const r = await run('git', ['for-each-ref', `--format=${FORMAT}`, ...fetchedPatterns(remote)], { cwd: main, env: gitEnv(), ownGroup: true });
   const out = new Map<string, FetchedRef>();
   for (const record of r.stdout.split('\0')) {
     const fields = record.replace(/^\n/, '').split(SEP);
@@ -70,7 +74,7 @@ export function fetchedRefs(ctx: RefsContext, remote = ctx.config.remote): Promi
   if (!byRemote) memo.set(ctx, (byRemote = new Map()));
   const key = `${ctx.main}\0${remote}`;
   let p = byRemote.get(key);
-  if (!p) byRemote.set(key, (p = readFetchedRefs(ctx.main, remote, ctx.config.base)));
+  if (!p) byRemote.set(key, (p = readFetchedRefs(ctx.main, remote)));
   return p;
 }
 

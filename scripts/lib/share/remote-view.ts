@@ -6,8 +6,6 @@ import type { Context } from '../config/context.ts';
 import { holderText, noteRemoteClaims, readClaims } from './claims.ts';
 import { fetchForCommand } from '../remote/fetch.ts';
 import { thisMachine } from './machine.ts';
-import { publishRound, sharedSessions } from './publish.ts';
-import { hasWork, kickPublisher } from './publisher.ts';
 import { readRemote, resolveSharing, type Sharing } from './settings.ts';
 import { sharedView, type SharedView } from './view.ts';
 
@@ -32,10 +30,14 @@ export async function remoteSessions(ctx: Context, share = false): Promise<Remot
   const machine = await machining;
   if (fetched.reached) {
     await noteRemoteClaims(ctx, read, machine);
-    if (sharing) warnings.push(...(await lostClaims(ctx, sharing)));
-    if (sharing && hasWork(ctx)) {
-      warnings.push(...(await publishRound(ctx, sharing)).warnings);
-      kickPublisher(ctx);
+    if (sharing) {
+      // Publishing's code (and the record schema it validates with) loads only on a machine that shares.
+      const [{ publishRound }, { hasWork, kickPublisher }] = await Promise.all([import('./publish.ts'), import('./publisher.ts')]);
+      warnings.push(...(await lostClaims(ctx, sharing)));
+      if (hasWork(ctx)) {
+        warnings.push(...(await publishRound(ctx, sharing)).warnings);
+        kickPublisher(ctx);
+      }
     }
   }
   return { view: await sharedView(ctx, read, machine, fetched.reached), fetchWarning, warnings };
@@ -44,6 +46,7 @@ export async function remoteSessions(ctx: Context, share = false): Promise<Remot
 /** This machine's sessions whose claim on the remote is no longer theirs: taken over (takeover=1) or removed. */
 export async function lostClaims(ctx: Context, sharing: Sharing): Promise<string[]> {
   const out: string[] = [];
+  const { sharedSessions } = await import('./publish.ts');
   for (const s of sharedSessions(ctx)) {
     const claim = s.share?.claim;
     if (claim?.state !== 'held' || s.remote !== sharing.remote) continue;

@@ -8,7 +8,7 @@ import { CommitCache } from '../conflicts/commit-cache.ts';
 import { componentOf } from '../config/ownership.ts';
 import { fetchedBranches, fetchedRefs, type FetchedBranch } from '../remote/refs.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { readSessions } from '../store/sessions.ts';
+import { readSessionsQuick } from '../store/quick.ts';
 import { readPublished } from '../share/record.ts';
 import { trackedRefs } from '../share/refs.ts';
 
@@ -66,8 +66,8 @@ async function publishedOwners(ctx: Context): Promise<Map<string, BranchOwner>> 
  * The fetched branches matching remote_sessions: that no local session owns (the command's snapshot of the
  * fetch), each with the other machine's session that works on it, if one published that it does.
  */
-export async function unownedBranches(ctx: Context, records = readSessions(ctx.root, ctx.config.workspace).records): Promise<RemoteBranch[]> {
-  const owned = ownedBranches(records);
+export async function unownedBranches(ctx: Context, records?: readonly SessionRecord[]): Promise<RemoteBranch[]> {
+  const owned = ownedBranches(records ?? (await readSessionsQuick(ctx.root, ctx.config.workspace)).records);
   const [branches, owners] = await Promise.all([fetchedBranches(ctx, ctx.config.remoteSessions), publishedOwners(ctx)]);
   return branches.filter((b) => !owned.has(b.branch)).map((b) => ({ ...b, owner: owners.get(b.branch) ?? null }));
 }

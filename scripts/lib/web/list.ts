@@ -2,7 +2,8 @@
 import type { Context } from '../config/context.ts';
 import type { RemoteFetch } from '../remote/fetch.ts';
 import { listSessions, type SessionRow } from '../session/list.ts';
-import { readSessions } from '../store/sessions.ts';
+import { readSessionsQuick } from '../store/quick.ts';
+import { gitVersion } from '../git/merge-tree.ts';
 import { branchRows, hintComponents, type RemoteBranchRow } from './branches.ts';
 import { remoteMarks, remoteView } from './radar.ts';
 
@@ -16,7 +17,9 @@ export interface RemoteListing {
 
 export async function listWithRemote(ctx: Context): Promise<RemoteListing> {
   // The fetch runs while the local copies are read: only the radar and the remote's rows wait for it.
-  const viewing = remoteView(ctx, readSessions(ctx.root, ctx.config.workspace).records);
+  // git's version (how the radar merges) is asked now too, not after the fetch, when the radar starts.
+  gitVersion().catch(() => {});
+  const viewing = readSessionsQuick(ctx.root, ctx.config.workspace).then((read) => remoteView(ctx, read.records));
   let remoteMarksSeen = new Map<string, string[]>();
   const [sessions, branches, view] = await Promise.all([
     listSessions(ctx, { marks: async (shown) => (remoteMarksSeen = await remoteMarks(ctx, await viewing)(shown)) }),

@@ -3,8 +3,9 @@
 import type { Context } from '../config/context.ts';
 import { conflictMarks, conflictRadar, type Radar, type RadarOptions } from '../conflicts/radar.ts';
 import { fetchForCommand, type RemoteFetch } from '../remote/fetch.ts';
+import { fetchedRefs } from '../remote/refs.ts';
 import type { SessionRecord } from '../store/schemas.ts';
-import { readSessions } from '../store/sessions.ts';
+import { readSessionsQuick } from '../store/quick.ts';
 import { radarRecord, unownedBranches, type RemoteBranch } from './branches.ts';
 
 /** What the remote looks like to this command: the one fetch's outcome and the branches no local session owns. */
@@ -16,6 +17,13 @@ export interface RemoteView {
 export async function remoteView(ctx: Context, records?: readonly SessionRecord[]): Promise<RemoteView> {
   const fetch = await fetchForCommand(ctx);
   return { fetch, branches: await unownedBranches(ctx, records ? [...records] : undefined) };
+}
+
+/** The radar's refs/heads/ and refs/remotes/origin/ out of the command's one read of the refs (remote/refs.ts). */
+async function radarRefs(ctx: Context): Promise<Map<string, string>> {
+  const refs = new Map<string, string>();
+  for (const r of (await fetchedRefs(ctx)).values()) if (r.ref.startsWith('refs/heads/') || r.ref.startsWith('refs/remotes/origin/')) refs.set(r.ref, r.tip);
+  return refs;
 }
 
 /** The radar's inputs for the remote branches: their records and tips. */
@@ -38,11 +46,11 @@ export type RemoteRadar = Radar & { remote: RemoteFetch; remote_branches: string
 
 /** make conflicts remote=1: the local sessions and the remote's branches, against the base and each other. */
 export async function remoteRadar(ctx: Context, opts: RadarOptions = {}): Promise<RemoteRadar> {
-  const local = readSessions(ctx.root, ctx.config.workspace).records;
+  const local = (await readSessionsQuick(ctx.root, ctx.config.workspace)).records;
   const view = await remoteView(ctx, local);
   const { records, tips } = radarInputs(ctx, view);
   // The agents' hook cache stays the local sessions' view: a plain radar run would drop the remote's again.
-  const radar = await conflictRadar(ctx, [...local, ...records], { ...opts, tips, cache: false });
+  const radar = await conflictRadar(ctx, [...local, ...records], { ...opts, tips, refs: await radarRefs(ctx), cache: false });
   const remoteNames = new Set(records.map((r) => r.name));
   for (const s of radar.sessions) {
     if (!remoteNames.has(s.name)) continue;
@@ -56,5 +64,5 @@ export async function remoteRadar(ctx: Context, opts: RadarOptions = {}): Promis
 /** list-sessions remote=1's conflict column: the marks of one radar over the local sessions and the remote's branches. */
 export function remoteMarks(ctx: Context, view: RemoteView, opts: RadarOptions = {}) {
   const { records, tips } = radarInputs(ctx, view);
-  return (shown: SessionRecord[]) => conflictMarks(ctx, [...shown, ...records], { ...opts, tips, cache: false });
+  return async (shown: SessionRecord[]) => conflictMarks(ctx, [...shown, ...records], { ...opts, tips, refs: await radarRefs(ctx), cache: false });
 }
