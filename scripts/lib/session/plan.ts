@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import type { Mode } from '../config/config.ts';
 import { OperationError, UsageError } from '../core/errors.mjs';
-import { describeName } from '../store/names.ts';
+import { describeName } from '../store/describe-name.ts';
 import { branchExists, isValidBranchName, refExists } from '../git/repo.ts';
-import { KINDS, MODES, sessionRecordSchema, type Kind } from '../store/schemas.ts';
+import { KINDS, MODES } from '../store/constants.ts';
+import type { Kind } from '../store/schemas.ts';
+import { readSessionQuick } from '../store/quick.ts';
 import { recordPath } from '../store/sessions.ts';
-import { readRecord, sessionDir } from '../store/paths.ts';
+import { sessionDir } from '../store/paths.ts';
 import { branchFor } from '../worklog/entries.ts';
 import { resolveAgent, type AgentSpec } from '../agents/setup.ts';
 import type { ShareInput } from '../share/session.ts';
@@ -71,7 +73,7 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
     const from = input.base ? `base=${JSON.stringify(base)}` : `${config.file ? 'parallel.config.yaml' : 'the default config'}: base: ${JSON.stringify(base)}`;
     throw new UsageError(`${from} is not a local branch of ${ctx.main}`);
   }
-  const existing = readRecord(recordPath(ctx.root, config.workspace, input.name), sessionRecordSchema);
+  const existing = await readSessionQuick(recordPath(ctx.root, config.workspace, input.name));
   if (existing.ok || !existing.missing) throw new OperationError(`a session named '${input.name}' already exists; pick another name (make list-sessions shows them)`);
   if (existsSync(join(sessionDir(ctx.root, config.workspace, input.name), 'status.json'))) {
     throw new OperationError(`a tracked session named '${input.name}' already exists in workspace '${config.workspace}'; pick another name`);
