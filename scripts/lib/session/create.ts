@@ -139,7 +139,7 @@ async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHoo
     steps.push({
       title: `create branch ${plan.branch} from ${plan.from ?? plan.base}`,
       run: async () => {
-        branchSha = await createTrackingBranch(main, root, plan.branch, plan.from ?? plan.base);
+        branchSha = await createTrackingBranch(main, root, plan.branch, plan.from ?? plan.base, ctx.loc.commonDir);
       },
       undo: () => deleteBranchAt(main, root, plan.branch, branchSha),
     });
