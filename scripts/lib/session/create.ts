@@ -1,5 +1,6 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { missingOnBase } from '../init/on-base.ts';
@@ -18,7 +19,7 @@ import { createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile } fro
 import type { SessionRecord } from '../store/schemas.ts';
 import { dropSession, liveSessions, reserveSession, updateSession } from '../store/sessions.ts';
 import { runSteps, type Step } from '../core/steps.ts';
-import { SESSION_ENV_FILE, sessionDir } from '../store/paths.ts';
+import { commitCacheDir, SESSION_ENV_FILE, sessionDir } from '../store/paths.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { initSessionStatus } from '../tracker/tracker.ts';
 import { appendEntry, removeEntry, renderEntry } from '../worklog/entries.ts';
@@ -234,6 +235,7 @@ async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHoo
   });
 
   await runSteps(steps, ctx.interrupted);
+  keepConfigCache(root);
   await refreshRadarLater(ctx);
   if (start) {
     const took = tookOverText(claim, plan.component);
@@ -243,3 +245,16 @@ async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHoo
   return { record, envFile, env, copied: copy?.copied() ?? [], agent, guardFile, warnings, share: start ? { remote: start.sharing.remote, claim } : null };
 }
 
+
+/**
+ * The state folder is in use now: give it the cache folder where the parsed config is kept
+ * (config/cached.ts writes there only when the folder exists), so that the next command loads neither
+ * the YAML parser nor zod. Without it, a repository where only new-session ran parsed its config every time.
+ */
+function keepConfigCache(root: string): void {
+  try {
+    mkdirSync(commitCacheDir(root), { recursive: true });
+  } catch {
+    /* best effort: the config is parsed as before */
+  }
+}
