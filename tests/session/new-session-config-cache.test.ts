@@ -9,12 +9,12 @@ import { newSession } from '../helpers/session.ts';
 import { configCacheFile } from '../../scripts/lib/config/cached.ts';
 
 describe('new-session and the config cache', () => {
-  it('makes the cache folder, the next command keeps the parsed config there, and a changed config is parsed again', () => {
+  it('keeps the parsed config in the state folder from the first session on, and a changed config is parsed again', () => {
     const repo = makeRepo();
     const file = configCacheFile(join(repo, '.parallel'));
     expect(existsSync(file)).toBe(false);
     newSession(repo, 'one');
-    expect(existsSync(join(repo, '.parallel', '.cache'))).toBe(true);
+    expect(existsSync(file)).toBe(true);
     newSession(repo, 'two');
     const kept = JSON.parse(readFileSync(file, 'utf8')) as { key: string; data: { ports: { range: number[] } } };
     expect(kept.data.ports.range).toHaveLength(2);

@@ -1,8 +1,9 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
+import { loadConfigCached } from '../config/cached.ts';
 import { missingOnBase } from '../init/on-base.ts';
 import { refreshRadarLater } from './radar-later.ts';
 import { claimEarly, copySteps, giveBack, type EarlyCopy } from './copy-steps.ts';
@@ -235,7 +236,7 @@ async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHoo
   });
 
   await runSteps(steps, ctx.interrupted);
-  keepConfigCache(root);
+  await keepConfigCache(ctx);
   await refreshRadarLater(ctx);
   if (start) {
     const took = tookOverText(claim, plan.component);
@@ -248,12 +249,15 @@ async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHoo
 
 /**
  * The state folder is in use now: give it the cache folder where the parsed config is kept
- * (config/cached.ts writes there only when the folder exists), so that the next command loads neither
- * the YAML parser nor zod. Without it, a repository where only new-session ran parsed its config every time.
+ * (config/cached.ts writes there only when the folder exists), with the config in it, so that the next
+ * command loads neither the YAML parser nor zod. Without it, a repository where only new-session ran
+ * parsed its config every time. Only the first new-session of a repository does this.
  */
-function keepConfigCache(root: string): void {
+async function keepConfigCache(ctx: Context): Promise<void> {
+  if (existsSync(commitCacheDir(ctx.root))) return;
   try {
-    mkdirSync(commitCacheDir(root), { recursive: true });
+    mkdirSync(commitCacheDir(ctx.root), { recursive: true });
+    await loadConfigCached(ctx.main, ctx.root);
   } catch {
     /* best effort: the config is parsed as before */
   }
