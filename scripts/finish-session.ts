@@ -11,7 +11,9 @@ const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '-');
 
 function render(rep: FinishReport, main: string): string {
   const s = rep.sync;
-  const out = [`${paint('green', '✓')} session ${rep.name} (${rep.branch}) is READY FOR REVIEW${rep.ended ? ', merged and ended' : ''}`];
+  // merge=1 says what the entry says: MERGED (and ended, unless a note says why not), not waiting for review.
+  const state = rep.merged ? `merged into ${rep.merged.base}${rep.ended ? ' and ended' : ''}` : 'READY FOR REVIEW';
+  const out = [`${paint('green', '✓')} session ${rep.name} (${rep.branch}) is ${state}`];
   out.push(`  rebase     ${s.result === 'up-to-date' ? 'already on' : 'rebased onto'} ${s.onto_ref} ${short(s.onto)}${s.result === 'rebased' ? ` (${short(s.before)} -> ${short(s.after)})` : ''}`);
   out.push(`  tests      ${rep.test.command ? `passed (${rep.test.command})` : 'no test command configured (test: in parallel.config.yaml)'}`);
   out.push(`  pushed     ${rep.pushed_to.length ? `to ${rep.pushed_to.join(', then ')}` : 'no remote; nothing pushed'}`);

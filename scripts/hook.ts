@@ -20,7 +20,10 @@ function kitDir(): string | undefined {
     return undefined;
   }
 }
-void runHook({ argv, env: process.env, cwd: process.cwd(), stdin: jsonInArgv ? null : 0, stdinStream: () => process.stdin, startedMs, ppid: process.ppid, kitDir: kitDir() }).then((reply) => {
+// Run in the background by bin/hook-later, whose shell is gone by now: the agent is that shell's parent.
+const parent = Number(process.env.PARALLEL_HOOK_PARENT);
+const ppid = Number.isInteger(parent) && parent > 1 ? parent : process.ppid;
+void runHook({ argv, env: process.env, cwd: process.cwd(), stdin: jsonInArgv ? null : 0, stdinStream: () => process.stdin, startedMs, ppid, kitDir: kitDir() }).then((reply) => {
   // One write to fd 1 (the stdout stream over a pipe would load node's net module first).
   if (reply.stdout) {
     try {

@@ -43,10 +43,16 @@ await runCommand('init', async (opts, { env, hint }) => {
   for (const c of r.changes) process.stdout.write(`  ${c.action.padEnd(9)} ${c.file}${c.note ? `: ${c.note}` : ''}\n`);
   const any = r.changes.some((c) => c.action !== 'unchanged');
   const out = (line: string) => process.stdout.write(`${hint(line)}\n`);
-  out(any ? `initialised ${loc.main}` : `${loc.main} was already initialised; nothing changed`);
-  if (r.commit) out(`committed ${r.commit.slice(0, 12)} on the current branch: new copies have the rules and the config. Next: make new-session name=NAME component=COMPONENT`);
+  // With nothing changed in the files but a commit made (init's files were uncommitted), the commit says it all.
+  if (any || !r.commit) {
+    if (opts.remove) out(any ? `took the kit's block out of ${loc.main}` : `${loc.main} has no block of the kit's to take out; nothing changed`);
+    else out(any ? `initialised ${loc.main}` : `${loc.main} was already initialised; nothing changed`);
+  }
+  const made = opts.remove ? "new copies are made without the kit's block" : 'new copies have the rules and the config';
+  if (r.commit) out(`committed ${r.commit.slice(0, 12)} on the current branch: ${made}. Next: make new-session name=NAME component=COMPONENT`);
   else if (r.uncommitted.length) {
     const files = r.uncommitted.map(shellQuote).join(' ');
-    out(`new copies get these files only once they are committed (agents read CLAUDE.md in their copy): make init commit=1 commits ${files} and nothing else`);
+    if (opts.remove) out(`the current branch still has the kit's block until this is committed: make init remove=1 commit=1 commits ${files} and nothing else`);
+    else out(`new copies get these files only once they are committed (agents read CLAUDE.md in their copy): make init commit=1 commits ${files} and nothing else`);
   } else out('Next: make new-session name=NAME component=COMPONENT');
 });

@@ -1,11 +1,14 @@
-// bin/hook-unless, the shell in front of the hook on the events of every tool call (Claude's and Codex's
+// bin/hook-unless (and bin/hook-later), the shells in front of the hook on the events of every tool call (Claude's and Codex's
 // PostToolUse), on the session's end after the turn's (SessionEnd) and on Codex's notify: it ends at once when the session's state word (written beside
 // status.json) already says what the event would, and runs the real dist/hook.cjs otherwise. Run here
 // exactly as the agent runs it: the words new-session wrote into the session's Claude settings and Codex
 // launch command, the saved payloads on stdin.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { codexGroups } from '../../scripts/lib/agents/install-codex.ts';
+import { KIT, waitFor } from '../helpers/agents/run.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo } from '../helpers/repo.ts';
 import { newSession, type Created } from '../helpers/session.ts';
@@ -119,5 +122,40 @@ describe("Codex's notify through bin/hook-unless", () => {
     const before = logLines(codex);
     run(notifyWords(), turnComplete(), true);
     expect(logLines(codex)).toBe(before);
+  });
+});
+
+describe('bin/hook-later: the hook in the background', () => {
+  it('ends at once with the hook still running, which reads the JSON from stdin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hook-later-'));
+    const out = join(dir, 'out');
+    const r = spawnSync(join(KIT, 'bin', 'hook-later'), ['sh', '-c', `cat > '${out}.part'; sleep 2; mv '${out}.part' '${out}'`], { input: '{"hook_event_name":"UserPromptSubmit"}', encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    await waitFor('the hook to finish', () => existsSync(out), 15_000);
+    expect(readFileSync(out, 'utf8')).toBe('{"hook_event_name":"UserPromptSubmit"}');
+  });
+
+  it("Codex's prompt hook, as agent-setup installs it: recorded in the background, the agent found from the shell's parent", async () => {
+    const group = codexGroups(KIT).find((g) => g.event === 'UserPromptSubmit')!;
+    const command = group.group.hooks[0]!.command as string;
+    expect(command).toMatch(/exec '.*\/bin\/hook-later' node '.*\/dist\/hook\.cjs' codex # parallel-kit$/);
+    // A stand-in agent named codex (the hook knows an agent by name) that runs the hook's line as Codex does.
+    const dir = mkdtempSync(join(tmpdir(), 'hook-later-'));
+    const agent = join(dir, 'codex');
+    writeFileSync(agent, '#!/bin/sh\nsh -c "$1" < "$2"\necho $$ > "$3"\nsleep 20\n', { mode: 0o755 });
+    const payload = join(dir, 'payload.json');
+    writeFileSync(payload, JSON.stringify(fixtureIn('codex', 'UserPromptSubmit', codex.path as string)));
+    const env = cleanEnv({ PARALLEL_SESSION: codex.name, PARALLEL_WORKSPACE: codex.workspace, PARALLEL_DIR: codex.env.PARALLEL_DIR as string });
+    const child = spawn(agent, [command, payload, join(dir, 'pid')], { env, stdio: 'ignore' });
+    try {
+      await waitFor('running', () => existsSync(join(dir, 'pid')) && state(codex) === 'running', 15_000);
+      const status = JSON.parse(readFileSync(join(dirOf(codex), 'status.json'), 'utf8'));
+      expect(status.pid).toBe(Number(readFileSync(join(dir, 'pid'), 'utf8')));
+      expect(status.pid).toBe(child.pid);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -17,6 +17,9 @@ describe('make finish-session merge=1 with no remote', () => {
     expect(gitIn(repo, 'rev-parse', 'main')).toBe(work);
     expect(existsSync(s.path!)).toBe(false);
     expect(worklogField(repo, s.uid, 'Status')).toBe('MERGED');
+    // its first line says what happened, as the entry does: merged, not waiting for a review
+    expect(r.stdout.split('\n')[0]).toMatch(/session solo \(feature\/solo\) is merged into main and ended$/);
+    expect(r.stdout).not.toMatch(/READY FOR REVIEW/);
     expect(r.stdout).toMatch(/^ {2}pushed {5}no remote; nothing pushed$/m);
     expect(`${r.stdout}\n${r.stderr}`.replace('nothing pushed', '')).not.toMatch(PUSH_ADVICE);
     expect(r.stderr).not.toMatch(/push the branch/);

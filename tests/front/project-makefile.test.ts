@@ -154,6 +154,30 @@ describe('every hint the kit prints works where it is printed', () => {
     expect(again.stdout).not.toMatch(/make init/);
   });
 
+  it("remove=1 without commit=1: its last line names the command that commits the removal, and that command does", () => {
+    const { repo, env } = setUp();
+    const removed = projectMake(repo, ['kit-init', 'remove=1'], env);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(removed.stdout).not.toMatch(/initialised/);
+    const last = removed.stdout.trim().split('\n').at(-1) as string;
+    expect(last).toMatch(/Makefile/);
+    const printed = commandsIn(last);
+    expect(printed).toEqual([`${KIT_BIN} init remove=1 commit=1`]);
+    const r = runPrinted(repo, printed[0] as string, env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(gitIn(repo, 'show', 'HEAD:Makefile') + '\n').toBe(PROJECT_MAKEFILE);
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('');
+    // a Makefile init created and remove=1 deleted: the commit deletes it too
+    const bare = makeRepo();
+    gitIn(bare, 'rm', '-q', 'Makefile');
+    gitIn(bare, 'commit', '-q', '-m', 'a project without a Makefile');
+    expect(make(bare, 'init', { makefile: 1, commit: 1 }, env).code).toBe(0);
+    expect(make(bare, 'init', { remove: 1 }, env).code).toBe(0);
+    expect(make(bare, 'init', { remove: 1, commit: 1 }, env).code).toBe(0);
+    expect(gitIn(bare, 'ls-tree', '--name-only', 'HEAD', 'Makefile')).toBe('');
+    expect(gitIn(bare, 'status', '--porcelain')).toBe('');
+  });
+
   it('without the block: bin/kit through the copy\'s PARALLEL_KIT, and an error\'s next step runs as printed', () => {
     const repo = makeRepo({ files: { Makefile: PROJECT_MAKEFILE } });
     const env = home();

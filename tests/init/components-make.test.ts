@@ -67,6 +67,16 @@ describe('make init guesses components', () => {
     expect(Object.keys(components)).toEqual(['docs', 'private_gpt', 'components', 'open_ai', 'server', 'settings', 'ui', 'utils', 'scripts', 'tests']);
   });
 
+  it("today's layout, a top-level ui/ of design notes beside fern/: both hold docs, only one is named docs, and ui says what it holds", async () => {
+    const UI = ['ui/AGENTS.md', 'ui/CLAUDE.md', 'ui/README.md', 'ui/docs/PRD.md', 'ui/docs/STYLE_GUIDE.md', 'ui/favicon.ico', 'ui/index.html', 'ui/references/layout.png'];
+    const repo = repoOf('private-gpt', [...PRIVATE_GPT.filter((f) => !f.startsWith('private_gpt/ui/')), ...UI]);
+    expect(make(tempDir(), 'init', { repo }).code).toBe(0);
+    const { components } = await loadConfig(repo);
+    expect(components.docs).toMatchObject({ paths: ['fern/'], description: 'documentation' });
+    expect(components.ui).toMatchObject({ paths: ['ui/'], description: 'ui: mostly documentation' });
+    expect(Object.values(components).filter((c) => c.description === 'documentation')).toHaveLength(1);
+  });
+
   it('keeps a flat repository flat', async () => {
     const components = await initialised(repoOf('tool', ['README.md', 'package.json', 'src/main.ts', 'src/util.ts', 'src/cli.ts', 'src/more/x.ts', 'lib/a.ts', 'lib/b.ts', 'docs/index.md', 'docs/guide.md']));
     expect(components).toEqual({ docs: ['docs/'], lib: ['lib/'], src: ['src/'] });

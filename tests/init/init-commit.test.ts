@@ -2,7 +2,7 @@
 // without it init says what to commit, and new-session warns while the base lacks them. On a terminal
 // init asks whether to add the Makefile block.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asPrinted, KIT_DIR, make } from '../helpers/make.ts';
@@ -48,6 +48,38 @@ describe('make init commit=1', () => {
     const second = make(repo, 'new-session', { name: 'b', component: 'ui' }, env);
     expect(second.stderr).not.toMatch(/warning/);
     expect(readFileSync(join(`${repo}-sessions`, 'b', 'CLAUDE.md'), 'utf8')).toContain('## Parallel sessions');
+  });
+
+  it('a CLAUDE.md that links to AGENTS.md stays a link: the rules go into AGENTS.md, in the commit too, and new-session sees them', () => {
+    const repo = makeRepo({ config: null });
+    writeFileSync(join(repo, 'AGENTS.md'), '# Agents\n\nBe nice.\n');
+    symlinkSync('AGENTS.md', join(repo, 'CLAUDE.md'));
+    gitIn(repo, 'add', 'AGENTS.md', 'CLAUDE.md');
+    gitIn(repo, 'commit', '-q', '-m', 'one file of rules for every agent');
+    const env = home();
+    const r = make(repo, 'init', { commit: 1 }, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('');
+    expect(gitIn(repo, 'ls-tree', 'HEAD', 'CLAUDE.md')).toMatch(/^120000 /);
+    expect(gitIn(repo, 'show', 'HEAD:AGENTS.md')).toMatch(/^# Agents\n\nBe nice\.\n[^]*## Parallel sessions/);
+    const s = make(repo, 'new-session', { name: 'a', component: 'server' }, env);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr).not.toMatch(/warning/);
+    expect(readFileSync(join(`${repo}-sessions`, 'a', 'CLAUDE.md'), 'utf8')).toContain('## Parallel sessions');
+  });
+
+  it("the rules also go into the AGENTS.md and GEMINI.md a repository has (what Codex, OpenCode and Gemini read), never into a new one", () => {
+    const repo = makeRepo({ config: null });
+    writeFileSync(join(repo, 'AGENTS.md'), '# Agents\n');
+    gitIn(repo, 'add', 'AGENTS.md');
+    gitIn(repo, 'commit', '-q', '-m', 'rules for codex');
+    const env = home();
+    expect(make(repo, 'init', { commit: 1 }, env).code).toBe(0);
+    expect(gitIn(repo, 'status', '--porcelain')).toBe('');
+    expect(gitIn(repo, 'show', 'HEAD:AGENTS.md')).toMatch(/^# Agents\n\n<!-- parallel-kit:begin[^]*## Parallel sessions/);
+    expect(existsSync(join(repo, 'GEMINI.md'))).toBe(false);
+    expect(make(repo, 'new-session', { name: 'a', component: 'server' }, env).code).toBe(0);
+    expect(readFileSync(join(`${repo}-sessions`, 'a', 'AGENTS.md'), 'utf8')).toContain('## Parallel sessions');
   });
 
   it('leaves a section someone edited as it is, and says so', () => {

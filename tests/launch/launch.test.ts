@@ -26,6 +26,7 @@ const BOT = [
 const CONFIG = `${DEFAULT_CONFIG}agents:
   bot: { command: ${JSON.stringify(BOT)}, args: [one, two] }
   quits: { command: 'sleep 1; exit 3' }
+  tells: { command: 'printf "%s|%s" "$KIT_TEST_SECRET" "$PARALLEL_PROMPT" > "$PARALLEL_DIR/tells.out"; sleep 600' }
 `;
 // quits sleeps first: a pane whose process exits within a few milliseconds of tmux's respawn-pane can be
 // dead with no exit status recorded (a race inside tmux, seen about once in five runs under load).
@@ -138,6 +139,28 @@ describe.skipIf(!hasTmux())('make launch with a custom agents: command', () => {
     expect(again.exit).toBe(1);
     oneLine(again.stderr);
     expect(again.stderr.trim()).toMatch(/^stop: session b is not running \(stopped at .*\); .*launch name=b starts it again$/);
+  });
+
+  test("the agent's environment and prompt are never words of a command line: they go in a file only its owner reads, gone once read", async () => {
+    // A spy in front of the real tmux writes down every command line the kit gives it.
+    const w = world({ KIT_TEST_SECRET: "sk-s3cret 'q' \"$(x)\" `y` \\ end" });
+    const spyDir = join(w.repo, '..', 'spy');
+    mkdirSync(spyDir, { recursive: true });
+    const realTmux = spawnSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).stdout.trim();
+    const argvLog = join(spyDir, 'argv.log');
+    writeFileSync(join(spyDir, 'tmux'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realTmux}' "$@"\n`, { mode: 0o755 });
+    const env = { ...w.env, PATH: `${spyDir}:${w.env.PATH}` };
+    kitJson(w, 'new-session', { name: 't', component: 'ui', agent: 'tells' });
+    const l = JSON.parse(kitMake(w, 'launch', { name: 't', prompt: 'the prompt, private too', json: 1 }, env).stdout);
+    const out = join(w.root, 'tells.out');
+    await waitFor('the agent to write', () => existsSync(out) && readFileSync(out, 'utf8').length > 0, 20_000);
+    expect(readFileSync(out, 'utf8')).toBe(`${w.env.KIT_TEST_SECRET}|the prompt, private too`);
+    const lines = readFileSync(argvLog, 'utf8');
+    expect(lines).toMatch(/respawn-pane/);
+    expect(lines).not.toContain('s3cret');
+    expect(lines).not.toContain('private too');
+    expect(readdirSync(dirOf(w, 't')).filter((f) => f.startsWith('.env-'))).toEqual([]);
+    expect(kitJson(w, 'stop', { name: 't' })).toMatchObject({ session: 't', state: 'ended', window: l.window.target });
   });
 
   test('an agent that exits stays in its window with its exit status; stop closes it; launch twice refuses; new-session launch=1', async () => {

@@ -2,7 +2,7 @@
 // neither the user's ~/.claude nor the project's .claude/ is touched, and worktrees need no discovery.
 import { join } from 'node:path';
 import { type AgentPlan, type AgentSetupInput } from './launch.ts';
-import { hookUnlessArgv, type Unless } from './fast-hook.ts';
+import { hookLater, hookUnlessArgv, type Unless } from './fast-hook.ts';
 
 export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
 
@@ -17,15 +17,17 @@ export const CLAUDE_EDIT_MATCHER = 'Edit|Write|MultiEdit|NotebookEdit';
  * background (`async`). `unless`: through bin/hook-unless, which starts node only when the state
  * would change: the event of every tool call while the turn runs (`running`, or its word is a minute
  * old), and the session's end after the turn's (`over`: an idle session whose agent is gone reads ended).
+ * `later`: through bin/hook-later, which starts node in the background and ends at once: a failing
+ * `claude -p` does not wait for its StopFailure hook, which was killed before it wrote under load.
  */
-const EVENTS: readonly { event: string; matcher?: string; timeout: number; unless?: Unless; wait?: true }[] = [
+const EVENTS: readonly { event: string; matcher?: string; timeout: number; unless?: Unless; wait?: true; later?: true }[] = [
   { event: 'UserPromptSubmit', timeout: 10 },
   { event: 'PreToolUse', matcher: CLAUDE_EDIT_MATCHER, timeout: 30, wait: true },
   { event: 'PermissionRequest', matcher: '*', timeout: 10 },
   { event: 'PostToolUse', matcher: '*', timeout: 10, unless: 'running' },
   { event: 'Notification', timeout: 10 },
   { event: 'Stop', timeout: 10, wait: true },
-  { event: 'StopFailure', timeout: 10, wait: true },
+  { event: 'StopFailure', timeout: 10, wait: true, later: true },
   { event: 'SessionEnd', timeout: 10, wait: true, unless: 'over' },
 ];
 
@@ -37,7 +39,7 @@ const EVENTS: readonly { event: string; matcher?: string; timeout: number; unles
 export function claudeSettings(input: Pick<AgentSetupInput, 'hook' | 'stateDir' | 'kitDir'>): { hooks: Record<string, unknown[]> } {
   const hooks: Record<string, unknown[]> = {};
   for (const e of EVENTS) {
-    const words = e.unless ? hookUnlessArgv(input.kitDir, e.unless, input.stateDir, input.hook(e.event)) : input.hook(e.event);
+    const words = e.unless ? hookUnlessArgv(input.kitDir, e.unless, input.stateDir, input.hook(e.event)) : e.later ? [hookLater(input.kitDir), ...input.hook(e.event)] : input.hook(e.event);
     hooks[e.event] = [{ ...(e.matcher ? { matcher: e.matcher } : {}), hooks: [{ type: 'command', command: words[0], args: words.slice(1), timeout: e.timeout, ...(e.wait ? {} : { async: true }) }] }];
   }
   return { hooks };

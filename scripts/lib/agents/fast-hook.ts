@@ -7,6 +7,9 @@ import { singleQuote } from '../core/shell.ts';
 
 export type Unless = 'running' | 'over';
 
+/** <kit>/bin/hook-later: the hook in the background, for a state-only event of an agent that waits on every hook (Codex). */
+export const hookLater = (kitDir: string) => join(kitDir, 'bin', 'hook-later');
+
 /** <kit>/bin/hook-unless. */
 export const hookUnless = (kitDir: string) => join(kitDir, 'bin', 'hook-unless');
 
@@ -23,3 +26,6 @@ export function hookUnlessArgv(kitDir: string, unless: Unless, stateDir: string,
 export function gatedUnless(kitDir: string, unless: Unless): string {
   return `${singleQuote(hookUnless(kitDir))} ${unless} "$PARALLEL_DIR/$PARALLEL_WORKSPACE/$PARALLEL_SESSION"`;
 }
+
+/** The words before the hook's in a shell line, for an event whose hook runs in the background. */
+export const gatedLater = (kitDir: string): string => singleQuote(hookLater(kitDir));

@@ -7,19 +7,21 @@ import { join } from 'node:path';
 import { UsageError } from '../core/errors.mjs';
 import { singleQuote } from '../core/shell.ts';
 import { codexHookHash, codexHookKey } from './codex-trust.ts';
-import { gatedUnless, type Unless } from './fast-hook.ts';
+import { gatedLater, gatedUnless, type Unless } from './fast-hook.ts';
 import { gatedHookCommand, jsonHooksFile, kitGroups, MARK, type JsonHookGroup } from './install-common.ts';
 import type { ManagedFile, PartState } from './managed-file.ts';
 
 /**
  * The events the kit hooks, and only those (docs/agents.md "Which events are hooked"): the guard on
  * apply_patch only; PostToolUse and SessionEnd through bin/hook-unless, which starts node only when the
- * state would change (a tool done while the turn runs; the session's end after the turn's).
+ * state would change (a tool done while the turn runs; the session's end after the turn's); the prompt and
+ * the permission question through bin/hook-later, in the background (Codex waits on every hook, and these
+ * only record a state). Stop stays in the foreground: `codex exec` ends right after it.
  */
-export const CODEX_EVENTS: readonly { event: string; matcher?: string; unless?: Unless }[] = [
-  { event: 'UserPromptSubmit' },
+export const CODEX_EVENTS: readonly { event: string; matcher?: string; unless?: Unless; later?: true }[] = [
+  { event: 'UserPromptSubmit', later: true },
   { event: 'PreToolUse', matcher: 'apply_patch' },
-  { event: 'PermissionRequest' },
+  { event: 'PermissionRequest', later: true },
   { event: 'PostToolUse', unless: 'running' },
   { event: 'Stop' },
   { event: 'SessionEnd', unless: 'over' },
@@ -42,9 +44,9 @@ export function codexHome(env: NodeJS.ProcessEnv): string {
 }
 
 export function codexGroups(kitDir: string): JsonHookGroup[] {
-  return CODEX_EVENTS.map(({ event, matcher, unless }) => ({
+  return CODEX_EVENTS.map(({ event, matcher, unless, later }) => ({
     event,
-    group: { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command: gatedHookCommand(kitDir, 'codex', unless ? gatedUnless(kitDir, unless) : ''), timeout: TIMEOUT[event] ?? 30 }] },
+    group: { ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command: gatedHookCommand(kitDir, 'codex', unless ? gatedUnless(kitDir, unless) : later ? gatedLater(kitDir) : ''), timeout: TIMEOUT[event] ?? 30 }] },
   }));
 }
 

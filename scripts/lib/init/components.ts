@@ -144,7 +144,10 @@ function named(drafts: Draft[]): GuessedComponent[] {
     taken.add(name);
     names.set(d, name);
   }
-  return drafts.map((d) => ({ name: names.get(d) as string, paths: d.paths, description: d.description }));
+  // A folder of docs that keeps a name of its own (ui/ beside fern/, which is `docs`) says so, so that
+  // two components are never both just "documentation".
+  const described = (d: Draft, name: string) => (d.role === 'docs' && name === cleanName(d.base) && d.base.toLowerCase() !== 'docs' ? `${d.folder.slice(0, -1)}: mostly documentation` : d.description);
+  return drafts.map((d) => ({ name: names.get(d) as string, paths: d.paths, description: described(d, names.get(d) as string) }));
 }
 
 /**

@@ -1,11 +1,11 @@
 // `make init`: a starter config, the .gitignore entries, WORK_LOG.md, a CLAUDE.md section and, on request,
 // the block that makes the kit's commands the project's own make targets; idempotent. Each file is one
 // piece: a change of its text, applied to the working tree, and to HEAD's version for `commit=1`.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { CONFIG_FILE, parseConfigText } from '../config/config.ts';
 import { OperationError } from '../core/errors.mjs';
-import { writeFileAtomic } from '../core/files.ts';
+import { realOr, writeFileAtomic } from '../core/files.ts';
 import { findBlock, isKitBlock, pointerFile, pointerText, withBlock, withCurrentBlock, withoutBlock } from '../front/block.ts';
 import { formFor } from '../front/hints.ts';
 import { projectMakefile } from '../front/targets.ts';
@@ -81,14 +81,18 @@ function ignoreLines(cur: string | null): string | null {
   return `${cur ?? ''}${sep}${missing.join('\n')}\n`;
 }
 
-function makefilePiece(main: string, o: InitOptions): Piece | null {
+async function makefilePiece(main: string, o: InitOptions): Promise<Piece | null> {
   const path = projectMakefile(main) ?? join(main, 'Makefile');
   const file = relative(main, path);
   const current = read(path);
   const found = current === null ? null : findBlock(current);
   if (o.remove) {
-    if (!found || current === null) return null;
-    if (!isKitBlock(found, o.commands) && !o.force) {
+    // The block may be out of the file already (an earlier remove=1) but still in HEAD's version:
+    // remove=1 commit=1 then commits its removal.
+    const head = found ? null : await headFile(main, file);
+    const block = found ?? (head === null ? null : findBlock(head));
+    if (!block) return null;
+    if (!isKitBlock(block, o.commands) && !o.force) {
       throw new OperationError(`the parallel-kit block in ${file} was edited by hand, so taking it out would lose those edits; nothing was changed. Take it out yourself, or run make init remove=1 force=1`);
     }
     const next = (cur: string | null) => {
@@ -106,6 +110,22 @@ function makefilePiece(main: string, o: InitOptions): Piece | null {
   };
   if (found && !isKitBlock(found, o.commands)) return { file, next: (cur) => cur, note: 'its parallel-kit block differs from what the kit writes (edited by hand?); left as it is' };
   return { file, next };
+}
+
+/**
+ * The file a piece really writes: a symbolic link to a file of the repository (CLAUDE.md -> AGENTS.md,
+ * one file of rules for every agent) is followed, so that the commit changes that file and the link
+ * stays a link.
+ */
+function throughLink(main: string, piece: Piece): Piece {
+  try {
+    if (!lstatSync(join(main, piece.file)).isSymbolicLink()) return piece;
+  } catch {
+    return piece;
+  }
+  const target = relative(realOr(main), realOr(join(main, piece.file)));
+  if (!target || target.startsWith('..') || target.startsWith('/')) return piece;
+  return { ...piece, file: target, note: piece.note ?? `${piece.file} links to it` };
 }
 
 function apply(main: string, piece: Piece): InitChange {
@@ -143,14 +163,16 @@ export async function initRepo(main: string, o: InitOptions): Promise<InitResult
   if (starter) parseConfigText(starter, CONFIG_FILE); // never write a config the kit itself would reject
   const changes: InitChange[] = [];
   const pieces: Piece[] = [];
-  const run = (piece: Piece) => {
+  const run = (given: Piece) => {
+    const piece = throughLink(main, given);
+    if (pieces.some((p) => p.file === piece.file)) return; // CLAUDE.md -> AGENTS.md: one file, written once
     pieces.push(piece);
     changes.push(apply(main, piece));
   };
   run({ file: CONFIG_FILE, next: (cur) => cur ?? starter });
   run({ file: '.gitignore', next: ignoreLines });
   run({ file: 'WORK_LOG.md', next: (cur) => cur ?? WORKLOG_HEADER });
-  const mk = makefilePiece(main, o);
+  const mk = await makefilePiece(main, o);
   if (mk) run(mk);
   if (o.makefile && !o.remove) {
     const pointer = pointerFile(o.env);
@@ -168,6 +190,13 @@ export async function initRepo(main: string, o: InitOptions): Promise<InitResult
   const form = formFor(main, { ...o.env, PARALLEL_KIT: o.kitDir }, o.kitDir);
   const edited = upsertSection(read(join(main, 'CLAUDE.md')), form).edited;
   run({ file: 'CLAUDE.md', next: (cur) => upsertSection(cur, form).text, ...(edited ? { note: 'its Parallel sessions section was edited by hand; left as it is' } : {}) });
+  // The same rules for the agents that read AGENTS.md (Codex, OpenCode) or GEMINI.md, where the project has one.
+  for (const file of ['AGENTS.md', 'GEMINI.md']) {
+    const text = read(join(main, file));
+    if (text === null) continue;
+    const note = upsertSection(text, form).edited ? { note: 'its Parallel sessions section was edited by hand; left as it is' } : {};
+    run({ file, next: (cur) => (cur === null ? undefined : upsertSection(cur, form).text), ...note });
+  }
   const pending = await toCommit(main, pieces);
   let commit: string | null = null;
   if (o.commit && pending.length) {

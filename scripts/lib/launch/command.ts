@@ -1,6 +1,10 @@
 // What a launched window runs: the agent's recorded command with the prompt in the agent's own way, and
-// the environment it gets. Pure: no process is started here.
+// the environment it gets (handed over in a file only its owner reads). No process is started here.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../core/errors.mjs';
+import { KIT_DIR } from '../core/kit-dir.ts';
+import { singleQuote } from '../core/shell.ts';
 
 /** A word that ends the options of claude and codex: a prompt after it is never read as a flag or a subcommand. */
 const END_OF_OPTIONS = '--';
@@ -84,9 +88,27 @@ export function envArgv(serverVars: readonly string[], env: Record<string, strin
   return ['env', ...drop.flatMap((k) => ['-u', k]), ...argv];
 }
 
-/** tmux's `-e NAME=VALUE` words for the window's environment (not in any command line `ps` shows). */
-export function envFlags(env: Record<string, string>): string[] {
-  return Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+/** Names a shell keeps for itself (bash will not let a script set them): never in an env file. */
+const SHELL_OWN = new Set(['PPID', 'UID', 'EUID', 'SHELLOPTS', 'BASHOPTS', 'BASH_VERSINFO', 'GROUPS']);
+
+/** The text of an env file for bin/with-env: one `export NAME='value'` line each, every value single-quoted. */
+export function envFileText(env: Record<string, string>): string {
+  return Object.entries(env)
+    .filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !SHELL_OWN.has(k))
+    .map(([k, v]) => `export ${k}=${singleQuote(v)}\n`)
+    .join('');
+}
+
+/**
+ * Writes the window's environment to a new file only its owner may read, for bin/with-env (which removes
+ * it): tmux's `-e NAME=VALUE` would make every value, keys included, a word of the tmux client's command
+ * line, which any user of the machine can read while it runs. Returns the words that go before the command.
+ */
+export function withEnvFile(dir: string, id: string, env: Record<string, string>): { words: string[]; file: string } {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `.env-${id}`);
+  writeFileSync(file, envFileText(env), { mode: 0o600, flag: 'wx' });
+  return { words: [join(KIT_DIR, 'bin', 'with-env'), file], file };
 }
 
 /** The names `tmux show-environment -g` lists as set (a `-NAME` line is a removed one). */

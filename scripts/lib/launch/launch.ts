@@ -5,6 +5,7 @@
 // the next one (interrupted.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { rmSync } from 'node:fs';
 import type { Context } from '../config/context.ts';
 import { errorMessage, OperationError, UsageError } from '../core/errors.mjs';
 import { readEnvFile } from '../core/env-file.ts';
@@ -19,7 +20,7 @@ import { recordLaunch, recordLaunchPid, recordStop } from '../tracker/launch.ts'
 import { processAlive } from '../tracker/proc.ts';
 import { agentFor } from './agent.ts';
 import { firstRunQuestion } from './first-run.ts';
-import { envArgv, envFlags, launchEnv, setNames, windowArgv } from './command.ts';
+import { envArgv, launchEnv, setNames, windowArgv, withEnvFile } from './command.ts';
 import { INSTALL_TMUX, parsePanes, PANE_FORMAT, tmux, tmuxOk, tmuxServer, tmuxSessionName, tmuxVersion, type Pane, type TmuxServer } from './tmux.ts';
 import { launchedSince, launchState, readLaunch, writeLaunch, type WindowView } from './windows.ts';
 import { PLACEHOLDER, settleInterrupted } from './interrupted.ts';
@@ -121,6 +122,7 @@ export async function launchSession(ctx: Context, input: LaunchInput): Promise<L
     const target = pane.paneId;
     let recorded = false;
     let pending: LaunchRecord | null = null;
+    let envFile: string | null = null;
     try {
       for (const [opt, value] of [['remain-on-exit', 'on'], ['automatic-rename', 'off'], ['allow-rename', 'off'], ['@parallel_launch', launchId]] as const) {
         await tmuxOk(at, ['set-option', '-w', '-t', target, opt, value], `set ${opt} on window ${input.name}`);
@@ -159,7 +161,9 @@ export async function launchSession(ctx: Context, input: LaunchInput): Promise<L
         log: { agent: agent.name, window: `${tmuxSession}:${input.name}`, launch_id: launchId },
       });
       recorded = true;
-      await tmuxOk(at, ['respawn-pane', '-k', '-t', target, '-c', cwd, ...envFlags(env), '--', ...envArgv([...new Set(extra)], env, words)], `start ${agent.name} in window ${input.name}`);
+      const handed = withEnvFile(stateDir, launchId, env);
+      envFile = handed.file;
+      await tmuxOk(at, ['respawn-pane', '-k', '-t', target, '-c', cwd, '--', ...handed.words, ...envArgv([...new Set(extra)], env, words)], `start ${agent.name} in window ${input.name}`);
       const started = parsePanes(await tmuxOk(at, ['display-message', '-p', '-t', target, PANE_FORMAT], `read window ${input.name}`))[0] ?? pane;
       recordLaunchPid(stateDir, pane.pid, started.pid);
       const rec = record(started, { started_at: pending.started_at });
@@ -169,6 +173,7 @@ export async function launchSession(ctx: Context, input: LaunchInput): Promise<L
     } catch (err) {
       // Nothing half-made: a window that did not get its agent goes, and the log says why.
       await tmux(at, ['kill-window', '-t', target]);
+      if (envFile) rmSync(envFile, { force: true });
       if (pending) writeLaunch(ctx.root, { ...pending, stopped_at: isoWithOffset(), stop: 'exited' });
       if (recorded) recordStop(sessionDir(ctx.root, workspace, input.name), workspace, input.name, { message: `launch failed: ${errorMessage(err)}` });
       throw err;

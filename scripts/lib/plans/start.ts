@@ -1,14 +1,14 @@
 // How the orchestrator starts a session (headless: a detached runner; interactive: its tmux window) and
 // how `make up` without wait=1 puts the orchestrator itself in the background.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stillRuns } from './owner.ts';
 import { readPlanState } from './state.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import type { Context } from '../config/context.ts';
 import { launchSession } from '../launch/launch.ts';
-import { envFlags, passedEnv } from '../launch/command.ts';
+import { passedEnv, withEnvFile } from '../launch/command.ts';
 import { tmux, tmuxOk, tmuxServer, tmuxSessionName, tmuxVersion } from '../launch/tmux.ts';
 import { spawnRunner, type Starter } from './orchestrate.ts';
 import { headlessCommand, inWorkspace } from './up.ts';
@@ -45,10 +45,15 @@ export async function startInTmux(ctx: Context, workspace: string): Promise<{ ta
   if (!(await tmuxVersion(ctx.env))) return null;
   const server = tmuxServer(ctx.env);
   const session = tmuxSessionName(ctx.main, workspace);
-  const env = passedEnv(ctx.env);
-  const words = ['-n', PLAN_WINDOW, '-c', ctx.main, ...envFlags(env), '--', ...orchestratorArgv(ctx.main, workspace)];
-  const made = (await tmux(server, ['has-session', '-t', `=${session}`])).code === 0 ? null : await tmux(server, ['new-session', '-d', '-s', session, '-x', '200', '-y', '50', ...words]);
-  if (!made || made.code !== 0) await tmuxOk(server, ['new-window', '-d', '-t', `=${session}:`, ...words], `open the plan's window in ${session}`);
+  const handed = withEnvFile(join(ctx.root, 'plans'), `${workspace}-${process.pid}-${Date.now()}`, passedEnv(ctx.env));
+  const words = ['-n', PLAN_WINDOW, '-c', ctx.main, '--', ...handed.words, ...orchestratorArgv(ctx.main, workspace)];
+  try {
+    const made = (await tmux(server, ['has-session', '-t', `=${session}`])).code === 0 ? null : await tmux(server, ['new-session', '-d', '-s', session, '-x', '200', '-y', '50', ...words]);
+    if (!made || made.code !== 0) await tmuxOk(server, ['new-window', '-d', '-t', `=${session}:`, ...words], `open the plan's window in ${session}`);
+  } catch (err) {
+    rmSync(handed.file, { force: true });
+    throw err;
+  }
   return { target: `${session}:${PLAN_WINDOW}` };
 }
 
