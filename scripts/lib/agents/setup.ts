@@ -4,7 +4,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.mjs';
-import { AGENT_KINDS, NO_AGENT, type AgentKind, type Config } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
+import { AGENT_KINDS, NO_AGENT, type AgentKind } from '../config/config-of.ts';
 import { hookArgv, type AgentPlan, type AgentSetupInput, type AgentSpec } from './launch.ts';
 import { claudeSetup } from './claude.ts';
 import { codexSetup } from './codex.ts';

@@ -2,9 +2,15 @@
 // base found. Zod-free, so a config read from the cache (cached.ts) loads neither zod nor the YAML parser.
 import { basename, resolve } from 'node:path';
 import { defaultBranch } from '../git/repo.ts';
-import type { AgentKind, Config, ConfigData } from './config.ts';
+import type { Config, ConfigData } from './config.ts';
 
 export const CONFIG_FILE = 'parallel.config.yaml';
+
+/** The agents the kit knows how to configure (scripts/lib/agents/); `agents:` entries name one as their kind. */
+export const AGENT_KINDS = ['claude', 'codex', 'gemini', 'opencode', 'aider'] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
+/** agent=none on new-session: no agent even when the config names a default. */
+export const NO_AGENT = 'none';
 
 /** An `agents:` entry without a kind: its command runs through /bin/sh and reports through the kit's hook command. */
 export const CUSTOM_KIND = 'custom';

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { UsageError } from '../core/errors.mjs';
 import { RESERVED_WORKSPACES } from '../store/constants.ts';
 import { envNameSchema, nameSchema } from '../store/names.ts';
-import { CONFIG_FILE, configOf, CUSTOM_KIND } from './config-of.ts';
+import { AGENT_KINDS, CONFIG_FILE, configOf, CUSTOM_KIND, NO_AGENT } from './config-of.ts';
 import { validBranchPattern } from '../remote/patterns.ts';
 
 export { CONFIG_FILE } from './config-of.ts';
@@ -29,13 +29,11 @@ export const DEFAULT_DISPOSABLE = [
   '.parcel-cache/', '.cache/', '.gradle/', '*.class', '*.o', '*.tsbuildinfo', '.eslintcache', '.DS_Store',
 ];
 
-/** The agents the kit knows how to configure (scripts/lib/agents/); `agents:` entries name one as their kind. */
-export const AGENT_KINDS = ['claude', 'codex', 'gemini', 'opencode', 'aider'] as const;
-export type AgentKind = (typeof AGENT_KINDS)[number];
+// The agents the kit knows how to configure (scripts/lib/agents/) and agent=none: in config-of.ts, zod-free.
+export { AGENT_KINDS, NO_AGENT, type AgentKind } from './config-of.ts';
+import type { AgentKind } from './config-of.ts';
 export const GUARD_MODES = ['deny', 'warn', 'off'] as const;
 export type GuardMode = (typeof GUARD_MODES)[number];
-/** agent=none on new-session: no agent even when the config names a default. */
-export const NO_AGENT = 'none';
 
 export { CUSTOM_KIND } from './config-of.ts';
 export type LaunchKind = AgentKind | typeof CUSTOM_KIND;

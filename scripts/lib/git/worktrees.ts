@@ -26,11 +26,26 @@ export async function retryConfigLock<T>(fn: () => Promise<T>): Promise<T> {
 export const FAST_CHECKOUT = ['-c', 'checkout.workers=0', '-c', 'checkout.thresholdForParallelism=100'];
 
 /** Creates `branch` at `base`, tracking the local base so that `git status` counts ahead/behind the base. */
-export async function createTrackingBranch(main: string, root: string, branch: string, base: string): Promise<string> {
+/**
+ * Creates `branch` from `base`, tracking it, and returns its commit. With `commonDir` (the repository's
+ * git folder) the commit is read from the loose ref git just wrote, without a second git process; a
+ * repository that keeps its refs otherwise (reftable) is asked.
+ */
+export async function createTrackingBranch(main: string, root: string, branch: string, base: string, commonDir?: string): Promise<string> {
   return withGitConfig(root, async () => {
     await git(main, ['branch', '--track', branch, base]);
-    return (await git(main, ['rev-parse', `refs/heads/${branch}`])).trim();
+    const loose = commonDir ? looseRef(join(commonDir, 'refs', 'heads', branch)) : null;
+    return loose ?? (await git(main, ['rev-parse', `refs/heads/${branch}`])).trim();
   });
+}
+
+function looseRef(file: string): string | null {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return /^[0-9a-f]{40}(?:[0-9a-f]{24})?\n$/.test(text) ? text.trim() : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Deletes a branch only while it still points where we expect (compare-and-swap), with its config section. */

@@ -1,7 +1,7 @@
 // Whether a branch holds what init writes for the agents: a copy made from it has the rules only then.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { CONFIG_FILE } from '../config/config.ts';
+import { CONFIG_FILE } from '../config/config-of.ts';
 import { gitRaw } from '../git/repo.ts';
 import { CLAUDE_BEGIN } from './claude.ts';
 

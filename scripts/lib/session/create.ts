@@ -1,7 +1,9 @@
 // Creating a session: validate, reserve (name, port, component) under the lock, then the slow steps, each undoable.
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
+import { loadConfigCached } from '../config/cached.ts';
 import { missingOnBase } from '../init/on-base.ts';
 import { refreshRadarLater } from './radar-later.ts';
 import { claimEarly, copySteps, giveBack, type EarlyCopy } from './copy-steps.ts';
@@ -18,7 +20,7 @@ import { createTrackingBranch, deleteBranchAt, ensureExcluded, excludeFile } fro
 import type { SessionRecord } from '../store/schemas.ts';
 import { dropSession, liveSessions, reserveSession, updateSession } from '../store/sessions.ts';
 import { runSteps, type Step } from '../core/steps.ts';
-import { SESSION_ENV_FILE, sessionDir } from '../store/paths.ts';
+import { commitCacheDir, SESSION_ENV_FILE, sessionDir } from '../store/paths.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { initSessionStatus } from '../tracker/tracker.ts';
 import { appendEntry, removeEntry, renderEntry } from '../worklog/entries.ts';
@@ -139,7 +141,7 @@ async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHoo
     steps.push({
       title: `create branch ${plan.branch} from ${plan.from ?? plan.base}`,
       run: async () => {
-        branchSha = await createTrackingBranch(main, root, plan.branch, plan.from ?? plan.base);
+        branchSha = await createTrackingBranch(main, root, plan.branch, plan.from ?? plan.base, ctx.loc.commonDir);
       },
       undo: () => deleteBranchAt(main, root, plan.branch, branchSha),
     });
@@ -234,6 +236,7 @@ async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHoo
   });
 
   await runSteps(steps, ctx.interrupted);
+  await keepConfigCache(ctx);
   await refreshRadarLater(ctx);
   if (start) {
     const took = tookOverText(claim, plan.component);
@@ -243,3 +246,19 @@ async function createWith(ctx: Context, input: NewSessionInput, hooks: CreateHoo
   return { record, envFile, env, copied: copy?.copied() ?? [], agent, guardFile, warnings, share: start ? { remote: start.sharing.remote, claim } : null };
 }
 
+
+/**
+ * The state folder is in use now: give it the cache folder where the parsed config is kept
+ * (config/cached.ts writes there only when the folder exists), with the config in it, so that the next
+ * command loads neither the YAML parser nor zod. Without it, a repository where only new-session ran
+ * parsed its config every time. Only the first new-session of a repository does this.
+ */
+async function keepConfigCache(ctx: Context): Promise<void> {
+  if (existsSync(commitCacheDir(ctx.root))) return;
+  try {
+    mkdirSync(commitCacheDir(ctx.root), { recursive: true });
+    await loadConfigCached(ctx.main, ctx.root);
+  } catch {
+    /* best effort: the config is parsed as before */
+  }
+}

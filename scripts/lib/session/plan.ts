@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import type { Mode } from '../config/config.ts';
 import { OperationError, UsageError } from '../core/errors.mjs';
-import { describeName } from '../store/names.ts';
-import { branchExists, isValidBranchName, refExists } from '../git/repo.ts';
-import { KINDS, MODES, sessionRecordSchema, type Kind } from '../store/schemas.ts';
+import { describeName } from '../store/describe-name.ts';
+import { gitRaw, isValidBranchName } from '../git/repo.ts';
+import { KINDS, MODES } from '../store/constants.ts';
+import type { Kind } from '../store/schemas.ts';
+import { readSessionQuick } from '../store/quick.ts';
 import { recordPath } from '../store/sessions.ts';
-import { readRecord, sessionDir } from '../store/paths.ts';
+import { sessionDir } from '../store/paths.ts';
 import { branchFor } from '../worklog/entries.ts';
 import { resolveAgent, type AgentSpec } from '../agents/setup.ts';
 import type { ShareInput } from '../share/session.ts';
@@ -46,6 +48,13 @@ export interface Plan {
   from: string | null;
 }
 
+/** Which of `names` are local branches (exactly: a pattern also lists the branches under it, and may glob). */
+async function localBranches(main: string, names: string[]): Promise<Set<string>> {
+  const r = await gitRaw(main, ['for-each-ref', '--format=%(refname)', ...names.map((n) => `refs/heads/${n}`)]);
+  const listed = new Set(r.code === 0 ? r.stdout.split('\n') : []);
+  return new Set(names.filter((n) => listed.has(`refs/heads/${n}`)));
+}
+
 /** Checks everything that can be checked before anything is created; throws UsageError for bad input. */
 export async function planSession(ctx: Context, input: NewSessionInput): Promise<Plan> {
   const { config } = ctx;
@@ -65,13 +74,16 @@ export async function planSession(ctx: Context, input: NewSessionInput): Promise
   const base = input.base || config.base;
   const branch = input.adopt ? input.adopt.branch : branchFor(kind, input.name);
   const from = input.adopt ? `refs/remotes/${input.adopt.remote}/${input.adopt.branch}` : null;
-  // The git questions are independent: asked at once. A name git refuses is no local branch either.
-  const [baseExists, branchValid, branchTaken] = await Promise.all([branchExists(ctx.main, base), isValidBranchName(ctx.main, branch), refExists(ctx.main, `refs/heads/${branch}`)]);
+  // The git questions are independent: asked at once, which local branches exist in one process. A name
+  // git refuses is no local branch either.
+  const [heads, branchValid] = await Promise.all([localBranches(ctx.main, [base, branch]), isValidBranchName(ctx.main, branch)]);
+  const baseExists = heads.has(base);
+  const branchTaken = heads.has(branch);
   if (!baseExists) {
     const from = input.base ? `base=${JSON.stringify(base)}` : `${config.file ? 'parallel.config.yaml' : 'the default config'}: base: ${JSON.stringify(base)}`;
     throw new UsageError(`${from} is not a local branch of ${ctx.main}`);
   }
-  const existing = readRecord(recordPath(ctx.root, config.workspace, input.name), sessionRecordSchema);
+  const existing = await readSessionQuick(recordPath(ctx.root, config.workspace, input.name));
   if (existing.ok || !existing.missing) throw new OperationError(`a session named '${input.name}' already exists; pick another name (make list-sessions shows them)`);
   if (existsSync(join(sessionDir(ctx.root, config.workspace, input.name), 'status.json'))) {
     throw new OperationError(`a tracked session named '${input.name}' already exists in workspace '${config.workspace}'; pick another name`);

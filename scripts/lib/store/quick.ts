@@ -120,15 +120,19 @@ export async function readStatusQuick(path: string): Promise<ReadResult<Status>>
   });
 }
 
+/** One session.json as readRecord reads it, zod loaded only when the quick check does not pass it. */
+export async function readSessionQuick(path: string): Promise<ReadResult<SessionRecord>> {
+  return readQuick(path, quickSession, async () => {
+    return readRecord(path, (await import('./schemas.ts')).sessionRecordSchema);
+  });
+}
+
 /** readSessions (sessions.ts) without zod for the records that pass the quick check. */
 export async function readSessionsQuick(root: string, workspace: string): Promise<{ records: SessionRecord[]; corrupt: { name: string; error: string }[] }> {
   const records: SessionRecord[] = [];
   const corrupt: { name: string; error: string }[] = [];
   for (const n of listDirs(workspaceDir(root, workspace))) {
-    const path = join(sessionDir(root, workspace, n), 'session.json');
-    const r = await readQuick(path, quickSession, async () => {
-      return readRecord(path, (await import('./schemas.ts')).sessionRecordSchema);
-    });
+    const r = await readSessionQuick(join(sessionDir(root, workspace, n), 'session.json'));
     if (r.ok) records.push(r.value);
     else if (!r.missing) corrupt.push({ name: n, error: r.error });
   }

@@ -1,12 +1,11 @@
 // The pool's records: <state folder>/pool/<id>.json, one per copy, read and changed under the 'pool' lock.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import * as z from 'zod';
 import { writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
 import { pidAlive } from '../core/lock.mjs';
 import { isoWithOffset } from '../core/time.ts';
-import { readRecord, withStoreLock } from '../store/paths.ts';
+import { withStoreLock } from '../store/paths.ts';
 
 export const POOL_LOCK = 'pool';
 /** Held by the one process that fills and refreshes the pool (others find it busy and leave). */
@@ -20,26 +19,58 @@ export const POOL_FOLDER = '.pool';
 export const POOL_STATES = ['filling', 'ready', 'busy', 'stray'] as const;
 export type PoolState = (typeof POOL_STATES)[number];
 
-export const poolRecordSchema = z.object({
-  version: z.literal(1),
-  id: z.string().regex(/^[a-z0-9-]+$/),
-  path: z.string().min(1),
-  base: z.string().min(1),
-  sha: z.string().nullable(),
-  state: z.enum(POOL_STATES),
-  pid: z.number().int().positive().nullable(),
-  host: z.string().nullable(),
-  at: z.string(),
-  reason: z.string().nullable(),
-});
-export type PoolRecord = z.infer<typeof poolRecordSchema>;
+export interface PoolRecord {
+  version: 1;
+  id: string;
+  path: string;
+  base: string;
+  sha: string | null;
+  state: PoolState;
+  pid: number | null;
+  host: string | null;
+  at: string;
+  reason: string | null;
+}
+
+// Checked by hand, not with zod: new-session reads the pool, and zod costs every start that loads it.
+const str = (v: unknown): v is string => typeof v === 'string';
+const strOrNull = (v: unknown) => v === null || str(v);
+const FIELDS: Record<keyof PoolRecord, (v: unknown) => boolean> = {
+  version: (v) => v === 1,
+  id: (v) => str(v) && /^[a-z0-9-]+$/.test(v),
+  path: (v) => str(v) && v.length > 0,
+  base: (v) => str(v) && v.length > 0,
+  sha: strOrNull,
+  state: (v) => (POOL_STATES as readonly unknown[]).includes(v),
+  pid: (v) => v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v > 0),
+  host: strOrNull,
+  at: str,
+  reason: strOrNull,
+};
+
+/** The record in `data` when it is a pool record (unknown keys are dropped, as zod's object did); else null. */
+export function asPoolRecord(data: unknown): PoolRecord | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const d = data as Record<string, unknown>;
+  const keys = Object.keys(FIELDS) as (keyof PoolRecord)[];
+  if (!keys.every((k) => Object.hasOwn(d, k) && FIELDS[k](d[k]))) return null;
+  return Object.fromEntries(keys.map((k) => [k, d[k]])) as unknown as PoolRecord;
+}
+
+/** A JSON file's value, or undefined when it cannot be read or parsed. */
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 export function poolDir(root: string): string {
   return join(root, 'pool');
 }
 
 const sizeFile = (root: string) => join(poolDir(root), 'size.json');
-const sizeSchema = z.object({ version: z.literal(1), size: z.number().int().min(0).max(20) });
 
 /**
  * The number of ready copies wanted: what `make pool size=N` last set (kept in the state folder, 0
@@ -47,8 +78,9 @@ const sizeSchema = z.object({ version: z.literal(1), size: z.number().int().min(
  */
 export function wantedSize(root: string, configured: number): number {
   if (!existsSync(sizeFile(root))) return configured;
-  const r = readRecord(sizeFile(root), sizeSchema);
-  return r.ok ? r.value.size : configured;
+  const r = readJson(sizeFile(root)) as { version?: unknown; size?: unknown } | undefined;
+  const ok = typeof r === 'object' && r !== null && r.version === 1 && Number.isSafeInteger(r.size) && (r.size as number) >= 0 && (r.size as number) <= 20;
+  return ok ? (r.size as number) : configured;
 }
 
 /** Remembers `make pool size=N`; null forgets it (the config's `pool:` applies again). */
@@ -71,8 +103,8 @@ export function readPool(root: string): PoolRecord[] {
     .filter((f) => f.endsWith('.json') && f !== 'size.json')
     .sort()
     .flatMap((f) => {
-      const r = readRecord(join(dir, f), poolRecordSchema);
-      return r.ok ? [r.value] : [];
+      const r = asPoolRecord(readJson(join(dir, f)));
+      return r ? [r] : [];
     });
 }
 

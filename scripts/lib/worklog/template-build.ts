@@ -1,10 +1,11 @@
 // The cold path of a WORK_LOG.md template: its front matter read and checked, each piece parsed and
 // precompiled by Handlebars' compiler into a plain, serializable form (template.ts keeps it on disk, so a
 // later process renders with Handlebars' small runtime only). The compiler and gray-matter are loaded
-// here, on first use, never by a process that finds the template already built.
+// here, on first use, never by a process that finds the template already built; so are the YAML parser
+// and zod (required from node_modules, not imported: a command's bundle then carries neither).
 import { createRequire } from 'node:module';
-import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import type * as Yaml from 'yaml';
+import type * as Z from 'zod';
 import type GrayMatter from 'gray-matter';
 import type HandlebarsNs from 'handlebars';
 import { OperationError } from '../core/errors.mjs';
@@ -13,6 +14,7 @@ import type { Kind } from '../store/schemas.ts';
 const requireHere = createRequire(import.meta.url);
 const handlebars = () => requireHere('handlebars') as typeof HandlebarsNs;
 const matter = () => requireHere('gray-matter') as typeof GrayMatter;
+const parseYaml = (text: string) => (requireHere('yaml') as typeof Yaml).parse(text) as unknown;
 
 export const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
@@ -26,6 +28,7 @@ const MATTER_OPTIONS = { engines: { yaml: (text: string) => parseYaml(text) as o
 const FRONT_MATTER_KEYS = ['kind', 'branch', 'files', 'fields'];
 
 function frontMatterSchema(kind: Kind) {
+  const z = requireHere('zod') as typeof Z;
   const branchHint = `expected a pattern containing {{name}}, e.g. "${kind}/{{name}}"`;
   return z
     .object(
@@ -48,7 +51,7 @@ function frontMatterSchema(kind: Kind) {
     .strict();
 }
 
-function describeIssue(file: string, issue: z.core.$ZodIssue): string {
+function describeIssue(file: string, issue: Z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `${file}: front matter: unknown key ${issue.keys.map((k) => `'${k}'`).join(', ')}; expected ${FRONT_MATTER_KEYS.join(', ')}`;
   return `${file}: front matter${issue.path.length ? ` ${issue.path.join('.')}` : ''}: ${issue.message}`;
 }
@@ -143,7 +146,7 @@ export function buildTemplate(kind: Kind, file: string, text: string): BuiltTemp
     throw new OperationError(`${file}: the front matter is not valid YAML: ${firstLine(err)}`);
   }
   const checked = frontMatterSchema(kind).safeParse(parsed.data);
-  if (!checked.success) throw new OperationError(describeIssue(file, checked.error.issues[0] as z.core.$ZodIssue));
+  if (!checked.success) throw new OperationError(describeIssue(file, checked.error.issues[0] as Z.core.$ZodIssue));
   const { branch, files, fields } = checked.data;
   // the body's line numbers count from the first line after the front matter
   const offset = text.endsWith(parsed.content) ? text.slice(0, text.length - parsed.content.length).split('\n').length - 1 : 0;

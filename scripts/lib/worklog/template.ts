@@ -10,8 +10,9 @@ import Runtime from 'handlebars/runtime';
 import { OperationError } from '../core/errors.mjs';
 import { writeFileAtomic } from '../core/files.ts';
 import { buildTemplate, firstLine, type BuiltPart, type BuiltTemplate } from './template-build.ts';
-import { describeName } from '../store/names.ts';
-import { KINDS, type Kind } from '../store/schemas.ts';
+import { describeName } from '../store/describe-name.ts';
+import { KINDS } from '../store/constants.ts';
+import type { Kind } from '../store/schemas.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 
 export const TEMPLATES_DIR = join(KIT_DIR, 'templates');
