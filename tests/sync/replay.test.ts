@@ -6,7 +6,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitFiles, gitIn, tempDir, writeFiles } from '../helpers/repo.ts';
-import { applyReplay, probeReplay, replayAllowed, replayPlan, treesOf, type ReplayPlan } from '../../scripts/lib/git/replay.ts';
+import { applyReplay, probeReplay, replayAllowed, replayPlan, type ReplayPlan } from '../../scripts/lib/git/replay.ts';
 
 const DATE = '1700000000 +0000';
 beforeEach(() => {
@@ -33,7 +33,7 @@ function twins(base: Record<string, string>, own: (dir: string) => void, moves: 
 async function plan(dir: string, head: string, onto: string): Promise<ReplayPlan | null> {
   const probe = await probeReplay(dir, head, onto);
   expect(probe).not.toBeNull();
-  return replayPlan(probe!, head, (await treesOf(dir, [onto])).get(onto)!);
+  return replayPlan(probe!, head);
 }
 
 /** Rebases a with git and replays b; both must end on the same commit with the same files. */

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { lastLine, run, type RunResult } from '../core/exec.ts';
-import { git, gitEnv, gitRaw } from './repo.ts';
+import { gitEnv, gitRaw } from './repo.ts';
 import { parseBatch } from './batch.ts';
 
 /** Hooks and settings that make `git rebase` do more than move one commit: with any of them, no replay. */
@@ -28,23 +28,18 @@ export async function replayAllowed(main: string, env: NodeJS.ProcessEnv): Promi
   return !config.stdout.split('\0').some((k) => SETTINGS.test(k));
 }
 
-/** The tree of each commit, in one git process. */
-export async function treesOf(cwd: string, shas: readonly string[]): Promise<Map<string, string>> {
-  if (!shas.length) return new Map();
-  const out = (await git(cwd, ['rev-parse', ...shas.map((s) => `${s}^{tree}`)])).trim().split('\n');
-  return new Map(shas.map((s, i) => [s, out[i] as string]));
-}
-
 const FRAME = `printf '\\0%s %s\\0%s\\0' "$KIT_BATCH_NONCE" "$c" "$e"`;
 /**
  * Arguments: head, onto. The copy's status, its own commits not in onto by patch (with parents), the
- * head commit as stored, the merge of onto and head, and the paths that merge adds to head; each framed.
+ * head commit as stored, onto's tree, the merge of onto and head, and the paths that merge adds to
+ * head; each framed.
  */
 const PROBE = [
   `frame() { { e=$("$@" 2>&1 >&3 3>&-); } 3>&1; c=$?; ${FRAME}; }`,
   'frame git status --porcelain=v2 --branch --untracked-files=all',
   'frame git rev-list --cherry-mark --right-only --parents "$2...$1" --',
   'frame git cat-file commit "$1"',
+  'frame git rev-parse --verify --quiet "$2^{tree}"',
   `t=$(git merge-tree --write-tree --no-messages "$2" "$1" 2>/dev/null); c=$?; e=; printf '%s' "$t"; ${FRAME}`,
   `if [ "$c" = 0 ]; then frame git diff --name-only -z --no-renames --diff-filter=A "$1" "$t" --; else c=1; ${FRAME}; fi`,
 ].join('\n');
@@ -73,6 +68,7 @@ export interface Probe {
   status: RunResult;
   own: RunResult;
   raw: RunResult;
+  ontoTree: RunResult;
   merged: RunResult;
   added: RunResult;
 }
@@ -81,8 +77,8 @@ export interface Probe {
 export async function probeReplay(cwd: string, head: string, onto: string): Promise<Probe | null> {
   const nonce = randomBytes(16).toString('hex');
   const r = await run('sh', ['-c', PROBE, 'sh', head, onto], { cwd, env: gitEnv({ KIT_BATCH_NONCE: nonce }), ownGroup: true });
-  const [status, own, raw, merged, added] = parseBatch(r.stdout, nonce);
-  return status && own && raw && merged && added ? { status, own, raw, merged, added } : null;
+  const [status, own, raw, ontoTree, merged, added] = parseBatch(r.stdout, nonce);
+  return status && own && raw && ontoTree && merged && added ? { status, own, raw, ontoTree, merged, added } : null;
 }
 
 /** What git strips from the ends of a name or e-mail it is given (ident.c crud()). */
@@ -121,11 +117,11 @@ export interface ReplayPlan {
  * without conflict into a tree other than `onto`'s (git rebase would drop it as empty): then its
  * merge with `onto` (ours) is what the rebase's pick makes. Null otherwise.
  */
-export function replayPlan(p: Probe, head: string, ontoTree: string): ReplayPlan | null {
+export function replayPlan(p: Probe, head: string): ReplayPlan | null {
   const own = p.own.stdout.trim().split('\n');
   if (p.own.code !== 0 || own.length !== 1 || own[0]?.split(' ').length !== 2 || !own[0].startsWith(`+${head} `)) return null;
   const tree = p.merged.stdout.trim();
-  if (p.merged.code !== 0 || !/^[0-9a-f]{40,64}$/.test(tree) || tree === ontoTree || p.raw.code !== 0 || p.added.code !== 0) return null;
+  if (p.merged.code !== 0 || !/^[0-9a-f]{40,64}$/.test(tree) || tree === p.ontoTree.stdout.trim() || p.raw.code !== 0 || p.added.code !== 0) return null;
   const author = authored(p.raw.stdout);
   return author ? { tree, author, added: p.added.stdout.split('\0').filter(Boolean) } : null;
 }

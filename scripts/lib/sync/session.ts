@@ -45,8 +45,8 @@ export interface SessionSync {
 export interface SyncOptions {
   strategy: Strategy;
   autostash: boolean;
-  /** The tree of each target commit, when a worktree's one own commit may be replayed instead of rebased (git/replay.ts). */
-  replay?: ReadonlyMap<string, string>;
+  /** A worktree's one own commit may be replayed instead of rebased (git/replay.ts). */
+  replay?: boolean;
 }
 
 export function emptySync(r: Pick<SessionRecord, 'name' | 'mode' | 'branch'>, target: SyncTarget | null): SessionSync {
@@ -68,8 +68,7 @@ export async function fetchIntoClone(path: string, sha: string): Promise<void> {
 async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: SyncTarget, opts: SyncOptions, out: SessionSync, known?: KnownTip): Promise<SessionSync> {
   if (r.mode === 'clone') await fetchIntoClone(path, target.sha);
   // A worktree behind its target whose one own commit may be replayed: status and the replay's questions in one go.
-  const ontoTree = r.mode === 'worktree' && opts.strategy === 'rebase' && known && !known.contains ? opts.replay?.get(target.sha) : undefined;
-  const probe = ontoTree && known ? await probeReplay(path, known.tip, target.sha) : null;
+  const probe = r.mode === 'worktree' && opts.strategy === 'rebase' && opts.replay && known && !known.contains ? await probeReplay(path, known.tip, target.sha) : null;
   const st = probe?.status.code === 0 ? copyStateOf(ctx.main, r, path, parseStatusV2(probe.status.stdout)) : await uncommittedFiles(ctx.main, r, path);
   out.before = st.head;
   out.after = st.head;
@@ -83,7 +82,7 @@ async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: Sy
     const next = `commit them in ${shellQuote(path)}, then ${syncCommand(r.name, opts.strategy)} (or ${syncCommand(r.name, opts.strategy)} autostash=1 takes them aside and back)`;
     return { ...out, result: 'dirty', dirty: st.dirty, message: 'commit the changes first, or pass autostash=1', next };
   }
-  const plan = probe && ontoTree && st.head === known?.tip && !st.dirty.length ? replayPlan(probe, st.head, ontoTree) : null;
+  const plan = probe && st.head === known?.tip && !st.dirty.length ? replayPlan(probe, st.head) : null;
   // A replay writes only what the merge adds to the head; a rebase also the states in between.
   const inTheWay = plan ? occupied(path, plan.added) : await filesInTheWay(path, st.head, target.sha, opts.strategy);
   if (inTheWay.length) return inTheWayLine(out, inTheWay);

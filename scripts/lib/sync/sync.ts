@@ -12,7 +12,7 @@ import { isoWithOffset } from '../core/time.ts';
 import { recordSessionEvent } from '../tracker/tracker.ts';
 import { setEntryField, setEntryFields } from '../worklog/entries.ts';
 import { knownTips } from './known.ts';
-import { replayAllowed, treesOf } from '../git/replay.ts';
+import { replayAllowed } from '../git/replay.ts';
 
 export { SYNC_RESULTS, type SessionSync, type SyncResultKind } from './session.ts';
 export { ownCommits } from './own-commits.ts';
@@ -118,12 +118,6 @@ function queue(): <T>(fn: () => Promise<T>) => Promise<T> {
   };
 }
 
-/** The targets' trees when a one-commit rebase may be replayed in this repository (git/replay.ts); else null. */
-async function replayTrees(ctx: Context, strategy: Strategy, shas: string[]): Promise<Map<string, string> | null> {
-  if (strategy !== 'rebase' || !shas.length || !(await replayAllowed(ctx.main, ctx.env))) return null;
-  return treesOf(ctx.main, shas);
-}
-
 /** Fetches origin and decides what a session on `base` is brought onto (finish-session's first step). */
 export async function syncTargetFor(ctx: Context, base: string): Promise<{ target: SyncTarget; warnings: string[] }> {
   const fetch = await fetchOrigin(ctx.main);
@@ -140,14 +134,14 @@ export async function syncOneOnto(ctx: Context, r: SessionRecord, target: SyncTa
 export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise<SyncSummary> {
   const strategy = req.strategy ?? 'rebase';
   const { records, broken } = pickSessions(ctx, req.name);
+  const replay = strategy === 'rebase' && records.length ? replayAllowed(ctx.main, ctx.env).catch(() => false) : Promise.resolve(false);
   const fetch = await fetchOrigin(ctx.main);
   const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); synced onto what the main checkout has`] : [];
   // Every branch tip in one git process: the targets, and whether each branch has its target already.
   const refs = await branchRefs(ctx.main);
   const targets = await resolveTargetsFrom(ctx.main, records.map((r) => r.base), refs);
-  const shas = [...new Set([...targets.values()].flatMap((t) => (t instanceof Error ? [] : [t.sha])))];
-  const [known, replay] = await Promise.all([knownTips(ctx.main, records, targets, refs), replayTrees(ctx, strategy, shas)]);
-  const opts: SyncOptions = { strategy, autostash: Boolean(req.autostash), ...(replay ? { replay } : {}) };
+  const known = await knownTips(ctx.main, records, targets, refs);
+  const opts: SyncOptions = { strategy, autostash: Boolean(req.autostash), replay: await replay };
   const inTurn = queue();
   const done: { r: SessionRecord; s: SessionSync; at: string }[] = [];
 
