@@ -49,17 +49,23 @@ export async function filesInTheWay(cwd: string, head: string, onto: string, str
     git(cwd, ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=A', head, onto, '--']).then(nul),
     strategy === 'rebase' ? git(cwd, ['log', '--format=', '--name-only', '-z', '--no-renames', '--diff-filter=AD', `${onto}..${head}`, '--']).then(nul) : [],
   ]);
+  const hits = occupied(cwd, [...added, ...replayed]);
+  if (!hits.length) return [];
+  // A path of the index is the copy's own tracked work (dirty or about to be stashed), not in the way.
+  const tracked = new Set(nul(await git(cwd, ['ls-files', '-z'])));
+  return hits.filter((p) => !tracked.has(p));
+}
+
+/** Of paths git is to write, those taken on disk (a file, or a folder that is not empty) or under a file, sorted. */
+export function occupied(cwd: string, paths: readonly string[]): string[] {
   const hits = new Set<string>();
-  for (const p of new Set([...added, ...replayed])) {
+  for (const p of new Set(paths)) {
     const k = kindOf(cwd, p);
     if (k === 'x' || (k === 'd' && !isEmptyDir(join(cwd, p)))) hits.add(p);
     const up = k === '-' ? blockedParent(cwd, p) : null;
     if (up) hits.add(up);
   }
-  if (!hits.size) return [];
-  // A path of the index is the copy's own tracked work (dirty or about to be stashed), not in the way.
-  const tracked = new Set(nul(await git(cwd, ['ls-files', '-z'])));
-  return [...hits].filter((p) => !tracked.has(p)).sort();
+  return [...hits].sort();
 }
 
 export type IntegrateResult =

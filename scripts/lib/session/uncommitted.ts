@@ -1,5 +1,5 @@
 // What a session's copy holds that no commit has: git's view, less the unchanged copies of .env and friends.
-import { worktreeStatus } from '../git/repo.ts';
+import { worktreeStatus, type WorktreeStatus } from '../git/repo.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { isUnchangedCopy } from './untracked-copies.ts';
 
@@ -11,6 +11,10 @@ export interface CopyState {
 
 /** Uncommitted files of a copy, leaving out unchanged copies of .env and friends (one git process). */
 export async function uncommittedFiles(main: string, r: Pick<SessionRecord, 'copied'>, path: string): Promise<CopyState> {
-  const st = await worktreeStatus(path);
+  return copyStateOf(main, r, path, await worktreeStatus(path));
+}
+
+/** The same, from a status already read. */
+export function copyStateOf(main: string, r: Pick<SessionRecord, 'copied'>, path: string, st: WorktreeStatus): CopyState {
   return { branch: st.branch, head: st.head, dirty: st.changed.filter((p) => !isUnchangedCopy(main, path, r.copied, p)) };
 }

@@ -1,14 +1,15 @@
 // Bringing one session onto a target commit: its worktree, its clone, or (branch mode) a throwaway worktree.
 import { existsSync } from 'node:fs';
 import type { Context } from '../config/context.ts';
-import { uncommittedFiles } from '../session/uncommitted.ts';
+import { copyStateOf, uncommittedFiles } from '../session/uncommitted.ts';
 import { scratchPath } from '../store/paths.ts';
 import { errorMessage } from '../core/errors.mjs';
 import { shellQuote } from '../core/shell.ts';
-import { branchExists, git, gitRaw, isAncestor, revParse } from '../git/repo.ts';
+import { branchExists, git, gitRaw, isAncestor, parseStatusV2, revParse } from '../git/repo.ts';
 import { worktreesOf } from '../git/worktrees.ts';
-import { filesInTheWay, integrate, withDetachedWorktree, type IntegrateResult, type Strategy } from '../git/rebase.ts';
+import { filesInTheWay, integrate, occupied, withDetachedWorktree, type IntegrateResult, type Strategy } from '../git/rebase.ts';
 import { operationIn, type KnownTip } from './known.ts';
+import { applyReplay, probeReplay, replayPlan } from '../git/replay.ts';
 import { autostashRef, stashAside, stashBack } from '../git/stash.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import type { SyncTarget } from '../git/base.ts';
@@ -44,6 +45,8 @@ export interface SessionSync {
 export interface SyncOptions {
   strategy: Strategy;
   autostash: boolean;
+  /** A worktree's one own commit may be replayed instead of rebased (git/replay.ts). */
+  replay?: boolean;
 }
 
 export function emptySync(r: Pick<SessionRecord, 'name' | 'mode' | 'branch'>, target: SyncTarget | null): SessionSync {
@@ -64,7 +67,9 @@ export async function fetchIntoClone(path: string, sha: string): Promise<void> {
 
 async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: SyncTarget, opts: SyncOptions, out: SessionSync, known?: KnownTip): Promise<SessionSync> {
   if (r.mode === 'clone') await fetchIntoClone(path, target.sha);
-  const st = await uncommittedFiles(ctx.main, r, path);
+  // A worktree behind its target whose one own commit may be replayed: status and the replay's questions in one go.
+  const probe = r.mode === 'worktree' && opts.strategy === 'rebase' && opts.replay && known && !known.contains ? await probeReplay(path, known.tip, target.sha) : null;
+  const st = probe?.status.code === 0 ? copyStateOf(ctx.main, r, path, parseStatusV2(probe.status.stdout)) : await uncommittedFiles(ctx.main, r, path);
   out.before = st.head;
   out.after = st.head;
   if (st.branch !== r.branch) return { ...out, message: `the copy has ${st.branch ?? 'a detached HEAD'} checked out, not ${r.branch}; check out ${r.branch} there first` };
@@ -77,10 +82,15 @@ async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: Sy
     const next = `commit them in ${shellQuote(path)}, then ${syncCommand(r.name, opts.strategy)} (or ${syncCommand(r.name, opts.strategy)} autostash=1 takes them aside and back)`;
     return { ...out, result: 'dirty', dirty: st.dirty, message: 'commit the changes first, or pass autostash=1', next };
   }
-  const inTheWay = await filesInTheWay(path, st.head, target.sha, opts.strategy);
-  if (inTheWay.length) {
-    const what = `${list(inTheWay)}, which this copy has as files of its own (ignored or untracked) that the sync would overwrite`;
-    return { ...out, result: 'dirty', dirty: inTheWay, message: `the base now tracks ${what}; move them aside (mv ${shellQuote(inTheWay[0] as string)} ${shellQuote(`${inTheWay[0]}.mine`)}), sync, then bring your changes back` };
+  const plan = probe && st.head === known?.tip && !st.dirty.length ? replayPlan(probe, st.head) : null;
+  // A replay writes only what the merge adds to the head; a rebase also the states in between.
+  const inTheWay = plan ? occupied(path, plan.added) : await filesInTheWay(path, st.head, target.sha, opts.strategy);
+  if (inTheWay.length) return inTheWayLine(out, inTheWay);
+  const replayed = plan ? await applyReplay(path, plan, st.head, target.sha, `refs/heads/${r.branch}`) : null;
+  if (replayed) return finish(ctx, r, target, out, replayed.ok ? replayed : { ...replayed, conflicts: [], kept: [] }, opts.strategy);
+  if (plan) {
+    const more = await filesInTheWay(path, st.head, target.sha, opts.strategy);
+    if (more.length) return inTheWayLine(out, more);
   }
 
   const ref = autostashRef(r.name);
@@ -94,6 +104,11 @@ async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: Sy
     }
   }
   return finish(ctx, r, target, out, res, opts.strategy);
+}
+
+function inTheWayLine(out: SessionSync, inTheWay: string[]): SessionSync {
+  const what = `${list(inTheWay)}, which this copy has as files of its own (ignored or untracked) that the sync would overwrite`;
+  return { ...out, result: 'dirty', dirty: inTheWay, message: `the base now tracks ${what}; move them aside (mv ${shellQuote(inTheWay[0] as string)} ${shellQuote(`${inTheWay[0]}.mine`)}), sync, then bring your changes back` };
 }
 
 const list = (xs: string[]) => xs.slice(0, 6).join(', ') + (xs.length > 6 ? `, and ${xs.length - 6} more` : '');

@@ -12,6 +12,7 @@ import { isoWithOffset } from '../core/time.ts';
 import { recordSessionEvent } from '../tracker/tracker.ts';
 import { setEntryField, setEntryFields } from '../worklog/entries.ts';
 import { knownTips } from './known.ts';
+import { replayAllowed } from '../git/replay.ts';
 
 export { SYNC_RESULTS, type SessionSync, type SyncResultKind } from './session.ts';
 export { ownCommits } from './own-commits.ts';
@@ -131,14 +132,16 @@ export async function syncOneOnto(ctx: Context, r: SessionRecord, target: SyncTa
 }
 
 export async function syncSessions(ctx: Context, req: SyncRequest = {}): Promise<SyncSummary> {
-  const opts: SyncOptions = { strategy: req.strategy ?? 'rebase', autostash: Boolean(req.autostash) };
+  const strategy = req.strategy ?? 'rebase';
   const { records, broken } = pickSessions(ctx, req.name);
+  const replay = strategy === 'rebase' && records.length ? replayAllowed(ctx.main, ctx.env).catch(() => false) : Promise.resolve(false);
   const fetch = await fetchOrigin(ctx.main);
   const warnings = fetch.error ? [`could not fetch origin (${fetch.error}); synced onto what the main checkout has`] : [];
   // Every branch tip in one git process: the targets, and whether each branch has its target already.
   const refs = await branchRefs(ctx.main);
   const targets = await resolveTargetsFrom(ctx.main, records.map((r) => r.base), refs);
   const known = await knownTips(ctx.main, records, targets, refs);
+  const opts: SyncOptions = { strategy, autostash: Boolean(req.autostash), replay: await replay };
   const inTurn = queue();
   const done: { r: SessionRecord; s: SessionSync; at: string }[] = [];
 
