@@ -63,6 +63,8 @@ describe('new-session agent=', () => {
         // PostToolUse, on every tool call: a shell that ends at once while the state word says running.
         const unless = { PostToolUse: 'running', SessionEnd: 'over' }[event];
         if (unless) expect(words).toEqual([join(KIT_DIR, 'bin', 'hook-unless'), unless, dir, 'node', HOOK, 'claude', event, `dir=${dir}`]);
+        // StopFailure in the background: a failing claude -p does not wait for it.
+        else if (event === 'StopFailure') expect(words).toEqual([join(KIT_DIR, 'bin', 'hook-later'), 'node', HOOK, 'claude', event, `dir=${dir}`]);
         else expect(words).toEqual(['node', HOOK, 'claude', event, `dir=${dir}`]);
       }
     }
