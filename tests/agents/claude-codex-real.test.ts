@@ -342,7 +342,9 @@ for (const agent of ['claude', 'codex'] as const) {
           // Codex's prompt hook runs in the background (bin/hook-later): when the question's hook gets
           // there first, the earlier prompt changes nothing (out of order), as it should.
           const prompt = since().find((e) => e.hook_event === 'UserPromptSubmit');
-          expect(prompt?.state === 'running' ? seen[0] : prompt?.ignored).toBe(prompt?.state === 'running' ? 'running' : 'out of order');
+          expect(prompt).toBeDefined();
+          if (prompt!.state === 'running') expect(seen[0]).toBe('running');
+          else expect(prompt!.ignored).toBe('out of order');
         }
       } catch (e) {
         throw new Error(`${(e as Error).message}\n--- screen ---\n${t.screen()}\n--- log ---\n${since().map((x) => JSON.stringify(x)).join('\n')}`);
