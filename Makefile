@@ -16,7 +16,7 @@ override KIT := $(subst $(empty) $(empty),\ ,$(KIT_DIR))
 override KIT_STAMP := $(KIT)/node_modules/.kit-installed
 # Commands run as prebuilt bundles (dist/cmd/*.mjs, rebuilt when a source changes): no tsx at run time.
 override KIT_BUNDLES := $(KIT)/dist/.built
-override KIT_SOURCES := $(shell find '$(KIT_DIR)/scripts' -name '*.ts' -o -name '*.mjs' | sed 's/ /\\ /g')
+override KIT_SOURCES := $(shell find '$(KIT_DIR)/scripts' -name '*.ts' -o -name '*.mjs' -o -name '*.cjs' | sed 's/ /\\ /g')
 override KIT_REGISTRY := $(KIT)/scripts/lib/cli/commands.mjs
 
 # One target per command of the registry (scripts/lib/cli/commands.mjs), with the `make help` screen:

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { Context } from '../config/context.ts';
 import { KIT_DIR } from '../core/kit-dir.ts';
 import { gitRaw } from '../git/repo.ts';
@@ -212,7 +212,9 @@ export async function doctor(ctx: Context, opts: { name?: string; env: NodeJS.Pr
   const { records } = readSessions(ctx.root, ctx.config.workspace);
   const list = records.filter((r) => r.state !== 'ended' && (!opts.name || r.name === opts.name)).sort((a, b) => a.name.localeCompare(b.name));
   const git = await backstop(ctx);
-  const hookBuilt: DoctorCheck = existsSync(HOOK()) ? { what: 'dist/hook.cjs', ok: true, detail: HOOK() } : { what: 'dist/hook.cjs', ok: false, detail: `${HOOK()} is missing: run make build` };
+  // The hook's command and the bundle it runs (scripts/hook-door.cjs).
+  const missing = [HOOK(), join(dirname(HOOK()), 'hook-main.cjs')].filter((f) => !existsSync(f));
+  const hookBuilt: DoctorCheck = missing.length ? { what: 'dist/hook.cjs', ok: false, detail: `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing: run make build` } : { what: 'dist/hook.cjs', ok: true, detail: HOOK() };
   const out: DoctorSession[] = [];
   for (const r of list) {
     const stateDir = join(ctx.root, ctx.config.workspace, r.name);

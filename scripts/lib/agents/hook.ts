@@ -27,6 +27,11 @@ export interface HookInput {
   cwd: string;
   /** The agent's JSON: a file descriptor (the hook's stdin) or a stream; null when it came as an argument (Codex notify). */
   stdin: number | Readable | null;
+  /**
+   * A socket on `stdin` may be made non-blocking through node's pipe binding (process.binding): false
+   * where node is told to warn of deprecated calls, which that is (the stream reads it then).
+   */
+  socketBinding?: boolean;
   /** The stream to read when `stdin` is a descriptor that cannot be reopened without blocking (no /proc). */
   stdinStream?: () => Readable;
   /** When this hook process started (ms since the epoch). */
@@ -37,6 +42,26 @@ export interface HookInput {
   kitDir?: string;
 }
 
+/** The handles of sockets made non-blocking, kept alive (collected, one would close its descriptor). */
+const socketHandles: unknown[] = [];
+
+/**
+ * Makes the socket at `fd` non-blocking, as node's own stdin stream does (libuv's pipe_wrap opens it),
+ * without loading that stream and node's net module, which cost a hook a sixth of its time. False when
+ * the binding is not there (a later node): the stream then reads it.
+ */
+function socketNonBlocking(fd: number): boolean {
+  try {
+    const binding = (process as unknown as { binding(name: string): { Pipe: new (type: number) => { open(fd: number): number }; constants: { SOCKET: number } } }).binding('pipe_wrap');
+    const handle = new binding.Pipe(binding.constants.SOCKET);
+    if (handle.open(fd) !== 0) return false;
+    socketHandles.push(handle);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The agent's JSON from a file descriptor (the hook's stdin, fd 0): at most STDIN_MAX bytes, at most
  * STDIN_TIMEOUT_MS of waiting; null when the descriptor cannot be reopened without blocking (then read
@@ -44,12 +69,18 @@ export interface HookInput {
  * the hook's time. Reopened with O_NONBLOCK (/proc/self/fd), so that a pipe nobody closes never holds
  * a thread in read(), which would keep the process from exiting.
  */
-export function readFd(fd: number, max = STDIN_MAX, timeoutMs = STDIN_TIMEOUT_MS): Promise<string> | null {
+export function readFd(fd: number, sockets: boolean, max = STDIN_MAX, timeoutMs = STDIN_TIMEOUT_MS): Promise<string> | null {
   let nb: number;
+  let own = true;
   try {
     nb = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return null;
+  } catch (err) {
+    // A socket cannot be reopened (ENXIO), and an agent written in Node hands its hooks one: libuv makes
+    // a child's stdin pipe as a socketpair (Claude Code, Gemini CLI). Its own descriptor is made
+    // non-blocking instead, and read in place.
+    if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || !sockets || !socketNonBlocking(fd)) return null;
+    nb = fd;
+    own = false;
   }
   const until = Date.now() + timeoutMs;
   return new Promise((ok, fail) => {
@@ -57,7 +88,7 @@ export function readFd(fd: number, max = STDIN_MAX, timeoutMs = STDIN_TIMEOUT_MS
     let size = 0;
     const buf = Buffer.allocUnsafe(64 * 1024);
     const end = (err: Error | null) => {
-      closeSync(nb);
+      if (own) closeSync(nb);
       if (err) fail(err);
       else ok(Buffer.concat(chunks).toString('utf8'));
     };
@@ -189,7 +220,7 @@ async function inputText(agent: string, json: string | undefined, input: HookInp
   if (agent === 'custom') return JSON.stringify(message === undefined ? {} : { message });
   if (agent === 'aider' || input.stdin === null) return agent === 'aider' ? '{}' : '';
   if (typeof input.stdin !== 'number') return readStdin(input.stdin);
-  return (await readFd(input.stdin)) ?? (input.stdinStream ? readStdin(input.stdinStream()) : '');
+  return (await readFd(input.stdin, input.socketBinding ?? false)) ?? (input.stdinStream ? readStdin(input.stdinStream()) : '');
 }
 
 /** The hook, start to end. Resolves with what to print; never rejects. */

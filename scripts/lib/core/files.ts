@@ -30,6 +30,18 @@ function modeOf(path: string): number | null {
   }
 }
 
+/**
+ * Removes one file; an absent one is fine. Not rmSync: its force option loads node's recursive remover,
+ * which costs the agents' hook more than the unlink itself.
+ */
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 /** writeSync may write less than asked (a disk filling up): go on until all is written or it throws. */
 function writeAll(fd: number, buf: Buffer): void {
   for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at);

@@ -127,8 +127,9 @@ export function recordAgentEvent(dir: string, workspace: string, sessionId: stri
   return withLockSync(
     lockFile(dir),
     () => {
-      const applied = applyAgentEvent(readStatusFile(dir), workspace, sessionId, r, { ...who, at: isoWithOffset() });
-      const written = applied.status ? writeStatusFile(dir, applied.status, applied.status.last_heartbeat ?? undefined) : null;
+      const prev = readStatusFile(dir);
+      const applied = applyAgentEvent(prev, workspace, sessionId, r, { ...who, at: isoWithOffset() });
+      const written = applied.status ? writeStatusFile(dir, applied.status, applied.status.last_heartbeat ?? undefined, prev) : null;
       for (const e of applied.events) appendEvent(dir, e);
       return written;
     },

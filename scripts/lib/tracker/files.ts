@@ -1,7 +1,7 @@
 // One session's files: status.json (whole, atomic), log.jsonl (one write per line), markers. Built-ins only.
-import { readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendLine, writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
+import { appendLine, removeFile, writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { randomToken } from '../core/token.mjs';
 import type { LogEvent, Status } from '../store/schemas.ts';
@@ -38,15 +38,15 @@ export function readStatusFile(dir: string): StatusRead {
  * Writes status.json whole and returns what it wrote; `state_since` is when the state last changed: kept while the state stays,
  * `at` when it changes (the caller holds the session's lock, so the file read here is the one replaced).
  * The state word beside it goes first, then comes back: whatever fails midway, there is no word that says
- * other than status.json (a missing one sends every hook to node, which is only slower).
+ * other than status.json (a missing one sends every hook to node, which is only slower). `prev`: what
+ * the caller read of status.json under the same lock (read here otherwise).
  */
-export function writeStatusFile(dir: string, status: Status, at: string = isoWithOffset()): Status {
-  const prev = readStatusFile(dir);
+export function writeStatusFile(dir: string, status: Status, at: string = isoWithOffset(), prev: StatusRead = readStatusFile(dir)): Status {
   const same = prev.kind === 'ok' && prev.status.state === status.state;
   const since = same ? prev.status.state_since : at;
   const written = since === undefined ? status : { ...status, state_since: since };
   const word = join(dir, STATE_WORD_FILE);
-  rmSync(word, { force: true });
+  removeFile(word);
   // Not fsynced: status.json is rewritten on every event of every agent, and an fsync costs the hook
   // more than its own work (10 ms and more on a busy disk). A crash may lose the latest update; the
   // rename still means no reader ever sees half of one.
@@ -69,12 +69,12 @@ export function appendEvent(dir: string, event: LogEvent): void {
 
 export function writeMarker(dir: string, which: keyof typeof MARKERS, at: string): void {
   const other = which === 'completed' ? MARKERS.failed : MARKERS.completed;
-  rmSync(join(dir, other), { force: true });
+  removeFile(join(dir, other));
   writeFileAtomic(join(dir, MARKERS[which]), `${at}\n`);
 }
 
 export function clearMarkers(dir: string): void {
-  for (const m of Object.values(MARKERS)) rmSync(join(dir, m), { force: true });
+  for (const m of Object.values(MARKERS)) removeFile(join(dir, m));
 }
 
 export function lockFile(dir: string): string {
