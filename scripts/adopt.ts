@@ -8,7 +8,7 @@ import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { adoptBranch } from './lib/web/adopt.ts';
 import { claimWords } from './lib/share/session.ts';
 
-await runCommand('adopt', async (opts, { env, hint }) => {
+void runCommand('adopt', async (opts, { env, hint }) => {
   const json = opts.json;
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
   catchInterrupts(() => process.stderr.write('adopt: interrupted; undoing what was done so far...\n'));

@@ -10,7 +10,7 @@ import { writeFileAtomic } from './lib/core/files.ts';
 import { advise, renderReport } from './lib/advise/advise.ts';
 import { MATRIX_HEAD, matrixRows } from './lib/advise/report.ts';
 
-await runCommand('advise', async (opts, { env }) => {
+void runCommand('advise', async (opts, { env }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });
   catchInterrupts(() => process.stderr.write('advise: interrupted; removing what it made...\n'));
   if (!opts.json) process.stderr.write(`advise: measuring worktree, clone and sparse sessions on ${ctx.main}...\n`);

@@ -15,7 +15,7 @@ import { planAdd, planRemove, previewChange, writeChanges, type FileChange, type
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : null);
 
-await runCommand('agent-setup', async (opts, { env }) => {
+void runCommand('agent-setup', async (opts, { env }) => {
   const remove = opts.remove;
   const plan = (m: ManagedFile) => (remove ? planRemove(m) : planAdd(m));
   let changes: FileChange[];

@@ -5,7 +5,7 @@ import { loadContext } from './lib/config/context.ts';
 import { OperationError } from './lib/core/errors.mjs';
 import { attachCommand } from './lib/launch/attach.ts';
 
-await runCommand('attach', async (opts, { env }) => {
+void runCommand('attach', async (opts, { env }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   const c = await attachCommand(ctx, opts.name);
   // tmux takes the terminal: its own stdin, stdout and stderr.

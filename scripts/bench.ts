@@ -9,7 +9,7 @@ import { UsageError } from './lib/core/errors.mjs';
 import { renderTable } from './lib/cli/table.ts';
 import { printJson } from './lib/cli/output.ts';
 
-await runCommand('bench', async (opts) => {
+void runCommand('bench', async (opts) => {
   const runs = opts.runs ?? 9;
   const files = opts.files ?? 5000;
   const only = opts.only ? opts.only.split(',').map((n) => n.trim()).filter(Boolean) : null;

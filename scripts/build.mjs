@@ -1,11 +1,13 @@
 // Builds the prebuilt bundles with esbuild, so that no command pays for tsx at run time:
-//   dist/<script>.mjs  a command the registry marks `alone` (the tracker): built by itself, Node built-ins only
-//   dist/hook-main.cjs the agents' hook, alone and Node built-ins only, as CommonJS: an ES module entry costs node
-//                      a tenth more to start (its loader, and every getter of the built-ins it imports);
-//   dist/hook.cjs      the hook's command, scripts/hook-door.cjs: it runs hook-main.cjs through V8's code cache;
-//                      dist/hook.mjs loads it, for hook configurations written by an older kit
-//   dist/index.mjs     the package entry (dependencies left to node_modules)
-//   dist/cmd/*.mjs     every other command's script, dependencies bundled, shared code split into chunks
+//   dist/<script>.mjs         a command the registry marks `alone` (the tracker): built by itself, Node built-ins only
+//   dist/hook-main.cjs        the agents' hook, alone and Node built-ins only, as CommonJS: an ES module entry costs
+//                             node a tenth more to start (its loader, and every getter of the built-ins it imports)
+//   dist/hook.cjs             its door (scripts/door.cjs): runs hook-main.cjs through V8's code cache; dist/hook.mjs
+//                             loads it, for hook configurations written by an older kit
+//   dist/index.mjs            the package entry (dependencies left to node_modules)
+//   dist/cmd/main/<s>.cjs     every other command's script, one CommonJS bundle each (node_modules packages
+//                             bundled, but for the few the code requires on a cold path)
+//   dist/cmd/<s>.mjs          its door: runs it through V8's code cache, which saves about half a command's start-up
 // The commands are those of the registry, scripts/lib/cli/commands.mjs.
 // Concurrent make runs take turns on a lock; the one that gets it second finds the work done.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,23 +29,42 @@ const EXTRA_ALONE = ['plan-runner'];
 const alone = [...new Set([...commands.filter((c) => c.alone).map((c) => c.script), ...EXTRA_ALONE])];
 /** Not a user command either: the agents' hook (docs/agents.md), CommonJS, and its ES module door. */
 const HOOK_SHIM = "// The agents' hook for configurations written by an older kit: the hook itself is hook.cjs.\nimport './hook.cjs';\n";
-/** The line of scripts/hook-door.cjs that the build gives its id. */
-const HOOK_BUILD_LINE = "const BUILD = 'unbuilt';";
 const split = [...new Set(commands.filter((c) => !c.alone).map((c) => c.script))];
-const REQUIRE_SHIM = "import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);";
 
 /**
- * Takes the require shim off every file of `dir` that does not use it: createRequire in each of the
- * fifty-odd chunks a command loads cost it about a fifth of its start-up (measured on new-session). A file
- * that says the word `require` anywhere else (esbuild's __require helper reads it; a string may) keeps it.
+ * Required from node_modules where it is used, never bundled: only a cache miss needs it (a config read
+ * again). Handlebars' compiler and gray-matter are never bundled either: worklog/template-build.ts
+ * requires them through createRequire, which esbuild does not follow.
  */
-function dropUnusedShim(/** @type {string} */ dir) {
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.mjs'))) {
-    const path = join(dir, f);
-    const text = readFileSync(path, 'utf8');
-    if (text.startsWith(`${REQUIRE_SHIM}\n`) && !/\brequire\b/.test(text.slice(REQUIRE_SHIM.length))) writeFileSync(path, text.slice(REQUIRE_SHIM.length + 1));
-  }
+const COLD_PACKAGES = ['yaml'];
+/** The lines of scripts/door.cjs that the build fills in. */
+const DOOR_BUILD = "const BUILD = 'unbuilt';";
+const DOOR_MAIN = "const MAIN = 'hook-main.cjs';";
+/** What an ES module door is given first: the `require` and `__dirname` a CommonJS file has. */
+const ESM_PROLOGUE = [
+  "import { createRequire } from 'node:module';",
+  "import { dirname as __kitDirname } from 'node:path';",
+  "import { fileURLToPath } from 'node:url';",
+  'const require = createRequire(import.meta.url);',
+  'const __dirname = __kitDirname(fileURLToPath(import.meta.url));',
+].join('\n');
+
+/**
+ * The door to the bundle at `main` (relative to the door's folder), of build `buildId`: CommonJS, or an
+ * ES module (for the commands: dist/cmd/<s>.mjs is the path make, bin/kit and installed hooks run).
+ */
+function door(/** @type {string} */ main, /** @type {string} */ buildId, /** @type {boolean} */ esm) {
+  const text = readFileSync(join(kit, 'scripts', 'door.cjs'), 'utf8');
+  for (const line of [DOOR_BUILD, DOOR_MAIN]) if (!text.includes(line)) throw new Error(`scripts/door.cjs has no line ${line}`);
+  const filled = text.replace(DOOR_BUILD, `const BUILD = '${buildId}';`).replace(DOOR_MAIN, `const MAIN = ${JSON.stringify(main)};`);
+  return esm ? `${ESM_PROLOGUE}\n${filled.replace(/^'use strict';\n/, '')}` : filled;
 }
+
+/**
+ * What every bundle a door runs begins with: its build id (the door's check), strict mode (the sources
+ * are ES modules, which are strict), and import.meta.url, which a CommonJS bundle has not.
+ */
+const mainBanner = (/** @type {string} */ buildId) => `// kit build ${buildId}\n'use strict';\nvar __kitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;`;
 
 const mtime = (/** @type {string} */ p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const sources = () => [
@@ -61,40 +82,33 @@ async function buildAll() {
   /** @type {import('esbuild').BuildOptions} */
   const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', define: { KIT_BUILD_ID: JSON.stringify(buildId) } };
   for (const s of alone) await build({ ...common, entryPoints: [join(kit, 'scripts', `${s}.ts`)], outfile: join(tmp, `${s}.mjs`) });
-  // The hook runs as a vm script (hook-door.cjs), where import() needs a flag: esbuild makes its dynamic imports requires.
-  const hookBanner = `// kit build ${buildId}`;
-  await build({ ...common, format: 'cjs', supported: { 'dynamic-import': false }, banner: { js: hookBanner }, entryPoints: [join(kit, 'scripts', 'hook.ts')], outfile: join(tmp, 'hook-main.cjs') });
-  if (!readFileSync(join(tmp, 'hook-main.cjs'), 'utf8').startsWith(`${hookBanner}\n`)) throw new Error('the hook bundle does not begin with its build id');
-  const door = readFileSync(join(kit, 'scripts', 'hook-door.cjs'), 'utf8');
-  if (!door.includes(HOOK_BUILD_LINE)) throw new Error(`scripts/hook-door.cjs has no line ${HOOK_BUILD_LINE}`);
-  writeFileSync(join(tmp, 'hook.cjs'), door.replace(HOOK_BUILD_LINE, `const BUILD = '${buildId}';`));
+  // Bundles a door runs: CommonJS run as a vm script, where import() needs a flag, so esbuild makes their
+  // dynamic imports requires (what they import lazily is still evaluated on first use only). The packages
+  // of the cold paths only (a config or WORK_LOG template read again) stay in node_modules.
+  /** @type {import('esbuild').BuildOptions} */
+  const doored = { ...common, format: 'cjs', supported: { 'dynamic-import': false }, banner: { js: mainBanner(buildId) }, define: { ...common.define, 'import.meta.url': '__kitImportMetaUrl' }, external: COLD_PACKAGES };
+  await build({ ...doored, entryPoints: [join(kit, 'scripts', 'hook.ts')], outfile: join(tmp, 'hook-main.cjs') });
+  writeFileSync(join(tmp, 'hook.cjs'), door('hook-main.cjs', buildId, false));
   writeFileSync(join(tmp, 'hook.mjs'), HOOK_SHIM);
   await build({ ...common, entryPoints: [join(kit, 'scripts/lib/index.ts')], outfile: join(tmp, 'index.mjs'), packages: 'external' });
-  await build({
-    ...common,
-    entryPoints: split.map((s) => ({ in: join(kit, 'scripts', `${s}.ts`), out: s })),
-    outdir: join(tmp, 'cmd'),
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-    banner: { js: REQUIRE_SHIM },
-  });
-  for (const d of [join(tmp, 'cmd'), join(tmp, 'cmd', 'chunks')]) dropUnusedShim(d);
-  // Swap in the new files one rename at a time: chunk names carry a content hash, so new chunks land
-  // beside the old ones, then each entry file is replaced atomically; a command starting meanwhile
-  // always finds a whole bundle. Chunks no entry refers to any more are removed last.
+  await build({ ...doored, entryPoints: split.map((s) => ({ in: join(kit, 'scripts', `${s}.ts`), out: s })), outdir: join(tmp, 'cmd', 'main'), outExtension: { '.js': '.cjs' } });
+  for (const s of split) writeFileSync(join(tmp, 'cmd', `${s}.mjs`), door(`main/${s}.cjs`, buildId, true));
+  for (const f of ['hook-main.cjs', ...split.map((s) => `cmd/main/${s}.cjs`)]) {
+    if (!readFileSync(join(tmp, f), 'utf8').startsWith(`// kit build ${buildId}\n`)) throw new Error(`${f} does not begin with its build id`);
+  }
+  // Swap in the new files one rename at a time, each bundle before its door: a door of the old build that
+  // meets the new bundle sees another build id and compiles it without a cache; a command starting
+  // meanwhile always finds whole files. Then the older builds' caches go, and the chunks of the ES module
+  // bundles an older kit built.
   for (const s of alone) renameSync(join(tmp, `${s}.mjs`), join(dist, `${s}.mjs`));
-  // The bundle before its door: a door of the old build that meets the new bundle sees another build id
-  // and compiles it without a cache. Then the old builds' caches go.
   for (const f of ['hook-main.cjs', 'hook.cjs', 'hook.mjs']) renameSync(join(tmp, f), join(dist, f));
-  for (const f of readdirSync(dist)) if (/^\.hook-main-.*\.cache$/.test(f) && f !== `.hook-main-${buildId}.cache`) rmSync(join(dist, f), { force: true });
   renameSync(join(tmp, 'index.mjs'), join(dist, 'index.mjs'));
-  const chunks = join(dist, 'cmd', 'chunks');
-  mkdirSync(chunks, { recursive: true });
-  const newChunks = readdirSync(join(tmp, 'cmd', 'chunks'));
-  for (const f of newChunks) renameSync(join(tmp, 'cmd', 'chunks', f), join(chunks, f));
-  for (const f of readdirSync(join(tmp, 'cmd')).filter((f) => f.endsWith('.mjs'))) renameSync(join(tmp, 'cmd', f), join(dist, 'cmd', f));
-  for (const f of readdirSync(chunks)) if (!newChunks.includes(f)) rmSync(join(chunks, f), { force: true });
+  mkdirSync(join(dist, 'cmd', 'main'), { recursive: true });
+  for (const s of split) renameSync(join(tmp, 'cmd', 'main', `${s}.cjs`), join(dist, 'cmd', 'main', `${s}.cjs`));
+  for (const s of split) renameSync(join(tmp, 'cmd', `${s}.mjs`), join(dist, 'cmd', `${s}.mjs`));
+  const oldCache = (/** @type {string} */ f) => /^\..*-[0-9a-f]{16}\.cache$/.test(f) && !f.endsWith(`-${buildId}.cache`);
+  for (const d of [dist, join(dist, 'cmd', 'main')]) for (const f of readdirSync(d)) if (oldCache(f)) rmSync(join(d, f), { force: true });
+  rmSync(join(dist, 'cmd', 'chunks'), { recursive: true, force: true });
   rmSync(tmp, { recursive: true, force: true });
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -13,7 +13,7 @@ import { writeCopySettings } from './lib/agents/install-claude.ts';
 import { createSession } from './lib/session/create.ts';
 import { sessionDir } from './lib/store/paths.ts';
 
-await runCommand('claude-worktree', async (opts, { env }) => {
+void runCommand('claude-worktree', async (opts, { env }) => {
   const text = readFileSync(0, 'utf8');
   let payload: { name?: unknown; cwd?: unknown };
   try {

@@ -14,7 +14,7 @@ function baseCell(s: RadarSession): string {
   return s.changed.length ? 'merges cleanly' : 'no changes yet';
 }
 
-await runCommand('conflicts', async (opts, { env, hint }) => {
+void runCommand('conflicts', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   const radarOpts = { mergeTree: parseMergeTreeMode(env.PARALLEL_MERGE_TREE, 'PARALLEL_MERGE_TREE') };
   const withRemote = opts.remote ? await (await import('./lib/web/radar.ts')).remoteRadar(ctx, radarOpts) : null;

@@ -4,7 +4,7 @@ import { paint } from './lib/cli/table.ts';
 import { OperationError } from './lib/core/errors.mjs';
 import { cleanUp, DEMO_WORKERS, makeDemoDir, makeSampleRepo, newDemoSession, runKitCommand, startWorker, unexpectedEndings } from './lib/dev/demo.ts';
 
-await runCommand('demo', async (opts) => {
+void runCommand('demo', async (opts) => {
   const keep = opts.keep;
   const say = (text: string) => process.stdout.write(`${text}\n`);
   const demo = makeDemoDir();

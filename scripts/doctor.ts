@@ -57,7 +57,7 @@ async function live(opts: { agent?: string; json?: boolean }, env: NodeJS.Proces
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-await runCommand('doctor', async (opts, { env }) => {
+void runCommand('doctor', async (opts, { env }) => {
   if (opts.live) return live(opts, env);
   if (opts.agent) throw new UsageError('agent= goes with live=1 (make doctor live=1 agent=claude)');
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });

@@ -38,7 +38,7 @@ function renderMerged(rep: MergedReport, where: string): string {
   return `${renderTable(['SESSION', 'RESULT', 'WHY'], rows)}${rep.dry ? '\ndry run: nothing was changed' : ''}${recover}`;
 }
 
-await runCommand('end-session', async (opts, { env, hint }) => {
+void runCommand('end-session', async (opts, { env, hint }) => {
   if (opts.merged && opts.name) throw new UsageError(`merged=1 ends every merged session and takes no name=; use ${USAGE}`);
   if (!opts.merged && !opts.name) throw new UsageError(`name= is required: ${USAGE}`);
   if (opts.merged && opts.force) throw new UsageError('merged=1 ends only sessions that lose nothing, so it takes no force=1; to throw one session away: make end-session name=NAME force=1');

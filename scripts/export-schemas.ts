@@ -11,7 +11,7 @@ const kit = KIT_DIR;
 
 const COMMAND = { name: 'export-schemas', example: 'check=1', options: [{ name: 'check', kind: 'flag', help: 'only check that docs/schemas is up to date' }] } as const;
 
-await runCommand(COMMAND, async ({ check }) => {
+void runCommand(COMMAND, async ({ check }) => {
   const stale = renderSchemaDocs(kit).filter((d) => !existsSync(d.path) || readFileSync(d.path, 'utf8') !== d.text);
   if (check) {
     if (stale.length) throw new OperationError(`out of date: ${stale.map((d) => relative(kit, d.path)).join(', ')}; run npx tsx scripts/export-schemas.ts`);

@@ -29,7 +29,7 @@ function render(rep: FinishReport, main: string): string {
   return out.join('\n');
 }
 
-await runCommand('finish-session', async (opts, { env }) => {
+void runCommand('finish-session', async (opts, { env }) => {
   const json = opts.json;
   const pr = opts.pr;
   const merge = opts.merge;

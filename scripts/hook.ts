@@ -1,7 +1,7 @@
 // node <kit>/dist/hook.cjs <agent> [<event>] [dir=<session folder>]  (the agent's JSON on stdin, or last in argv)
 // An agent's hook: records its state and guards its edits (docs/agents.md). Not a user command: bundled
 // alone into dist/hook-main.cjs (CommonJS: it starts faster than an ES module), which dist/hook.cjs runs
-// through V8's code cache (scripts/hook-door.cjs). Node built-ins only, and it always exits 0 so that it
+// through V8's code cache (scripts/door.cjs). Node built-ins only, and it always exits 0 so that it
 // never breaks the agent.
 import { realpathSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -28,7 +28,7 @@ async function askMakefile(main: string): Promise<boolean> {
   }
 }
 
-await runCommand('init', async (opts, { env, hint }) => {
+void runCommand('init', async (opts, { env, hint }) => {
   if (opts.force && !opts.remove) throw new UsageError('force=1 goes with remove=1 (take out a block someone edited)');
   if (opts.makefile && opts.remove) throw new UsageError('makefile=1 adds the block and remove=1 takes it out: give one of them');
   const loc = await locateRepo(opts.repo ?? process.cwd());

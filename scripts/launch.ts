@@ -5,7 +5,7 @@ import { loadContext } from './lib/config/context.ts';
 import { launchSession } from './lib/launch/launch.ts';
 import { launchedLines } from './lib/launch/render.ts';
 
-await runCommand('launch', async (opts, { env, hint }) => {
+void runCommand('launch', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   const r = await launchSession(ctx, { name: opts.name, agent: opts.agent, prompt: opts.prompt });
   if (opts.json) return printJson(r);

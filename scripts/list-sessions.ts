@@ -38,7 +38,7 @@ function cells(r: SessionRow, rows: readonly SessionRow[], sharesComponent: (r: 
 
 const remoteCells = (b: RemoteBranchRow, hint: (t: string) => string) => [b.branch, formatAge(b.last_commit_age_s), b.author || '-', b.ahead === null ? '-' : `+${b.ahead}/-${b.behind ?? 0}`, b.conflicts.length ? paint('red', b.conflicts.join(',')) : '-', b.error ?? (b.owner ? `session ${b.owner.session} on ${b.owner.machine} works on it` : hint(`make adopt branch=${b.branch} component=${b.component_hint ?? 'C'}`))];
 
-await runCommand('list-sessions', async (opts, { env, hint }) => {
+void runCommand('list-sessions', async (opts, { env, hint }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   // remote=1: the command's one fetch (memoized per Context) starts first, so the code below loads and the
   // local copies are read while it is in flight; whoever needs the remote's refs awaits the same fetch.

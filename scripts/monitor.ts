@@ -16,7 +16,7 @@ import type { SharedView } from './lib/share/view.ts';
 import { watchNotifier } from './lib/notify/watch.ts';
 import { windowsOf } from './lib/launch/windows.ts';
 
-await runCommand('monitor', async (opts, { color, env, hint }) => {
+void runCommand('monitor', async (opts, { color, env, hint }) => {
   // remote=1: every machine's sessions below the dashboard, fetched once (and again each share_interval while watching).
   let shared: SharedView | null = null;
   const fetchShared = async () => {

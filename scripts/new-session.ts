@@ -16,7 +16,7 @@ import type { LaunchResult } from './lib/launch/launch.ts';
 const launching = () => Promise.all([import('./lib/launch/launch.ts'), import('./lib/launch/render.ts'), import('./lib/launch/agent.ts')]);
 const planning = () => Promise.all([import('./lib/plans/after.ts'), import('./lib/plans/start.ts')]);
 
-await runCommand('new-session', async (opts, { env, hint, hintFor }) => {
+void runCommand('new-session', async (opts, { env, hint, hintFor }) => {
   const json = opts.json;
   const shared = opts.shared;
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted, workspace: opts.workspace });

@@ -8,7 +8,7 @@ import { catchInterrupts, interrupted } from './lib/cli/interrupt.ts';
 import { fillPool, poolReport, resizePool } from './lib/warm/fill.ts';
 import { wantedSize } from './lib/warm/records.ts';
 
-await runCommand('pool', async (opts, { env }) => {
+void runCommand('pool', async (opts, { env }) => {
   if (opts.fill && opts.size !== undefined) throw new UsageError('fill=1 fills to the config\'s pool: and size=N to N: give one of them');
   if (opts.force && opts.size === undefined && !opts.fill) throw new UsageError('force=1 goes with size=N (make pool size=0 force=1 removes every copy)');
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, interrupted });

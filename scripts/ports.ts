@@ -20,7 +20,7 @@ function cells(r: PortRow): string[] {
   ];
 }
 
-await runCommand('ports', async (opts, { env }) => {
+void runCommand('ports', async (opts, { env }) => {
   const json = opts.json;
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
   const rows = await portReport(ctx);

@@ -8,7 +8,7 @@ import { gitRaw } from './lib/git/repo.ts';
 import { checkCommit } from './lib/agents/backstop.ts';
 import { SESSION_ENV_FILE } from './lib/store/paths.ts';
 
-await runCommand('precommit-check', async (opts, { env }) => {
+void runCommand('precommit-check', async (opts, { env }) => {
   const top = (await gitRaw(opts.repo ?? process.cwd(), ['rev-parse', '--show-toplevel'])).stdout.trim();
   if (!top || !existsSync(join(top, SESSION_ENV_FILE))) return 0;
   const ctx = await loadContext(top, { cwd: top, env });

@@ -6,7 +6,7 @@ import { OperationError } from './lib/core/errors.mjs';
 import { publisherRound, runPublisher } from './lib/share/publisher.ts';
 import { resolveSharing } from './lib/share/settings.ts';
 
-await runCommand('publish', async (opts, { env }) => {
+void runCommand('publish', async (opts, { env }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env });
   if (opts.loop) {
     // The background publisher: detached, its output goes nowhere; a second one exits at once.

@@ -8,7 +8,7 @@ import { stopHeadlessRun } from './lib/plans/stop-run.ts';
 
 const HOW = { exited: 'had already exited', graceful: 'quit when asked', terminated: 'ended on SIGTERM', killed: 'was killed (SIGKILL)' } as const;
 
-await runCommand('stop', async (opts, { env }) => {
+void runCommand('stop', async (opts, { env }) => {
   const ctx = await loadContext(opts.repo, { cwd: process.cwd(), env, workspace: opts.workspace });
   // A plan's headless session has no window: its detached runner is what runs the agent.
   const r = (await stopHeadlessRun(ctx, opts.name, opts.timeout ?? 10)) ?? (await stopSession(ctx, opts.name, { timeoutS: opts.timeout }));

@@ -26,7 +26,7 @@ function detail(s: SessionSync): string {
   return [move, s.message].filter(Boolean).join('; ');
 }
 
-await runCommand('sync', async (opts, { env, hint }) => {
+void runCommand('sync', async (opts, { env, hint }) => {
   const all = opts.all;
   if (!opts.name && !all) throw new UsageError('name= is required, e.g. make sync name=login-form (or make sync-all for every session)');
   if (opts.name && all) throw new UsageError(`all=1 (make sync-all) takes no name=; to sync one session: make sync name=${opts.name}`);

@@ -28,7 +28,7 @@ function eventOf(opts: CommandOptions<'track'>): TrackerEvent {
   }
 }
 
-await runCommand('track', async (opts) => {
+void runCommand('track', async (opts) => {
   const ev = eventOf(opts);
   const where = locate({ dir: opts.dir, workspace: opts.workspace, session: opts.session }, process.cwd(), process.env);
   if (!where.workspace || !where.sessionId) {

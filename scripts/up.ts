@@ -22,7 +22,7 @@ function summary(state: PlanState): string {
   return renderTable(['SESSION', 'AFTER', 'RUNS', 'OUTCOME', 'REASON'], rows);
 }
 
-await runCommand('up', async (opts, { env, hint }) => {
+void runCommand('up', async (opts, { env, hint }) => {
   if (!opts.plan && !opts.workspace) throw new UsageError('plan=FILE is required (or workspace=W to go on with that workspace\'s plan), e.g. make up plan=plan.yaml');
   if (opts.timeout !== undefined && !opts.wait) throw new UsageError('timeout= goes with wait=1');
   if (opts.workspace) checkId('workspace', opts.workspace);

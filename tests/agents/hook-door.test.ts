@@ -1,4 +1,4 @@
-// How the hook starts (dist/hook.cjs, scripts/hook-door.cjs): through V8's code cache, which it writes
+// How the hook starts (dist/hook.cjs, scripts/door.cjs): through V8's code cache, which it writes
 // itself and only for its own build; and the agent's JSON read from a socket (what an agent written in
 // Node hands its hooks) without node's stream.
 import { spawn, spawnSync } from 'node:child_process';

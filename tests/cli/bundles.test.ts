@@ -1,54 +1,66 @@
-// The prebuilt bundles (scripts/build.mjs): a chunk keeps the require shim only when it uses `require`,
-// and new-session's bundle loads neither the YAML parser nor Handlebars' compiler at start (they are
-// required from node_modules on a template cache miss only).
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The prebuilt bundles (scripts/build.mjs): every command runs through its door (dist/cmd/<s>.mjs), which
+// runs the command's one CommonJS bundle (dist/cmd/main/<s>.cjs) through V8's code cache; and
+// new-session carries neither the YAML parser nor Handlebars nor gray-matter (they are required from
+// node_modules on a config or template cache miss only).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../scripts/lib/cli/commands.mjs';
 import { KIT_DIR, make } from '../helpers/make.ts';
+import { makeRepo, tempDir } from '../helpers/repo.ts';
 
 const CMD = join(KIT_DIR, 'dist', 'cmd');
-const SHIM = "import { createRequire as __kitRequire } from 'node:module';";
-
-/** The files a bundle loads before its first line runs: its static imports, followed. */
-function staticGraph(entry: string): string[] {
-  const seen = new Set<string>([entry]);
-  const queue = [entry];
-  while (queue.length) {
-    const file = queue.shift() as string;
-    for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?["'](\.[^"']+)["'];?$/gms)) {
-      const next = join(dirname(file), m[1] as string);
-      if (!seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  return [...seen];
-}
+const buildOf = (file: string) => /^\/\/ kit build ([0-9a-f]{16})\n/.exec(readFileSync(file, 'utf8'))?.[1];
 
 describe('the command bundles', () => {
   beforeAll(() => {
     expect(make(KIT_DIR, 'build').code).toBe(0);
   });
 
-  it('keep the require shim only where `require` is used', () => {
-    const files = [...readdirSync(CMD).filter((f) => f.endsWith('.mjs')).map((f) => join(CMD, f)), ...readdirSync(join(CMD, 'chunks')).map((f) => join(CMD, 'chunks', f))];
-    let kept = 0;
-    for (const f of files) {
-      const text = readFileSync(f, 'utf8');
-      const uses = /\brequire\b/.test(text.startsWith(SHIM) ? text.slice(text.indexOf('\n')) : text);
-      if (text.startsWith(SHIM)) kept++;
-      expect(text.startsWith(SHIM), f).toBe(uses);
+  it('each command of the registry has its door and its bundle, of one build', () => {
+    const scripts = [...new Set(COMMANDS.filter((c) => !('alone' in c && c.alone)).map((c) => c.script))];
+    expect(scripts.length).toBeGreaterThan(15);
+    const builds = new Set<string | undefined>();
+    for (const s of scripts) {
+      const door = readFileSync(join(CMD, `${s}.mjs`), 'utf8');
+      const id = buildOf(join(CMD, 'main', `${s}.cjs`));
+      expect(id, s).toBeDefined();
+      expect(door, s).toContain(`const BUILD = '${id}';`);
+      expect(door, s).toContain(`const MAIN = "main/${s}.cjs";`);
+      builds.add(id);
     }
-    expect(kept).toBeGreaterThan(0);
-    expect(kept).toBeLessThan(files.length / 2);
+    expect(builds.size).toBe(1);
+    // No chunks of an older kit's ES module bundles are left.
+    expect(readdirSync(CMD).filter((f) => !f.endsWith('.mjs') && f !== 'main')).toEqual([]);
   });
 
-  it('new-session loads neither yaml nor the Handlebars compiler nor gray-matter at start', () => {
-    const graph = staticGraph(join(CMD, 'new-session.mjs'));
-    expect(graph.length).toBeGreaterThan(10);
-    // esbuild names each module in a comment, by its path from where the build ran: the check must see them.
-    expect(graph.some((f) => /^\/\/ (?:\S*\/)?scripts\/lib\/session\/create\.ts$/m.test(readFileSync(f, 'utf8')))).toBe(true);
-    for (const f of graph) expect(readFileSync(f, 'utf8'), f).not.toMatch(/^\/\/ (?:\S*\/)?node_modules\/(yaml|gray-matter|handlebars\/dist\/cjs\/handlebars\/compiler)\//m);
+  it("a command's first run writes its code cache; it answers the same with it", () => {
+    const id = buildOf(join(CMD, 'main', 'ports.cjs'));
+    const cache = `.ports-${id}.cache`;
+    const [cwd, home] = [makeRepo(), tempDir()];
+    const run = () => spawnSync(process.execPath, [join(CMD, 'ports.mjs'), 'json=1'], { cwd, encoding: 'utf8', env: { ...process.env, HOME: home } });
+    const first = run();
+    expect(readdirSync(join(CMD, 'main'))).toContain(cache);
+    const second = run();
+    expect([second.status, second.stdout, second.stderr]).toEqual([first.status, first.stdout, first.stderr]);
+    expect(readFileSync(join(CMD, 'main', cache)).length).toBeGreaterThan(10_000);
+  });
+
+  it("new-session with its caches warm loads neither yaml nor Handlebars' compiler nor gray-matter", () => {
+    const text = readFileSync(join(CMD, 'main', 'new-session.cjs'), 'utf8');
+    // esbuild names each module in a comment, by its path from where the build ran: they are not in the bundle.
+    expect(text).toMatch(/^\/\/ (?:\S*\/)?scripts\/lib\/session\/create\.ts$/m);
+    expect(text).not.toMatch(/^\/\/ (?:\S*\/)?node_modules\/(yaml|gray-matter|handlebars\/dist\/cjs\/handlebars\/compiler)\//m);
+    // And the second session (config and WORK_LOG template read and cached by the first) requires none of them.
+    const repo = makeRepo();
+    const home = { HOME: tempDir() };
+    expect(make(repo, 'init', {}, home).code).toBe(0);
+    expect(make(repo, 'new-session', { name: 'warm1', component: 'server' }, home).code).toBe(0);
+    const r = make(repo, 'new-session', { name: 'warm2', component: 'docs' }, { ...home, NODE_DEBUG: 'module' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^MODULE \d+:/m);
+    expect(r.stderr).not.toMatch(/Module\._load REQUEST (yaml|handlebars|gray-matter)\b/);
+    expect(r.stderr).not.toMatch(/handlebars\/dist\/cjs\/handlebars\/compiler/);
   });
 });

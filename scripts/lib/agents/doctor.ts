@@ -212,7 +212,7 @@ export async function doctor(ctx: Context, opts: { name?: string; env: NodeJS.Pr
   const { records } = readSessions(ctx.root, ctx.config.workspace);
   const list = records.filter((r) => r.state !== 'ended' && (!opts.name || r.name === opts.name)).sort((a, b) => a.name.localeCompare(b.name));
   const git = await backstop(ctx);
-  // The hook's command and the bundle it runs (scripts/hook-door.cjs).
+  // The hook's command and the bundle it runs (scripts/door.cjs).
   const missing = [HOOK(), join(dirname(HOOK()), 'hook-main.cjs')].filter((f) => !existsSync(f));
   const hookBuilt: DoctorCheck = missing.length ? { what: 'dist/hook.cjs', ok: false, detail: `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing: run make build` } : { what: 'dist/hook.cjs', ok: true, detail: HOOK() };
   const out: DoctorSession[] = [];
