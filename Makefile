@@ -67,3 +67,7 @@ $(KIT_STAMP): $(KIT)/package-lock.json $(KIT)/package.json
 
 $(KIT_BUNDLES): $(KIT_STAMP) $(KIT_SOURCES)
 	@node '$(KIT_DIR)/scripts/build.mjs'
+
+# The sources are never made: an empty rule each spares make a search of its implicit rules for every
+# one of them (RCS/, SCCS/, %.ts from %.ts,v ...), which cost every command several milliseconds per file.
+$(KIT_SOURCES) $(KIT)/Makefile $(KIT)/package-lock.json $(KIT)/package.json: ;
