@@ -31,7 +31,7 @@ export interface GuardRecord {
 /** Writes <session state folder>/guard.json whole (temp file + rename); returns its path. */
 export function writeGuardFile(sessionDir: string, record: GuardRecord): string {
   const file = join(sessionDir, GUARD_FILE);
-  writeJsonAtomic(file, record);
+  writeJsonAtomic(file, record, false); // not fsynced, as the session record beside it (store/sessions.ts)
   return file;
 }
 

@@ -10,7 +10,8 @@ export function renderEnvFile(env: Record<string, string>, header: string): stri
 }
 
 export function writeEnvFile(path: string, env: Record<string, string>, header: string): void {
-  writeFileAtomic(path, renderEnvFile(env, header));
+  // Not fsynced, as the session record it is made from (store/sessions.ts): new-session writes it in the new copy.
+  writeFileAtomic(path, renderEnvFile(env, header), false);
 }
 
 /** Reads KEY=VALUE lines (optionally `export KEY='value'`); a missing or unreadable file gives {}. */

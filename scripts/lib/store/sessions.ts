@@ -49,8 +49,14 @@ export function findSession(root: string, workspace: string, name: string): Sess
   throw new OperationError(`the record of session '${name}' is corrupt: ${r.error}`);
 }
 
+/**
+ * Not fsynced: an fsync waits for every write the disk still holds to land (150 ms after the pool's
+ * 5,000-file checkout, measured here), and the copy this record describes, which git writes, is not
+ * fsynced either. A power cut may lose the latest write; the rename still means no reader ever sees half
+ * of one, and no work of the person's is in it: the copy and its branch stay where git put them.
+ */
 export function writeSession(root: string, record: SessionRecord): void {
-  writeJsonAtomic(recordPath(root, record.workspace, record.name), record);
+  writeJsonAtomic(recordPath(root, record.workspace, record.name), record, false);
 }
 
 /**
