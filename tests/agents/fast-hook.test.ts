@@ -4,13 +4,12 @@
 // exactly as the agent runs it: the words new-session wrote into the session's Claude settings and Codex
 // launch command, the saved payloads on stdin.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codexGroups } from '../../scripts/lib/agents/install-codex.ts';
 import { KIT, waitFor } from '../helpers/agents/run.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeRepo } from '../helpers/repo.ts';
+import { makeRepo, tempDir } from '../helpers/repo.ts';
 import { newSession, type Created } from '../helpers/session.ts';
 import { ensureBuilt } from '../helpers/tracker.ts';
 import { fixtureIn } from './hook-fixtures.ts';
@@ -127,7 +126,7 @@ describe("Codex's notify through bin/hook-unless", () => {
 
 describe('bin/hook-later: the hook in the background', () => {
   it('ends at once with the hook still running, which reads the JSON from stdin', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hook-later-'));
+    const dir = tempDir('hook-later-');
     const out = join(dir, 'out');
     const r = spawnSync(join(KIT, 'bin', 'hook-later'), ['sh', '-c', `cat > '${out}.part'; sleep 2; mv '${out}.part' '${out}'`], { input: '{"hook_event_name":"UserPromptSubmit"}', encoding: 'utf8', timeout: 20_000 });
     expect(r.status).toBe(0);
@@ -142,7 +141,7 @@ describe('bin/hook-later: the hook in the background', () => {
     const command = group.group.hooks[0]!.command as string;
     expect(command).toMatch(/exec '.*\/bin\/hook-later' node '.*\/dist\/hook\.cjs' codex # parallel-kit$/);
     // A stand-in agent named codex (the hook knows an agent by name) that runs the hook's line as Codex does.
-    const dir = mkdtempSync(join(tmpdir(), 'hook-later-'));
+    const dir = tempDir('hook-later-');
     const agent = join(dir, 'codex');
     writeFileSync(agent, '#!/bin/sh\nsh -c "$1" < "$2"\necho $$ > "$3"\nsleep 20\n', { mode: 0o755 });
     const payload = join(dir, 'payload.json');

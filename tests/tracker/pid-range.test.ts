@@ -1,7 +1,5 @@
 // A pid the system could never have is refused at once, and the session's status stays readable.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from '../helpers/repo.ts';
 import { describe, expect, it } from 'vitest';
 import { SessionTracker } from '../../scripts/lib/tracker/tracker.ts';
 import { SessionMonitor } from '../../scripts/lib/monitor/monitor.ts';
@@ -9,7 +7,7 @@ import { kit } from '../helpers/make.ts';
 
 describe('track pid=', () => {
   it('refuses a pid out of range with a one-line usage error, leaving the status valid', () => {
-    const root = mkdtempSync(join(tmpdir(), 'kit-pid-'));
+    const root = tempDir('kit-pid-');
     const vars = { dir: root, workspace: 'w', session: 's' };
     expect(kit(root, 'track', { ...vars, event: 'start' }).exit).toBe(0);
     for (const pid of ['99999999999999999999', '2147483648']) {

@@ -1,7 +1,7 @@
 // Pool records are checked by hand (no zod on new-session's path): what a well-formed record is, what is
 // refused, and that readPool and wantedSize pass over what is not one.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../helpers/repo.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asPoolRecord, poolDir, readPool, rememberSize, wantedSize, writePoolRecord, type PoolRecord } from '../../scripts/lib/warm/records.ts';
@@ -26,7 +26,7 @@ describe('pool records', () => {
   });
 
   it('readPool passes over files that are not records; wantedSize over a size file that is not one', () => {
-    const root = mkdtempSync(join(tmpdir(), 'pool-records-'));
+    const root = tempDir('pool-records-');
     expect(readPool(root)).toEqual([]);
     expect(wantedSize(root, 3)).toBe(3);
     writePoolRecord(root, good);
