@@ -1,5 +1,5 @@
 // make bench [runs=N files=N only=NAME,NAME json=1]: the kit's commands against raw git / node baselines, medians of N runs.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,12 @@ void runCommand('bench', async (opts) => {
   try {
     execFileSync('make', ['-s', '-f', MAKEFILE, 'deps', 'build'], { stdio: 'ignore' });
     const run = { root, repo: sampleRepo(root, files), runs, files, env: { ...GIT_ID, NO_COLOR: '1' } };
-    for (const m of MEASURES.filter((m) => !only || only.includes(m.name))) results.push(...(await m.run(run)));
+    for (const m of MEASURES.filter((m) => !only || only.includes(m.name))) {
+      // Each measure starts on a settled disk: the last one's checkouts still being written out would
+      // slow whatever this one writes (the hook's status file, a rename) by the luck of the moment.
+      spawnSync('sync', [], { stdio: 'ignore' });
+      results.push(...(await m.run(run)));
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -74,6 +74,25 @@ describe("Claude's PostToolUse through bin/hook-unless", () => {
     expect(word(claude)).toBe('running\n');
   });
 
+  it('an event of the same state keeps a word fresh for over half its time; one nearer its end is written again', () => {
+    const file = join(dirOf(claude), 'state');
+    run(claudeWords('UserPromptSubmit'), fixtureIn('claude', 'UserPromptSubmit', claude.path as string));
+    const first = statSync(file);
+    run(claudeWords('UserPromptSubmit'), fixtureIn('claude', 'UserPromptSubmit', claude.path as string));
+    expect([statSync(file).ino, statSync(file).mtimeMs]).toEqual([first.ino, first.mtimeMs]);
+    expect(word(claude)).toBe('running\n');
+    // Fresh for 20 more seconds only (of 60): the next event writes it again, a minute ahead.
+    const soon = Date.now() / 1000 + 20;
+    utimesSync(file, soon, soon);
+    run(claudeWords('UserPromptSubmit'), fixtureIn('claude', 'UserPromptSubmit', claude.path as string));
+    expect(statSync(file).mtimeMs).toBeGreaterThan(Date.now() + 40_000);
+    // Another state: written again at once.
+    run(claudeWords('Stop'), fixtureIn('claude', 'Stop', claude.path as string));
+    expect([state(claude), word(claude)]).toEqual(['idle', 'idle\n']);
+    run(claudeWords('UserPromptSubmit'), fixtureIn('claude', 'UserPromptSubmit', claude.path as string));
+    expect(word(claude)).toBe('running\n');
+  });
+
   it('after a permission question the word says waiting_input: the tool done runs the hook, which says running', () => {
     run(claudeWords('PermissionRequest'), fixtureIn('claude', 'PermissionRequest', claude.path as string));
     expect(state(claude)).toBe('waiting_input');

@@ -1,5 +1,5 @@
 // One session's files: status.json (whole, atomic), log.jsonl (one write per line), markers. Built-ins only.
-import { readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLine, removeFile, writeFileAtomic, writeJsonAtomic } from '../core/files.ts';
 import { isoWithOffset } from '../core/time.ts';
@@ -46,11 +46,15 @@ export function writeStatusFile(dir: string, status: Status, at: string = isoWit
   const since = same ? prev.status.state_since : at;
   const written = since === undefined ? status : { ...status, state_since: since };
   const word = join(dir, STATE_WORD_FILE);
-  removeFile(word);
+  // The same state, and a word still fresh for half its time: the word stays (every write takes it away
+  // first, so one that is there says the state of the status.json read under this lock).
+  const keep = same && wordFreshFor(word) > STATE_WORD_FRESH_S / 2;
+  if (!keep) removeFile(word);
   // Not fsynced: status.json is rewritten on every event of every agent, and an fsync costs the hook
   // more than its own work (10 ms and more on a busy disk). A crash may lose the latest update; the
   // rename still means no reader ever sees half of one.
   writeJsonAtomic(join(dir, STATUS_FILE), written, false);
+  if (keep) return written;
   try {
     const tmp = `${word}.${process.pid}.${randomToken(8)}.tmp`;
     writeFileSync(tmp, `${written.state}\n`);
@@ -61,6 +65,15 @@ export function writeStatusFile(dir: string, status: Status, at: string = isoWit
     /* no word: the hooks start node, as without it */
   }
   return written;
+}
+
+/** How many seconds the state word at `path` stays fresh (its mtime is set ahead), or 0 when there is none. */
+function wordFreshFor(path: string): number {
+  try {
+    return statSync(path).mtimeMs / 1000 - Date.now() / 1000;
+  } catch {
+    return 0;
+  }
 }
 
 export function appendEvent(dir: string, event: LogEvent): void {
