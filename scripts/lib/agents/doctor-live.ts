@@ -194,14 +194,16 @@ export async function doctorLive(agent: LiveAgent, callerEnv: NodeJS.ProcessEnv,
         const extra = [l.tool ? String(l.tool) : '', l.decision ? `guard: ${String(l.decision)}` : '', l.ignored ? `ignored: ${String(l.ignored)}` : '', Array.isArray(l.paths) ? (l.paths as string[]).map((p) => basename(dirname(p)) + '/' + basename(p)).join(' ') : ''].filter(Boolean).join(' ');
         print(`  event: ${name}${extra ? ` (${extra})` : ''}`);
         if (l.decision === 'deny') result.denied = true;
+        // The state each event set, from its log line: status.json, looked at every 100 ms, can pass over
+        // a state that lasted less (Gemini's idle between AfterAgent and SessionEnd, on a busy machine).
+        const st = l.event === 'agent' && !l.ignored && typeof l.state === 'string' ? l.state : null;
+        if (st && st !== lastState) {
+          print(`  state: ${lastState ?? '(none)'} -> ${st}`);
+          result.states.push(st);
+          lastState = st;
+        }
       }
       seenLines = Math.max(seenLines, lines.length);
-      const st = stateOf(s.stateDir);
-      if (st && st !== lastState) {
-        print(`  state: ${lastState ?? '(none)'} -> ${st}`);
-        result.states.push(st);
-        lastState = st;
-      }
     };
     const ran = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
       const child = spawn(argv[0]!, argv.slice(1), { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
