@@ -50,12 +50,11 @@ const ESM_PROLOGUE = [
 ].join('\n');
 
 /**
- * The door to the bundle at `main` (relative to the door's folder), of build `buildId`: CommonJS, or an
+ * The door to the bundle at `main` (relative to the door's folder), of build `buildId`, from the text of
+ * scripts/door.cjs: CommonJS, or an
  * ES module (for the commands: dist/cmd/<s>.mjs is the path make, bin/kit and installed hooks run).
  */
-function door(/** @type {string} */ main, /** @type {string} */ buildId, /** @type {boolean} */ esm) {
-  const text = readFileSync(join(kit, 'scripts', 'door.cjs'), 'utf8');
-  for (const line of [DOOR_BUILD, DOOR_MAIN]) if (!text.includes(line)) throw new Error(`scripts/door.cjs has no line ${line}`);
+function door(/** @type {string} */ text, /** @type {string} */ main, /** @type {string} */ buildId, /** @type {boolean} */ esm) {
   const filled = text.replace(DOOR_BUILD, `const BUILD = '${buildId}';`).replace(DOOR_MAIN, `const MAIN = ${JSON.stringify(main)};`);
   return esm ? `${ESM_PROLOGUE}\n${filled.replace(/^'use strict';\n/, '')}` : filled;
 }
@@ -88,11 +87,13 @@ async function buildAll() {
   /** @type {import('esbuild').BuildOptions} */
   const doored = { ...common, format: 'cjs', supported: { 'dynamic-import': false }, banner: { js: mainBanner(buildId) }, define: { ...common.define, 'import.meta.url': '__kitImportMetaUrl' }, external: COLD_PACKAGES };
   await build({ ...doored, entryPoints: [join(kit, 'scripts', 'hook.ts')], outfile: join(tmp, 'hook-main.cjs') });
-  writeFileSync(join(tmp, 'hook.cjs'), door('hook-main.cjs', buildId, false));
+  const doorText = readFileSync(join(kit, 'scripts', 'door.cjs'), 'utf8');
+  for (const line of [DOOR_BUILD, DOOR_MAIN]) if (!doorText.includes(line)) throw new Error(`scripts/door.cjs has no line ${line}`);
+  writeFileSync(join(tmp, 'hook.cjs'), door(doorText, 'hook-main.cjs', buildId, false));
   writeFileSync(join(tmp, 'hook.mjs'), HOOK_SHIM);
   await build({ ...common, entryPoints: [join(kit, 'scripts/lib/index.ts')], outfile: join(tmp, 'index.mjs'), packages: 'external' });
   await build({ ...doored, entryPoints: split.map((s) => ({ in: join(kit, 'scripts', `${s}.ts`), out: s })), outdir: join(tmp, 'cmd', 'main'), outExtension: { '.js': '.cjs' } });
-  for (const s of split) writeFileSync(join(tmp, 'cmd', `${s}.mjs`), door(`main/${s}.cjs`, buildId, true));
+  for (const s of split) writeFileSync(join(tmp, 'cmd', `${s}.mjs`), door(doorText, `main/${s}.cjs`, buildId, true));
   for (const f of ['hook-main.cjs', ...split.map((s) => `cmd/main/${s}.cjs`)]) {
     if (!readFileSync(join(tmp, f), 'utf8').startsWith(`// kit build ${buildId}\n`)) throw new Error(`${f} does not begin with its build id`);
   }

@@ -65,3 +65,20 @@ describe('sync and files the base starts tracking', () => {
     expect(snapshot(s.path!)).toEqual(before);
   });
 });
+
+describe('a tracked file the base turns into a folder', () => {
+  it('is not in the way: the one-commit sync rebases it, as git rebase does', () => {
+    const repo = makeRepo({ files: { 'server/x': 'a file\n' } });
+    const s = newSession(repo, 'tofolder');
+    commitFiles(s.path!, { 'server/own.py': 'mine\n' }, 'session work');
+    gitIn(repo, 'rm', '-q', 'server/x');
+    writeFiles(repo, { 'server/x/y': 'now a folder\n' });
+    gitIn(repo, 'add', 'server/x/y');
+    gitIn(repo, 'commit', '-q', '-m', 'x becomes a folder');
+    const r = makeJson<{ sessions: Line[] }>(repo, 'sync', { name: 'tofolder' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.data.sessions[0]).toMatchObject({ result: 'rebased', ok: true });
+    expect(readFileSync(join(s.path!, 'server', 'x', 'y'), 'utf8')).toBe('now a folder\n');
+    expect(readFileSync(join(s.path!, 'server', 'own.py'), 'utf8')).toBe('mine\n');
+  });
+});

@@ -2,7 +2,7 @@
 // same commit id, with the committer date held fixed; where that is not sure it declines and the real
 // rebase runs; a commit made in the copy meanwhile is never lost.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitFiles, gitIn, tempDir, writeFiles } from '../helpers/repo.ts';
@@ -110,10 +110,22 @@ describe('replaying one commit', () => {
     gitIn(conflict.repo, 'config', 'commit.gpgSign', 'true');
     expect(await replayAllowed(conflict.repo, {})).toBe(false);
     gitIn(conflict.repo, 'config', '--unset', 'commit.gpgSign');
-    const hook = join(conflict.repo, '.git', 'hooks', 'pre-rebase');
-    writeFileSync(hook, '#!/bin/sh\nexit 0\n');
-    chmodSync(hook, 0o755);
-    expect(await replayAllowed(conflict.repo, {})).toBe(false);
+    // A message git rebase would clean up: commit.cleanup (and the comment character it strips by).
+    for (const [key, value] of [['commit.cleanup', 'strip'], ['core.commentChar', ';']]) {
+      gitIn(conflict.repo, 'config', key as string, value as string);
+      expect(await replayAllowed(conflict.repo, {}), key).toBe(false);
+      gitIn(conflict.repo, 'config', '--unset', key as string);
+    }
+    expect(await replayAllowed(conflict.repo, {})).toBe(true);
+    // Hooks git rebase runs: the replay would run none of them.
+    for (const name of ['pre-rebase', 'prepare-commit-msg', 'post-commit']) {
+      const hook = join(conflict.repo, '.git', 'hooks', name);
+      writeFileSync(hook, '#!/bin/sh\nexit 0\n');
+      chmodSync(hook, 0o755);
+      expect(await replayAllowed(conflict.repo, {}), name).toBe(false);
+      rmSync(hook);
+    }
+    expect(await replayAllowed(conflict.repo, {})).toBe(true);
   });
 
   it('a commit made in the copy after the probe stays: the branch goes back to it, its files as committed', async () => {

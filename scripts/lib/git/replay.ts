@@ -12,8 +12,8 @@ import { gitEnv, gitRaw } from './repo.ts';
 import { parseBatch } from './batch.ts';
 
 /** Hooks and settings that make `git rebase` do more than move one commit: with any of them, no replay. */
-const HOOKS = ['pre-rebase', 'post-checkout', 'post-rewrite', 'reference-transaction'];
-const SETTINGS = /^(commit\.gpgsign|notes\.rewriteref|notes\.rewrite\.rebase|i18n\.commitencoding|rebase\.backend|core\.sparsecheckout)$/i;
+const HOOKS = ['pre-rebase', 'prepare-commit-msg', 'post-commit', 'post-checkout', 'post-rewrite', 'reference-transaction'];
+const SETTINGS = /^(commit\.gpgsign|commit\.cleanup|core\.commentchar|core\.commentstring|notes\.rewriteref|notes\.rewrite\.rebase|i18n\.commitencoding|rebase\.backend|core\.sparsecheckout)$/i;
 
 /**
  * Whether a replay may stand in for `git rebase` in this repository's worktrees: no hook that a rebase
@@ -60,6 +60,7 @@ const APPLY = [
   '[ "$o" = "$3" ] && exit 0',
   'echo "the branch was at $o, not $3" >&2',
   'git reset -q --keep "$o" && exit 12',
+  'printf "%s\\n" "$o"',
   'exit 13',
 ].join('\n');
 
@@ -138,6 +139,10 @@ export async function applyReplay(cwd: string, plan: ReplayPlan, head: string, o
   const r = await run('sh', ['-c', APPLY, 'sh', plan.tree, onto, head], { cwd, env, input: message, ownGroup: true });
   const made = r.stdout.trim();
   if (r.code === 0) return { ok: true, head: made };
-  if (r.code !== 12 && r.code !== 13) return null;
-  return { ok: false, message: `the branch moved while it was being synced (${lastLine(r)}); nothing was changed, sync it again`, restored: r.code === 12 };
+  if (r.code === 12) return { ok: false, message: `the branch moved while it was being synced (${lastLine(r)}); nothing was changed, sync it again`, restored: true };
+  if (r.code !== 13) return null;
+  // Put back it could not be: this says where the commit made meanwhile is, so the caller adds no line of
+  // its own (which would name the head from before the sync, not that commit).
+  const [synced, theirs] = made.split('\n');
+  return { ok: false, message: `the branch moved while it was being synced (${lastLine(r)}) and could not be put back: the copy is on the synced commit ${synced}, and the commit made meanwhile is ${theirs} (ORIG_HEAD); git reset --keep ${theirs} in ${cwd} brings it back`, restored: true };
 }

@@ -1,7 +1,8 @@
 // What the one fetch left in the main checkout, read once per command: every ref it writes (the remote's
 // branches under refs/remotes/<remote>/, its refs/parallel/* under refs/parallel-remote/<remote>/) and the
 // local base, in ONE for-each-ref, shared by every part of the command (web sessions, sharing, the base).
-import { run } from '../core/exec.ts';
+import { OperationError } from '../core/errors.mjs';
+import { lastLine, run } from '../core/exec.ts';
 import { byText } from '../core/order.ts';
 import { gitEnv } from '../git/repo.ts';
 import { PUBLISHED_PREFIX } from './fetch.ts';
@@ -43,9 +44,10 @@ const FORMAT = `${['%(objectname)', '%(committerdate:unix)', '%(committerdate:is
  */
 export const fetchedPatterns = (remote: string): string[] => [...new Set(['refs/heads/', 'refs/remotes/origin/', `refs/remotes/${remote}/`, `${PUBLISHED_PREFIX}/${remote}/`])];
 
-/** One for-each-ref of fetchedPatterns, by ref name. */
+/** One for-each-ref of fetchedPatterns, by ref name. A git that fails says so (an empty answer would read as no branches). */
 export async function readFetchedRefs(main: string, remote: string): Promise<Map<string, FetchedRef>> {
   const r = await run('git', ['for-each-ref', `--format=${FORMAT}`, ...fetchedPatterns(remote)], { cwd: main, env: gitEnv(), ownGroup: true });
+  if (r.code !== 0) throw new OperationError(`git for-each-ref failed: ${lastLine(r)}`);
   const out = new Map<string, FetchedRef>();
   for (const record of r.stdout.split('\0')) {
     const fields = record.replace(/^\n/, '').split(SEP);
@@ -54,6 +56,13 @@ export async function readFetchedRefs(main: string, remote: string): Promise<Map
     out.set(ref, { ref, tip, committedS: Number(date) || 0, committed, author: author ?? '', body: fields.slice(5).join(SEP) });
   }
   return out;
+}
+
+/** The tip of each ref of fetchedRefs, by ref name; `keep` chooses the refs (all by default). */
+export async function fetchedTips(ctx: RefsContext, keep: (ref: string) => boolean = () => true): Promise<Map<string, string>> {
+  const tips = new Map<string, string>();
+  for (const r of (await fetchedRefs(ctx)).values()) if (keep(r.ref)) tips.set(r.ref, r.tip);
+  return tips;
 }
 
 /** What fetchedRefs needs of a command's Context (structurally: remote/ sits below config/). */

@@ -83,15 +83,13 @@ async function syncCopy(ctx: Context, r: SessionRecord, path: string, target: Sy
     return { ...out, result: 'dirty', dirty: st.dirty, message: 'commit the changes first, or pass autostash=1', next };
   }
   const plan = probe && st.head === known?.tip && !st.dirty.length ? replayPlan(probe, st.head) : null;
-  // A replay writes only what the merge adds to the head; a rebase also the states in between.
-  const inTheWay = plan ? occupied(path, plan.added) : await filesInTheWay(path, st.head, target.sha, opts.strategy);
-  if (inTheWay.length) return inTheWayLine(out, inTheWay);
-  const replayed = plan ? await applyReplay(path, plan, st.head, target.sha, `refs/heads/${r.branch}`) : null;
+  // A replay writes only what the merge adds to the head: with none of those paths taken in the copy it
+  // goes ahead; otherwise the real rebase's own check below says what is in the way (and what is not: a
+  // tracked file the base turns into a folder).
+  const replayed = plan && !occupied(path, plan.added).length ? await applyReplay(path, plan, st.head, target.sha, `refs/heads/${r.branch}`) : null;
   if (replayed) return finish(ctx, r, target, out, replayed.ok ? replayed : { ...replayed, conflicts: [], kept: [] }, opts.strategy);
-  if (plan) {
-    const more = await filesInTheWay(path, st.head, target.sha, opts.strategy);
-    if (more.length) return inTheWayLine(out, more);
-  }
+  const inTheWay = await filesInTheWay(path, st.head, target.sha, opts.strategy);
+  if (inTheWay.length) return inTheWayLine(out, inTheWay);
 
   const ref = autostashRef(r.name);
   const stash = st.dirty.length ? await stashAside(path, ref, `parallel sync of ${r.name}`) : null;

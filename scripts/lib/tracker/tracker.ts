@@ -7,7 +7,7 @@ import type { LogEvent, Status } from '../store/schemas.ts';
 import { isoWithOffset } from '../core/time.ts';
 import { applyEnd, applyEvent, type Applied, type TrackerEvent } from './apply.ts';
 import { HEARTBEAT_TIMEOUT_S } from '../store/constants.ts';
-import { appendEvent, clearMarkers, lockFile, readStatusFile, writeMarker, writeStatusFile } from './files.ts';
+import { appendEvent, clearMarkers, lockFile, readStatusFile, writeMarker, writeStatusFile, type StatusRead } from './files.ts';
 import { sessionDir } from '../store/paths.ts';
 import { checkId, locate } from './locate.ts';
 import { inAgentPidNamespace, processAlive } from './proc.ts';
@@ -95,7 +95,8 @@ export class SessionTracker {
     }
     return withLockSync(lockFile(this.dir), () => {
       const now = new Date();
-      const applied = applyEvent(readStatusFile(this.dir), this.workspace, this.sessionId, ev, {
+      const prev = readStatusFile(this.dir);
+      const applied = applyEvent(prev, this.workspace, this.sessionId, ev, {
         pid: this.pid,
         host: HOST,
         pinPid: this.pinPid,
@@ -104,14 +105,14 @@ export class SessionTracker {
         at: isoWithOffset(now),
         nowMs: now.getTime(),
       });
-      return write(this.dir, applied, ev.event === 'start') ?? applied.status;
+      return write(this.dir, applied, ev.event === 'start', prev) ?? applied.status;
     });
   }
 }
 
-/** Status first (what readers look at), then the log, then the marker. */
-function write(dir: string, applied: Omit<Applied, 'status'> & { status: Status | null }, restart: boolean): Status | null {
-  const written = applied.status ? writeStatusFile(dir, applied.status, applied.events[0]?.at) : null;
+/** Status first (what readers look at), then the log, then the marker. `prev`: the status.json read under the same lock, if any. */
+function write(dir: string, applied: Omit<Applied, 'status'> & { status: Status | null }, restart: boolean, prev?: StatusRead): Status | null {
+  const written = applied.status ? writeStatusFile(dir, applied.status, applied.events[0]?.at, prev) : null;
   if (restart) clearMarkers(dir);
   for (const e of applied.events) appendEvent(dir, e);
   if (applied.marker) writeMarker(dir, applied.marker, applied.events[applied.events.length - 1]?.at ?? isoWithOffset());
@@ -136,7 +137,10 @@ export function recordSessionEvent(root: string, workspace: string, sessionId: s
 /** end-session's record: an `ended` event; completed (COMPLETED) or failed 'abandoned' (ABANDONED) unless already ended. */
 export function endSessionStatus(root: string, workspace: string, sessionId: string, outcome: 'COMPLETED' | 'ABANDONED'): void {
   const dir = sessionDir(root, workspace, sessionId);
-  withLockSync(lockFile(dir), () => write(dir, applyEnd(readStatusFile(dir), workspace, sessionId, outcome, isoWithOffset()), false));
+  withLockSync(lockFile(dir), () => {
+    const prev = readStatusFile(dir);
+    write(dir, applyEnd(prev, workspace, sessionId, outcome, isoWithOffset()), false, prev);
+  });
 }
 
 /** A plan's session that will never start (a dependency did not complete): state `blocked`, a `blocked` event. Only from `created`. */
@@ -146,7 +150,7 @@ export function blockSessionStatus(root: string, workspace: string, sessionId: s
     const prev = readStatusFile(dir);
     if (prev.kind !== 'ok' || prev.status.state !== 'created') return false;
     const at = isoWithOffset();
-    write(dir, { status: { ...prev.status, state: 'blocked', message: reason }, events: [{ at, event: 'blocked', session_id: sessionId, workspace, pid: null, message: reason }], marker: null }, false);
+    write(dir, { status: { ...prev.status, state: 'blocked', message: reason }, events: [{ at, event: 'blocked', session_id: sessionId, workspace, pid: null, message: reason }], marker: null }, false, prev);
     return true;
   });
 }

@@ -6,7 +6,7 @@ import { aheadBehind } from '../git/repo.ts';
 import { resolveTargetsFrom, type SyncTarget } from '../git/base.ts';
 import { CommitCache } from '../conflicts/commit-cache.ts';
 import { componentOf } from '../config/ownership.ts';
-import { fetchedBranches, fetchedRefs, type FetchedBranch } from '../remote/refs.ts';
+import { fetchedBranches, fetchedTips, type FetchedBranch } from '../remote/refs.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { readSessionsQuick } from '../store/quick.ts';
 import { readPublished } from '../share/record.ts';
@@ -82,7 +82,7 @@ export async function branchRows(ctx: Context, branches: readonly RemoteBranch[]
   let target: SyncTarget | null = null;
   let targetError: string | null = null;
   if (branches.length) {
-    const refs = new Map([...(await fetchedRefs(ctx)).values()].map((r) => [r.ref, r.tip]));
+    const refs = await fetchedTips(ctx);
     const t = (await resolveTargetsFrom(ctx.main, [base], refs)).get(base);
     if (t instanceof Error || !t) targetError = t?.message ?? `unknown base ${base}`;
     else target = t;
@@ -110,7 +110,7 @@ export async function branchRows(ctx: Context, branches: readonly RemoteBranch[]
  */
 export async function hintComponents(ctx: Context, rows: RemoteBranchRow[]): Promise<void> {
   if (!rows.length) return;
-  const refs = new Map([...(await fetchedRefs(ctx)).values()].map((r) => [r.ref, r.tip]));
+  const refs = await fetchedTips(ctx);
   const target = (await resolveTargetsFrom(ctx.main, [ctx.config.base], refs)).get(ctx.config.base);
   if (!target || target instanceof Error) return;
   const cache = new CommitCache(ctx.root);

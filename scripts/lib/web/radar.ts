@@ -3,7 +3,7 @@
 import type { Context } from '../config/context.ts';
 import { conflictMarks, conflictRadar, type Radar, type RadarOptions } from '../conflicts/radar.ts';
 import { fetchForCommand, type RemoteFetch } from '../remote/fetch.ts';
-import { fetchedRefs } from '../remote/refs.ts';
+import { fetchedTips } from '../remote/refs.ts';
 import type { SessionRecord } from '../store/schemas.ts';
 import { readSessionsQuick } from '../store/quick.ts';
 import { radarRecord, unownedBranches, type RemoteBranch } from './branches.ts';
@@ -20,10 +20,8 @@ export async function remoteView(ctx: Context, records?: readonly SessionRecord[
 }
 
 /** The radar's refs/heads/ and refs/remotes/origin/ out of the command's one read of the refs (remote/refs.ts). */
-async function radarRefs(ctx: Context): Promise<Map<string, string>> {
-  const refs = new Map<string, string>();
-  for (const r of (await fetchedRefs(ctx)).values()) if (r.ref.startsWith('refs/heads/') || r.ref.startsWith('refs/remotes/origin/')) refs.set(r.ref, r.tip);
-  return refs;
+function radarRefs(ctx: Context): Promise<Map<string, string>> {
+  return fetchedTips(ctx, (ref) => ref.startsWith('refs/heads/') || ref.startsWith('refs/remotes/origin/'));
 }
 
 /** The radar's inputs for the remote branches: their records and tips. */
