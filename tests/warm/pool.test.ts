@@ -21,11 +21,32 @@ function pool(repo: string, vars: Record<string, string | number> = {}): PoolRep
 async function settled(repo: string): Promise<PoolReport> {
   const lock = join(repo, '.parallel', 'locks', 'pool-fill.lock');
   for (let i = 0; i < 600; i++) {
+    // A filler new-session started may not have taken the lock yet: wait for its process too.
+    if (fillersOf(repo).length) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
     const p = pool(repo);
     if (!existsSync(lock) && p.copies.every((c) => c.state !== 'filling' && c.state !== 'busy')) return p;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the background filler never finished');
+}
+
+/** The pids of the background fillers (dist/cmd/pool.mjs fill=1) of this repository that still run. */
+function fillersOf(repo: string): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (args.some((a) => a.endsWith('/dist/cmd/pool.mjs')) && args.includes('fill=1') && args.includes(`repo=${repo}`)) pids.push(Number(d));
+  }
+  return pids;
 }
 
 /** The id of the worktree a copy is: its administrative folder's name (a pool copy keeps its id when moved). */
