@@ -66,9 +66,12 @@ const runExitSchema = z.object({ code: z.number().int().nullable(), signal: z.st
 
 export function runFiles(dir: string): RunFiles {
   const c = readRecord(join(dir, RUN_CLAIM), runClaimSchema);
-  const x = readRecord(join(dir, RUN_EXIT), runExitSchema);
   const claim = c.ok ? (c.value as RunClaim) : null;
-  return { claim, exit: x.ok ? (x.value as RunExit) : null, runnerAlive: claim !== null && stillRuns(claim), unreadable: !c.ok && !c.missing ? c.error : null };
+  // Whether the runner lives before its exit file: a runner that records its exit and ends between the
+  // two reads is then seen with its exit, never as gone without one.
+  const runnerAlive = claim !== null && stillRuns(claim);
+  const x = readRecord(join(dir, RUN_EXIT), runExitSchema);
+  return { claim, exit: x.ok ? (x.value as RunExit) : null, runnerAlive, unreadable: !c.ok && !c.missing ? c.error : null };
 }
 
 /** Spawns dist/plan-runner.mjs detached (its own session and process group), after writing its spec; its pid. */
